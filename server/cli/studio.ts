@@ -1,0 +1,117 @@
+/**
+ * `livedeck studio`: the hub on the studio's database, the built web UI, and the demo audience
+ * connected over loopback exactly as a platform connector would be.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHub, type Hub } from '../hub.js';
+import { productSchema, runsheetItemInput, type Product } from '../protocol/index.js';
+import { createRepository, openDb } from '../store/index.js';
+import { repoRoot, resourcesDir, webDir } from './paths.js';
+
+export interface StudioOptions {
+  dbFile: string;
+  port: number;
+  host: string;
+  simulate: boolean;
+  seed: number;
+  simRate?: number;
+  /** Print to (default console.log). */
+  log?: (line: string) => void;
+}
+
+/** Builds the web UI once if this checkout has not built it yet. */
+export async function ensureWebBuilt(log: (line: string) => void = console.log): Promise<string> {
+  if (fs.existsSync(path.join(webDir, 'index.html'))) return webDir;
+  log('Building the web UI (first start only, about half a minute)…');
+  const { build } = await import('vite');
+  await build({ configFile: path.join(repoRoot, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  return webDir;
+}
+
+/** Loads the demo catalog and run-sheet into an empty database, so a first start has a show to run. */
+export function seedDemo(dbFile: string, now = Date.now()): boolean {
+  const db = openDb(dbFile);
+  const repo = createRepository(db);
+  try {
+    if (repo.catalog().length > 0) return false;
+    const catalog = JSON.parse(fs.readFileSync(path.join(resourcesDir, 'demo', 'catalog.json'), 'utf8')) as unknown[];
+    const runsheet = JSON.parse(fs.readFileSync(path.join(resourcesDir, 'demo', 'runsheet.json'), 'utf8')) as unknown[];
+    repo.transaction(() => {
+      for (const p of catalog) repo.upsertProduct(productSchema.parse(p), now);
+      runsheet.forEach((item, i) => repo.insertItem(runsheetItemInput.parse(item), i));
+      repo.audit(now, 'livedeck', 'demo.seed', { products: catalog.length, items: runsheet.length });
+    });
+    return true;
+  } finally {
+    db.close();
+  }
+}
+
+export interface RunningStudio {
+  hub: Hub;
+  url: string;
+  stop: () => Promise<void>;
+}
+
+export async function startStudio(options: StudioOptions): Promise<RunningStudio> {
+  const log = options.log ?? console.log;
+  const staticDir = await ensureWebBuilt(log);
+  if (seedDemo(options.dbFile)) log('Loaded the demo catalog and run-sheet into a new database.');
+  const hub = createHub({ db: options.dbFile, staticDir });
+  const { url } = await hub.listen(options.port, options.host);
+  let stopSim: (() => Promise<void>) | null = null;
+  if (options.simulate) stopSim = await startSimulator(hub, url, options.seed, options.simRate ?? 1);
+
+  log(`LiveDeck studio is running on ${options.dbFile}`);
+  log(`  Control room:  ${url}/?token=${hub.tokens.operator}#/control`);
+  log(`  Prompter:      ${url}/?token=${hub.tokens.viewer}#/prompter`);
+  log(`  Big screen:    ${url}/?token=${hub.tokens.viewer}#/screen`);
+  if (hub.tokenFile) log(`  Tokens (ingest, operator, viewer) are kept in ${hub.tokenFile}`);
+  if (options.simulate) log('  The demo audience is on (--no-sim to turn it off).');
+  if (options.host !== '127.0.0.1' && options.host !== 'localhost') log(`  Listening on ${options.host}: other machines on this network can reach it.`);
+
+  return {
+    hub,
+    url,
+    async stop() {
+      await stopSim?.();
+      await hub.close();
+    },
+  };
+}
+
+/** Connects the demo audience to the hub's `/ingest` like any platform connector. */
+async function startSimulator(hub: Hub, url: string, seed: number, rate: number): Promise<() => Promise<void>> {
+  const { createConnector, createSimulator } = await import('../connectors/index.js');
+  const catalog: Product[] = hub.ctx.live.catalog;
+  const current = hub.ctx.live.current();
+  const connector = createConnector({ url, token: hub.tokens.ingest, onCommand: (cmd) => sim.handleCommand(cmd) });
+  const sim = createSimulator({
+    seed,
+    catalog,
+    rate,
+    sink: (events) => {
+      for (const e of events) connector.send(e);
+    },
+  });
+  if (current) sim.setCurrentSku(current.sku);
+  sim.start();
+  return async () => {
+    sim.stop();
+    await connector.flush().catch(() => undefined);
+    connector.close();
+  };
+}
+
+/** Runs until SIGINT/SIGTERM, then stops cleanly. */
+export async function runStudio(options: StudioOptions): Promise<void> {
+  const studio = await startStudio(options);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log('Stopping…');
+  await studio.stop();
+}

@@ -1,0 +1,35 @@
+/** What every control handler may use: the store, the writer, the live model, the clock, the connectors. */
+import type { AppError, ConnectorCommand, ControlAck, ControlAction, ControlInput, LiveEvent } from '../protocol/index.js';
+import type { Writer } from '../ingest/index.js';
+import type { LiveModel } from '../live/index.js';
+import type { Repository } from '../store/index.js';
+
+export interface HubContext {
+  repo: Repository;
+  writer: Writer;
+  live: LiveModel;
+  now: () => number;
+  /** Sends a command to every connected connector. */
+  command: (cmd: ConnectorCommand) => void;
+  /** Commits control-room events (item.live, deal.started, ...) through the one writer. */
+  record: (events: LiveEvent[]) => Promise<void>;
+  /** Reloads the live model from the store for the live session (after start/end). */
+  reloadLive: () => void;
+  /** A fresh id for an event the hub itself records. */
+  newEventId: (prefix: string) => string;
+}
+
+export interface Caller {
+  /** Who acted, for the audit log and claimed cards. */
+  actor: string;
+}
+
+export type Handler<A extends ControlAction> = (
+  input: ControlInput<A>,
+  ctx: HubContext,
+  caller: Caller,
+) => ControlAck<A> | Promise<ControlAck<A>>;
+
+export type Handlers<K extends ControlAction> = { [A in K]: Handler<A> };
+
+export const fail = (code: string, message: string): { ok: false; error: AppError } => ({ ok: false, error: { code, message } });

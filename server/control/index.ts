@@ -1,0 +1,31 @@
+/**
+ * Every producer/operator action, merged into one map. The `/control` namespace and
+ * `POST /api/control/:action` both dispatch through {@link dispatch}, so they cannot drift apart.
+ */
+import { controlSchemas, formatIssues, type ControlAck, type ControlAction } from '../protocol/index.js';
+import { commentHandlers, type CommentHandlers } from './comments.js';
+import { fail, type Caller, type HubContext } from './context.js';
+import { runsheetHandlers, type RunsheetHandlers } from './runsheet.js';
+import { sessionHandlers, type SessionHandlers } from './session.js';
+import { dealHandlers, type DealHandlers } from '../deals/handlers.js';
+
+export type AllHandlers = SessionHandlers & RunsheetHandlers & CommentHandlers & DealHandlers;
+
+export const handlers: AllHandlers = { ...sessionHandlers, ...runsheetHandlers, ...commentHandlers, ...dealHandlers };
+
+export const isControlAction = (name: string): name is ControlAction => Object.hasOwn(controlSchemas, name);
+
+/** Validates an untrusted payload and runs the action. Never throws: failures come back as values. */
+export async function dispatch(action: string, payload: unknown, ctx: HubContext, caller: Caller): Promise<ControlAck<ControlAction>> {
+  if (!isControlAction(action)) return fail('unknown_action', `Unknown action “${String(action).slice(0, 40)}”.`);
+  const parsed = controlSchemas[action].safeParse(payload ?? {});
+  if (!parsed.success) return fail('invalid', formatIssues(action, parsed.error));
+  try {
+    const handler = handlers[action] as (input: unknown, ctx: HubContext, caller: Caller) => ControlAck<ControlAction> | Promise<ControlAck<ControlAction>>;
+    return await handler(parsed.data, ctx, caller);
+  } catch (err) {
+    return fail('internal', `The hub could not do that: ${(err as Error).message}`);
+  }
+}
+
+export type { HubContext, Caller } from './context.js';

@@ -1,0 +1,31 @@
+/** Session handlers: start and end a show. */
+import { fail, type Handlers } from './context.js';
+
+export type SessionHandlers = Handlers<'session.start' | 'session.end'>;
+
+export const sessionHandlers: SessionHandlers = {
+  'session.start'({ title }, ctx, caller) {
+    const live = ctx.repo.liveSession();
+    const now = ctx.now();
+    if (live && !live.auto) return fail('session_live', `“${live.title}” is still live; end it before starting another.`);
+    const sessionId = ctx.repo.transaction(() => {
+      if (live) ctx.repo.endSession(live.id, now);
+      const id = ctx.repo.createSession(title, now);
+      ctx.repo.audit(now, caller.actor, 'session.start', { sessionId: id, title, endedAuto: live?.id ?? null });
+      return id;
+    });
+    ctx.reloadLive();
+    return { ok: true, sessionId };
+  },
+  'session.end'(_input, ctx, caller) {
+    const live = ctx.repo.liveSession();
+    if (!live) return fail('no_session', 'No session is live.');
+    const now = ctx.now();
+    ctx.repo.transaction(() => {
+      ctx.repo.endSession(live.id, now);
+      ctx.repo.audit(now, caller.actor, 'session.end', { sessionId: live.id });
+    });
+    ctx.reloadLive();
+    return { ok: true, sessionId: live.id };
+  },
+};

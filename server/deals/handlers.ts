@@ -1,0 +1,82 @@
+/**
+ * Deal handlers: fire and stop a flash deal. A deal ends on time, on sell-out (mirrored from orders
+ * carrying its dealId) or by hand; the end is recorded as a `deal.ended` event and told to connectors.
+ */
+import type { HubContext, Caller, Handlers } from '../control/context.js';
+import { fail } from '../control/context.js';
+import { checkFire } from './rules.js';
+
+export type DealHandlers = Handlers<'deal.fire' | 'deal.stop'>;
+
+/** Fires already started, by request id, so the same request twice starts one deal. */
+const fired = new WeakMap<HubContext, Map<string, string>>();
+
+/** Ends a live deal once: records `deal.ended`, tells connectors. */
+export async function endDeal(ctx: HubContext, dealId: string, reason: string, actor: string): Promise<boolean> {
+  const deal = ctx.live.deal(dealId);
+  if (!deal || deal.endedAt !== null) return false;
+  const now = ctx.now();
+  deal.endedAt = now;
+  await ctx.record([{ type: 'deal.ended', platform: 'studio', id: ctx.newEventId('deal-end'), ts: now, dealId, reason }]);
+  ctx.repo.audit(now, actor, 'deal.end', { dealId, reason });
+  ctx.command({ type: 'deal.end', dealId, sku: deal.sku, reason });
+  return true;
+}
+
+export const dealHandlers: DealHandlers = {
+  async 'deal.fire'(input, ctx, caller: Caller) {
+    let byRequest = fired.get(ctx);
+    if (!byRequest) fired.set(ctx, (byRequest = new Map()));
+    const again = input.requestId ? byRequest.get(input.requestId) : undefined;
+    if (again) return { ok: true, dealId: again };
+    const product = ctx.live.catalog.find((p) => p.sku === input.sku);
+    const live = ctx.live.deals();
+    const refused = checkFire(input, product, live);
+    if (refused) return { ok: false, error: refused };
+    const now = ctx.now();
+    const dealId = ctx.newEventId('deal');
+    if (input.requestId) byRequest.set(input.requestId, dealId);
+    await ctx.record([
+      {
+        type: 'deal.started',
+        platform: 'studio',
+        id: dealId,
+        ts: now,
+        dealId,
+        sku: input.sku,
+        priceFen: input.priceFen,
+        stock: input.stock,
+        perUserLimit: input.perUserLimit,
+        durationSec: input.durationSec,
+      },
+    ]);
+    ctx.repo.audit(now, caller.actor, 'deal.fire', { dealId, ...input, underFloorOverride: input.confirmUnderFloor });
+    ctx.command({
+      type: 'deal.start',
+      dealId,
+      sku: input.sku,
+      priceFen: input.priceFen,
+      stock: input.stock,
+      perUserLimit: input.perUserLimit,
+      endsAt: now + input.durationSec * 1000,
+    });
+    return { ok: true, dealId };
+  },
+  async 'deal.stop'({ dealId, sku }, ctx, caller) {
+    const deals = ctx.live.deals().filter((d) => d.endedAt === null);
+    const deal = deals.find((d) => (dealId ? d.dealId === dealId : sku ? d.sku === sku : true));
+    if (!deal) return fail('not_live', 'No live deal matches; it may have ended already.');
+    await endDeal(ctx, deal.dealId, 'stopped', caller.actor);
+    return { ok: true, dealId: deal.dealId };
+  },
+};
+
+/** Ends deals whose time is up or whose stock is sold; run by the hub on every tick. */
+export async function sweepDeals(ctx: HubContext): Promise<void> {
+  const now = ctx.now();
+  for (const d of ctx.live.deals()) {
+    if (d.endedAt !== null) continue;
+    if (d.sold >= d.stock) await endDeal(ctx, d.dealId, 'sold_out', 'hub');
+    else if (now >= d.endsAt) await endDeal(ctx, d.dealId, 'time', 'hub');
+  }
+}

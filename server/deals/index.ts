@@ -1,0 +1,3 @@
+/** Flash deals' front door. */
+export { dealHandlers, endDeal, sweepDeals, type DealHandlers } from './handlers.js';
+export { checkFire, floorFen, DEFAULT_FLOOR_RATIO } from './rules.js';

@@ -1,0 +1,177 @@
+/**
+ * The hub's HTTP side: health, NDJSON ingest, sessions and recaps, control actions for Stream Deck
+ * and scripts, and the built web UI. Every answer is JSON with a sentence a person can act on.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import sirv from 'sirv';
+import { dispatch, type HubContext } from '../control/index.js';
+import { parseNdjson } from '../ingest/index.js';
+import type { HttpIngestAck } from '../protocol/index.js';
+import { recapFromStore } from '../recap/from-store.js';
+import { roleOf, type Role, type Tokens } from './auth.js';
+
+/** Largest NDJSON body `POST /api/ingest` takes. */
+export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
+const MAX_CONTROL_BYTES = 64 * 1024;
+
+export interface HttpDeps {
+  ctx: HubContext;
+  tokens: () => Tokens;
+  /** The built renderer (index.html and assets), or null to serve none. */
+  staticDir: string | null;
+  startedAt: number;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(text);
+}
+
+function bearer(req: IncomingMessage, url: URL): string | null {
+  const h = req.headers.authorization;
+  if (h?.startsWith('Bearer ')) return h.slice(7).trim();
+  return url.searchParams.get('token');
+}
+
+function requireRole(req: IncomingMessage, url: URL, tokens: Tokens, allowed: Role[]): Role {
+  const token = bearer(req, url);
+  if (!token) throw new HttpError(401, 'unauthorized', 'A token is required: send “Authorization: Bearer <token>”.');
+  const role = roleOf(token, tokens);
+  if (!role || !allowed.includes(role)) throw new HttpError(role ? 403 : 401, role ? 'forbidden' : 'unauthorized', role ? `A ${role} token cannot do this.` : 'That token is not valid.');
+  return role;
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    throw new HttpError(413, 'too_large', `The body is ${declared} bytes; the limit is ${limit}. Split it into smaller batches.`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw new HttpError(413, 'too_large', `The body is over the limit of ${limit} bytes. Split it into smaller batches.`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const optionalInt = (v: string | null): number | undefined => {
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new HttpError(400, 'invalid', `“${v.slice(0, 30)}” is not a whole number of epoch milliseconds.`);
+  return n;
+};
+
+export function createHttpHandler(deps: HttpDeps) {
+  const { ctx } = deps;
+  const assets = deps.staticDir && fs.existsSync(path.join(deps.staticDir, 'index.html')) ? sirv(deps.staticDir, { dev: false, etag: true }) : null;
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = req.method ?? 'GET';
+    const p = url.pathname;
+    if (p === '/health') {
+      const live = ctx.live.session;
+      return send(res, ctx.writer.failing ? 503 : 200, {
+        ok: !ctx.writer.failing,
+        session: live ? { id: live.id, title: live.title } : null,
+        uptimeSec: (ctx.now() - deps.startedAt) / 1000,
+        alarm: ctx.live.alarm,
+      });
+    }
+    if (p === '/api/ingest') {
+      if (method !== 'POST') throw new HttpError(405, 'method', 'Use POST with an NDJSON body.');
+      requireRole(req, url, deps.tokens(), ['ingest']);
+      const body = await readBody(req, MAX_INGEST_BYTES);
+      const lines = parseNdjson(body);
+      const rejected: HttpIngestAck['rejected'] = [];
+      const records: unknown[] = [];
+      const lineOf: number[] = [];
+      for (const l of lines) {
+        if (l.ok) {
+          records.push(l.value);
+          lineOf.push(l.line);
+        } else rejected.push({ line: l.line, error: l.error, code: 'bad_json' });
+      }
+      const ack = await ctx.writer.submit(records);
+      if (ack.error) throw new HttpError(503, ack.error.code, ack.error.message);
+      for (const r of ack.rejected) rejected.push({ line: lineOf[r.index], error: r.error, code: r.code });
+      rejected.sort((a, b) => a.line - b.line);
+      return send(res, 200, { accepted: ack.accepted, duplicates: ack.duplicates, rejected } satisfies HttpIngestAck);
+    }
+    if (p === '/api/sessions' && method === 'GET') {
+      requireRole(req, url, deps.tokens(), ['viewer', 'operator']);
+      return send(res, 200, { sessions: ctx.repo.sessions() });
+    }
+    const recap = /^\/api\/sessions\/(\d+|latest)\/recap$/.exec(p);
+    if (recap && method === 'GET') {
+      requireRole(req, url, deps.tokens(), ['viewer', 'operator']);
+      const which = recap[1] === 'latest' ? 'latest' : Number(recap[1]);
+      const query = {
+        from: optionalInt(url.searchParams.get('from')),
+        to: optionalInt(url.searchParams.get('to')),
+        platform: url.searchParams.get('platform') ?? undefined,
+      };
+      const result = recapFromStore(ctx.repo, which, ctx.now(), query);
+      if (!result) throw new HttpError(404, 'not_found', `No session ${recap[1]}.`);
+      return send(res, 200, result);
+    }
+    if (p === '/api/state' && method === 'GET') {
+      requireRole(req, url, deps.tokens(), ['viewer', 'operator']);
+      return send(res, 200, ctx.live.snapshot(ctx.now()));
+    }
+    const control = /^\/api\/control\/([a-z.]+)$/.exec(p);
+    if (control) {
+      if (method !== 'POST') throw new HttpError(405, 'method', 'Use POST with a JSON body (or none).');
+      requireRole(req, url, deps.tokens(), ['operator']);
+      const text = await readBody(req, MAX_CONTROL_BYTES);
+      let payload: unknown = {};
+      if (text.trim()) {
+        try {
+          payload = JSON.parse(text);
+        } catch {
+          throw new HttpError(400, 'bad_json', 'The body is not valid JSON.');
+        }
+      }
+      const actor = (typeof req.headers['x-livedeck-actor'] === 'string' && req.headers['x-livedeck-actor'].slice(0, 40)) || 'http';
+      const result = await dispatch(control[1], payload, ctx, { actor });
+      const status = result.ok ? 200 : result.error.code === 'unknown_action' ? 404 : result.error.code === 'internal' ? 500 : 409;
+      return send(res, result.ok || result.error.code !== 'invalid' ? status : 400, result);
+    }
+    if (p.startsWith('/api/')) throw new HttpError(404, 'not_found', `No endpoint ${method} ${p}.`);
+    if (assets && (method === 'GET' || method === 'HEAD')) {
+      if (p === '/overlay/deal') req.url = '/index.html';
+      return new Promise<void>((resolve) => {
+        res.once('close', resolve);
+        assets(req, res, () => send(res, 404, { ok: false, error: { code: 'not_found', message: `Nothing at ${p}.` } }));
+      });
+    }
+    throw new HttpError(404, 'not_found', assets ? `Nothing at ${p}.` : 'The web UI is not built here; run `npm run build:web`.');
+  }
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    route(req, res, url).catch((err: unknown) => {
+      if (res.headersSent) return res.destroy();
+      if (err instanceof HttpError) return send(res, err.status, { ok: false, error: { code: err.code, message: err.message } });
+      send(res, 500, { ok: false, error: { code: 'internal', message: `The hub failed: ${(err as Error).message}` } });
+    });
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * `createHub` builds a whole hub on one SQLite file: HTTP routes, the four Socket.IO namespaces, the
+ * writer, the live model and the tick that pushes it to screens. Tests build hubs the same way on port 0.
+ */
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server, type Namespace } from 'socket.io';
+import { dispatch, type HubContext } from './control/index.js';
+import { sweepDeals } from './deals/index.js';
+import { loadTokens, roleOf, type Role, type Tokens } from './http/auth.js';
+import { createHttpHandler } from './http/routes.js';
+import { createWriter } from './ingest/index.js';
+import { createLiveModel } from './live/index.js';
+import {
+  controlActions,
+  type ConnectorCommand,
+  type ControlClientToServer,
+  type ControlServerToClient,
+  type HandshakeAuth,
+  type IngestClientToServer,
+  type IngestServerToClient,
+  type LiveEvent,
+  type ViewClientToServer,
+  type ViewServerToClient,
+} from './protocol/index.js';
+import { createRepository, openDb, type Db } from './store/index.js';
+
+export interface HubOptions {
+  /** The studio's SQLite file (or an open database). */
+  db: string | Db;
+  /** Clock, epoch ms; tests may pass their own. */
+  now?: () => number;
+  /** Role tokens; by default from the environment or generated beside the database. */
+  tokens?: Tokens;
+  /** The built renderer to serve, or null. */
+  staticDir?: string | null;
+  /** How often screens get a tick (ms); at most 250. */
+  tickMs?: number;
+}
+
+export type Hub = Awaited<ReturnType<typeof createHub>>;
+
+export function createHub(options: HubOptions) {
+  const now = options.now ?? Date.now;
+  const dbFile = typeof options.db === 'string' ? options.db : null;
+  const db = typeof options.db === 'string' ? openDb(options.db) : options.db;
+  const repo = createRepository(db);
+  const loaded = options.tokens ? { tokens: options.tokens, file: null } : loadTokens(dbFile);
+  let tokens = loaded.tokens;
+  const startedAt = now();
+  const runId = crypto.randomBytes(4).toString('hex');
+  let eventCounter = 0;
+
+  const live = createLiveModel();
+  live.setCatalog(repo.catalog());
+  live.setRunsheet(repo.runsheet());
+
+  const writer = createWriter({
+    repo,
+    now,
+    onCommitted(sessionId, events) {
+      if (live.session?.id !== sessionId) reloadLive();
+      else for (const e of events) live.apply(e);
+    },
+    onStoreHealth(error) {
+      live.setAlarm(error ? `数据库写入失败，已暂停确认 / Database write failed; acknowledgements paused: ${error.message}` : null);
+      pushTick(true);
+    },
+    autoTitle: (t) => `自动场次 ${new Date(t).toLocaleString('zh-CN', { hour12: false })}`,
+  });
+
+  /** Rebuilds the live model from the stored events of the live session. */
+  function reloadLive(): void {
+    const session = repo.liveSession();
+    live.reset(session, session ? repo.eventsOfSession(session.id) : [], session ? repo.commentStates(session.id) : []);
+  }
+  reloadLive();
+
+  const httpServer = http.createServer();
+  const io = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 9 * 1024 * 1024,
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+  });
+  const ingestNs: Namespace<IngestClientToServer, IngestServerToClient> = io.of('/ingest');
+  const controlNs: Namespace<ControlClientToServer, ControlServerToClient> = io.of('/control');
+  const viewNs: Namespace<ViewClientToServer, ViewServerToClient> = io.of('/view');
+
+  const ctx: HubContext = {
+    repo,
+    writer,
+    live,
+    now,
+    command: (cmd: ConnectorCommand) => ingestNs.emit('command', cmd),
+    async record(events: LiveEvent[]) {
+      const ack = await writer.record(events);
+      if (ack.error) throw new Error(ack.error.message);
+    },
+    reloadLive,
+    newEventId: (prefix) => `${prefix}-${runId}-${++eventCounter}`,
+  };
+
+  function guard(ns: Namespace<any, any>, roles: Role[]): void {
+    ns.use((socket, next) => {
+      const auth = socket.handshake.auth as Partial<HandshakeAuth>;
+      const role = roleOf(auth?.token, tokens);
+      if (!role || !roles.includes(role)) return next(new Error(role ? 'forbidden: this token cannot open this channel' : 'unauthorized: a valid token is required'));
+      socket.data.role = role;
+      socket.data.actor = typeof auth.name === 'string' && auth.name.trim() ? auth.name.trim().slice(0, 40) : role;
+      next();
+    });
+  }
+  guard(ingestNs, ['ingest']);
+  guard(controlNs, ['operator']);
+  guard(viewNs, ['viewer', 'operator']);
+
+  ingestNs.on('connection', (socket) => {
+    socket.on('batch', (records, ack) => {
+      if (typeof ack !== 'function') return;
+      void writer.submit(records).then(ack);
+    });
+  });
+
+  controlNs.on('connection', (socket) => {
+    socket.emit('snapshot', live.snapshot(now()));
+    socket.on('snapshot.request', () => socket.emit('snapshot', live.snapshot(now())));
+    for (const action of controlActions) {
+      socket.on(action, (payload: unknown, ack: unknown) => {
+        const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : typeof payload === 'function' ? (payload as (r: unknown) => void) : null;
+        const body = typeof payload === 'function' ? {} : payload;
+        void dispatch(action, body, ctx, { actor: socket.data.actor as string }).then((result) => {
+          reply?.(result);
+          pushTick();
+        });
+      });
+    }
+  });
+
+  viewNs.on('connection', (socket) => {
+    socket.emit('snapshot', live.snapshot(now()));
+    socket.on('snapshot.request', () => socket.emit('snapshot', live.snapshot(now())));
+  });
+
+  let lastPush = 0;
+  /** Pushes what changed to every screen; at least once a second so clocks keep moving. */
+  function pushTick(force = false): void {
+    const t = now();
+    const tick = live.tick(t, force || t - lastPush >= 1000);
+    if (!tick) return;
+    lastPush = t;
+    controlNs.emit('tick', tick);
+    viewNs.emit('tick', tick);
+  }
+  const tickMs = Math.min(options.tickMs ?? 200, 250);
+  let sweeping = false;
+  const timer = setInterval(() => {
+    pushTick();
+    if (sweeping) return;
+    sweeping = true;
+    sweepDeals(ctx)
+      .catch(() => undefined)
+      .finally(() => (sweeping = false));
+  }, tickMs);
+  timer.unref();
+
+  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt }));
+
+  let closed = false;
+  return {
+    ctx,
+    io,
+    httpServer,
+    db,
+    get tokens(): Tokens {
+      return tokens;
+    },
+    /** Where generated tokens are kept, if they were generated. */
+    tokenFile: loaded.file,
+    setTokens(next: Tokens): void {
+      tokens = next;
+    },
+    /** Starts listening; port 0 picks a free one. Binds 127.0.0.1 unless told otherwise. */
+    listen(port = 0, host = '127.0.0.1'): Promise<{ port: number; host: string; url: string }> {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const addr = httpServer.address() as AddressInfo;
+          const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+          resolve({ port: addr.port, host, url: `http://${shown}:${addr.port}` });
+        });
+      });
+    },
+    /** Stops the timers, the sockets, the server and closes the database. */
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      httpServer.closeAllConnections?.();
+      if (typeof options.db === 'string') db.close();
+    },
+  };
+}

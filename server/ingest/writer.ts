@@ -1,0 +1,138 @@
+/**
+ * The one writer. Batches from every connector are validated where they arrive, then queued and
+ * committed together on the next turn of the event loop (group commit): one transaction, one fsync,
+ * many acks. An ack is only ever answered after its events are committed.
+ */
+import { parseEvent, type IngestAck, type LiveEvent } from '../protocol/index.js';
+import type { Repository } from '../store/index.js';
+
+export interface WriterDeps {
+  repo: Repository;
+  now: () => number;
+  /** Called after each commit with the events that were new, per session. */
+  onCommitted: (sessionId: number, events: LiveEvent[]) => void;
+  /** Called when a commit fails (disk full, read-only) and when writing works again. */
+  onStoreHealth?: (error: Error | null) => void;
+  /** Title of a session opened because events arrived while none was live. */
+  autoTitle?: (now: number) => string;
+}
+
+/** Largest number of records one batch may carry. */
+export const MAX_BATCH_RECORDS = 50_000;
+
+interface Pending {
+  events: LiveEvent[];
+  sessionId: number | null;
+  rejected: IngestAck['rejected'];
+  resolve: (ack: IngestAck) => void;
+}
+
+export type Writer = ReturnType<typeof createWriter>;
+
+export function createWriter(deps: WriterDeps) {
+  const { repo } = deps;
+  let queue: Pending[] = [];
+  let scheduled = false;
+  let failing = false;
+
+  /** Opens a session for events that arrive while none is live: nothing is dropped. */
+  function liveSessionId(firstTs: number): number {
+    const live = repo.liveSession();
+    if (live) return live.id;
+    const now = deps.now();
+    const title = deps.autoTitle?.(now) ?? `Auto session ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')}`;
+    return repo.createSession(title, Math.min(now, firstTs), { auto: true });
+  }
+
+  function flush(): void {
+    scheduled = false;
+    const group = queue;
+    queue = [];
+    const results: { accepted: number; duplicates: number }[] = [];
+    const fresh = new Map<number, LiveEvent[]>();
+    try {
+      repo.transaction(() => {
+        for (const p of group) {
+          let accepted = 0;
+          let duplicates = 0;
+          if (p.events.length > 0) {
+            const sessionId = p.sessionId ?? liveSessionId(p.events[0].ts);
+            let list = fresh.get(sessionId);
+            if (!list) fresh.set(sessionId, (list = []));
+            for (const e of p.events) {
+              if (repo.insertEvent(sessionId, e)) {
+                accepted++;
+                list.push(e);
+              } else duplicates++;
+            }
+          }
+          results.push({ accepted, duplicates });
+        }
+      });
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      failing = true;
+      deps.onStoreHealth?.(error);
+      const message = `Nothing was stored: the database refused the write (${error.message}). Resend this batch.`;
+      for (const p of group) p.resolve({ accepted: 0, duplicates: 0, rejected: p.rejected, error: { code: 'store_unavailable', message } });
+      return;
+    }
+    if (failing) {
+      failing = false;
+      deps.onStoreHealth?.(null);
+    }
+    for (const [sessionId, events] of fresh) if (events.length) deps.onCommitted(sessionId, events);
+    group.forEach((p, i) => p.resolve({ ...results[i], rejected: p.rejected }));
+  }
+
+  function enqueue(events: LiveEvent[], rejected: IngestAck['rejected'], sessionId: number | null): Promise<IngestAck> {
+    return new Promise((resolve) => {
+      queue.push({ events, rejected, sessionId, resolve });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+  }
+
+  return {
+    /**
+     * Validates untrusted records and commits the good ones. Bad records come back with their index
+     * and reason and are never stored; their good neighbours are.
+     */
+    submit(records: unknown, options: { sessionId?: number } = {}): Promise<IngestAck> {
+      if (!Array.isArray(records)) {
+        return Promise.resolve({
+          accepted: 0,
+          duplicates: 0,
+          rejected: [],
+          error: { code: 'not_array', message: 'a batch must be a JSON array of event records' },
+        });
+      }
+      if (records.length > MAX_BATCH_RECORDS) {
+        return Promise.resolve({
+          accepted: 0,
+          duplicates: 0,
+          rejected: [],
+          error: { code: 'too_large', message: `a batch carries at most ${MAX_BATCH_RECORDS} records, got ${records.length}; split it` },
+        });
+      }
+      const events: LiveEvent[] = [];
+      const rejected: IngestAck['rejected'] = [];
+      for (let i = 0; i < records.length; i++) {
+        const r = parseEvent(records[i]);
+        if (r.ok) events.push(r.event);
+        else rejected.push({ index: i, error: r.error.message, code: r.error.code });
+      }
+      return enqueue(events, rejected, options.sessionId ?? null);
+    },
+    /** Commits events the hub itself produced (already valid), e.g. `item.live`. */
+    record(events: LiveEvent[], options: { sessionId?: number } = {}): Promise<IngestAck> {
+      return enqueue(events, [], options.sessionId ?? null);
+    },
+    /** Whether the last commit failed. */
+    get failing(): boolean {
+      return failing;
+    },
+  };
+}

@@ -1,0 +1,493 @@
+/**
+ * The live model: what every screen draws, kept in memory and fed by committed events. It is rebuilt
+ * from the stored events after a restart by applying them again, so `apply` is the only way in.
+ * Screens get a snapshot, then ticks holding only what changed (buckets touched, new comments, ...).
+ */
+import type {
+  Bucket,
+  CommentEntry,
+  ItemAiring,
+  Kpis,
+  LiveDeal,
+  LiveEvent,
+  LiveSnapshot,
+  LiveTick,
+  Marker,
+  Product,
+  QuestionCard,
+  RunsheetItem,
+  SessionInfo,
+} from '../protocol/index.js';
+import type { CommentStateRow } from '../store/index.js';
+import { statusRank } from '../store/index.js';
+import { triageComment } from './triage.js';
+
+export interface LiveModelOptions {
+  /** How many seconds of per-second buckets screens get (older ones live on in minute buckets). */
+  secondsKept?: number;
+  /** How many comments the feed keeps. */
+  feedSize?: number;
+  /** Non-question comments let into the feed per second; the rest are counted, not shown. */
+  feedPerSecond?: number;
+  /** Open question cards kept; the oldest unclaimed ones drop off first. */
+  questionLimit?: number;
+}
+
+interface PlatformAcc {
+  paidGmvFen: number;
+  refundFen: number;
+  orders: number;
+  units: number;
+  buyers: Set<string>;
+  views: number;
+  viewers: Set<string>;
+  comments: number;
+  online: number;
+  onlineTs: number;
+  peakOnline: number;
+  lastEventAt: number;
+}
+
+interface OrderState {
+  rank: number;
+  reachedPaid: boolean;
+  amountFen: number;
+  qty: number;
+  dealId: string | undefined;
+}
+
+const emptyBucket = (sec: number): Bucket => ({ sec, gmvFen: 0, orders: 0, units: 0, comments: 0, online: -1, enters: 0, clicks: 0 });
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+
+export type LiveModel = ReturnType<typeof createLiveModel>;
+
+export function createLiveModel(options: LiveModelOptions = {}) {
+  const secondsKept = options.secondsKept ?? 1800;
+  const feedSize = options.feedSize ?? 200;
+  const feedPerSecond = options.feedPerSecond ?? 8;
+  const questionLimit = options.questionLimit ?? 300;
+
+  let seq = 0;
+  let session: SessionInfo | null = null;
+  let platforms = new Map<string, PlatformAcc>();
+  let orders = new Map<string, OrderState>();
+  let totalOnline = 0;
+  let peakOnline = 0;
+  let seconds = new Map<number, Bucket>();
+  let minutes = new Map<number, Bucket>();
+  let newestSec = 0;
+  let dirtySeconds = new Set<number>();
+  let dirtyMinutes = new Set<number>();
+  let markers: Marker[] = [];
+  let newMarkers: Marker[] = [];
+  let feed: CommentEntry[] = [];
+  let newComments: CommentEntry[] = [];
+  let feedSecond = 0;
+  let feedInSecond = 0;
+  let questions = new Map<string, QuestionCard>();
+  let promptedKey: string | null = null;
+  let airings: ItemAiring[] = [];
+  let deals = new Map<string, LiveDeal>();
+  let catalog: Product[] = [];
+  let runsheet: RunsheetItem[] = [];
+  let catalogDirty = false;
+  let runsheetDirty = false;
+  let changed = true;
+  let alarm: string | null = null;
+
+  function platformAcc(p: string): PlatformAcc {
+    let acc = platforms.get(p);
+    if (!acc) {
+      acc = {
+        paidGmvFen: 0,
+        refundFen: 0,
+        orders: 0,
+        units: 0,
+        buyers: new Set(),
+        views: 0,
+        viewers: new Set(),
+        comments: 0,
+        online: 0,
+        onlineTs: -1,
+        peakOnline: 0,
+        lastEventAt: 0,
+      };
+      platforms.set(p, acc);
+    }
+    return acc;
+  }
+
+  /** The second and minute buckets an event at `ts` lands in, both marked dirty. */
+  function touch(ts: number): [Bucket, Bucket | null] {
+    const sec = Math.floor(ts / 1000);
+    const min = Math.floor(sec / 60) * 60;
+    let m = minutes.get(min);
+    if (!m) minutes.set(min, (m = emptyBucket(min)));
+    dirtyMinutes.add(min);
+    if (sec > newestSec) newestSec = sec;
+    if (sec <= newestSec - secondsKept) return [m, null];
+    let s = seconds.get(sec);
+    if (!s) seconds.set(sec, (s = emptyBucket(sec)));
+    dirtySeconds.add(sec);
+    return [m, s];
+  }
+
+  function add(ts: number, field: 'gmvFen' | 'orders' | 'units' | 'comments' | 'enters' | 'clicks', n: number): void {
+    const [m, s] = touch(ts);
+    m[field] += n;
+    if (s) s[field] += n;
+  }
+
+  function applyOrder(e: Extract<LiveEvent, { type: 'order' }>, acc: PlatformAcc): void {
+    const key = `${e.platform}\u0000${e.orderId}`;
+    let o = orders.get(key);
+    if (!o) orders.set(key, (o = { rank: -1, reachedPaid: false, amountFen: e.amountFen, qty: e.qty, dealId: e.dealId }));
+    if (!o.dealId && e.dealId) o.dealId = e.dealId;
+    const rank = statusRank[e.status];
+    const paidNow = !o.reachedPaid && (e.status === 'paid' || e.status === 'refunded');
+    if (paidNow) {
+      o.reachedPaid = true;
+      acc.paidGmvFen += o.amountFen;
+      acc.orders++;
+      acc.units += o.qty;
+      acc.buyers.add(e.userId);
+      add(e.ts, 'gmvFen', o.amountFen);
+      add(e.ts, 'orders', 1);
+      add(e.ts, 'units', o.qty);
+      const deal = o.dealId ? deals.get(o.dealId) : undefined;
+      if (deal) deal.sold += o.qty;
+    }
+    if (rank > o.rank) {
+      if (rank === statusRank.refunded) acc.refundFen += o.amountFen;
+      o.rank = rank;
+    }
+  }
+
+  function applyComment(e: Extract<LiveEvent, { type: 'comment' }>, acc: PlatformAcc): void {
+    acc.comments++;
+    add(e.ts, 'comments', 1);
+    const { question } = triageComment(e.text);
+    const entry: CommentEntry = { key: `${e.platform}:${e.id}`, platform: e.platform, userId: e.userId, nick: e.nick, text: e.text, ts: e.ts, question };
+    const sec = Math.floor(e.ts / 1000);
+    if (sec !== feedSecond) {
+      feedSecond = sec;
+      feedInSecond = 0;
+    }
+    if (question || feedInSecond++ < feedPerSecond) {
+      feed.push(entry);
+      newComments.push(entry);
+      if (feed.length > feedSize * 2) feed = feed.slice(-feedSize);
+      if (newComments.length > feedSize) newComments = newComments.slice(-feedSize);
+    }
+    if (question) {
+      questions.set(entry.key, { ...entry, status: 'open', claimedBy: null, prompted: false });
+      if (questions.size > questionLimit) {
+        for (const [k, q] of questions) {
+          if (q.status !== 'claimed' && k !== promptedKey) {
+            questions.delete(k);
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  function applyItemLive(e: Extract<LiveEvent, { type: 'item.live' }>): void {
+    const airing: ItemAiring = { itemId: e.itemId ? Number(e.itemId) : -1, sku: e.sku, startedAt: e.ts, endedAt: null };
+    let i = airings.length;
+    while (i > 0 && airings[i - 1].startedAt > e.ts) i--;
+    if (i > 0) airings[i - 1].endedAt = e.ts;
+    if (i < airings.length) airing.endedAt = airings[i].startedAt;
+    airings.splice(i, 0, airing);
+    const product = catalog.find((p) => p.sku === e.sku);
+    addMarker({ ts: e.ts, kind: 'item', label: product?.title ?? e.sku });
+  }
+
+  function addMarker(m: Marker): void {
+    markers.push(m);
+    newMarkers.push(m);
+  }
+
+  /** Folds one committed event into the model. */
+  function apply(e: LiveEvent): void {
+    changed = true;
+    if (e.type === 'item.live') return applyItemLive(e);
+    if (e.type === 'deal.started') {
+      const product = catalog.find((p) => p.sku === e.sku);
+      const existing = deals.get(e.dealId);
+      deals.set(e.dealId, {
+        dealId: e.dealId,
+        sku: e.sku,
+        priceFen: e.priceFen ?? 0,
+        listPriceFen: product?.listPriceFen ?? 0,
+        stock: e.stock,
+        sold: existing?.sold ?? 0,
+        perUserLimit: e.perUserLimit ?? 1,
+        startedAt: e.ts,
+        endsAt: e.ts + (e.durationSec ?? 60) * 1000,
+        endedAt: existing?.endedAt ?? null,
+        endReason: existing?.endReason ?? null,
+      });
+      addMarker({ ts: e.ts, kind: 'deal', label: `${product?.title ?? e.sku} 秒杀` });
+      return;
+    }
+    if (e.type === 'deal.ended') {
+      const d = deals.get(e.dealId);
+      if (d) {
+        d.endedAt = e.ts;
+        d.endReason = e.reason ?? 'stopped';
+      }
+      return;
+    }
+    const acc = platformAcc(e.platform);
+    if (e.ts > acc.lastEventAt) acc.lastEventAt = e.ts;
+    switch (e.type) {
+      case 'order':
+        return applyOrder(e, acc);
+      case 'comment':
+        return applyComment(e, acc);
+      case 'viewer.enter':
+        acc.views++;
+        acc.viewers.add(e.userId);
+        return add(e.ts, 'enters', 1);
+      case 'product.click':
+        return add(e.ts, 'clicks', 1);
+      case 'viewer.snapshot': {
+        if (e.ts < acc.onlineTs) return;
+        acc.onlineTs = e.ts;
+        totalOnline += e.online - acc.online;
+        acc.online = e.online;
+        if (e.online > acc.peakOnline) acc.peakOnline = e.online;
+        if (totalOnline > peakOnline) peakOnline = totalOnline;
+        const [m, s] = touch(e.ts);
+        m.online = totalOnline;
+        if (s) s.online = totalOnline;
+        return;
+      }
+      case 'stream.gap':
+        return addMarker({ ts: e.fromTs, kind: 'gap', label: `${e.platform} ${Math.round((e.toTs - e.fromTs) / 1000)}s` });
+      default:
+        return;
+    }
+  }
+
+  function kpisOf(acc: PlatformAcc): Kpis {
+    return {
+      paidGmvFen: acc.paidGmvFen,
+      refundFen: acc.refundFen,
+      orders: acc.orders,
+      buyers: acc.buyers.size,
+      units: acc.units,
+      online: acc.online,
+      peakOnline: acc.peakOnline,
+      views: acc.views,
+      viewers: acc.viewers.size,
+      comments: acc.comments,
+      conversion: ratio(acc.buyers.size, acc.viewers.size),
+      gpmFen: ratio(acc.paidGmvFen * 1000, acc.views),
+    };
+  }
+
+  function totals(): Kpis {
+    const t: Kpis = {
+      paidGmvFen: 0,
+      refundFen: 0,
+      orders: 0,
+      buyers: 0,
+      units: 0,
+      online: totalOnline,
+      peakOnline,
+      views: 0,
+      viewers: 0,
+      comments: 0,
+      conversion: 0,
+      gpmFen: 0,
+    };
+    for (const acc of platforms.values()) {
+      t.paidGmvFen += acc.paidGmvFen;
+      t.refundFen += acc.refundFen;
+      t.orders += acc.orders;
+      t.buyers += acc.buyers.size;
+      t.units += acc.units;
+      t.views += acc.views;
+      t.viewers += acc.viewers.size;
+      t.comments += acc.comments;
+    }
+    t.conversion = ratio(t.buyers, t.viewers);
+    t.gpmFen = ratio(t.paidGmvFen * 1000, t.views);
+    return t;
+  }
+
+  function state(now: number) {
+    const byPlatform: Record<string, Kpis> = {};
+    for (const [p, acc] of platforms) byPlatform[p] = kpisOf(acc);
+    const current = airings.length ? airings[airings.length - 1] : null;
+    return {
+      seq: ++seq,
+      serverNow: now,
+      session,
+      kpis: totals(),
+      byPlatform,
+      current: current && current.endedAt === null ? current : null,
+      airings: airings.slice(),
+      questions: [...questions.values()].filter((q) => q.status !== 'answered').slice(-100),
+      promptedQuestion: promptedKey ? (questions.get(promptedKey) ?? null) : null,
+      platforms: [...platforms].map(([platform, acc]) => ({ platform, lastEventAt: acc.lastEventAt })),
+      deals: [...deals.values()].slice(-20),
+      alarm,
+    };
+  }
+
+  function prune(): void {
+    const cutoff = newestSec - secondsKept;
+    if (seconds.size > secondsKept + 64) {
+      for (const sec of seconds.keys()) if (sec <= cutoff) seconds.delete(sec);
+    }
+  }
+
+  const sortedBuckets = (map: Map<number, Bucket>, keys?: Iterable<number>): Bucket[] => {
+    const out: Bucket[] = [];
+    for (const k of keys ?? map.keys()) {
+      const b = map.get(k);
+      if (b) out.push({ ...b });
+    }
+    return out.sort((a, b) => a.sec - b.sec);
+  };
+
+  function clearLive(): void {
+    platforms = new Map();
+    orders = new Map();
+    totalOnline = 0;
+    peakOnline = 0;
+    seconds = new Map();
+    minutes = new Map();
+    newestSec = 0;
+    dirtySeconds = new Set();
+    dirtyMinutes = new Set();
+    markers = [];
+    newMarkers = [];
+    feed = [];
+    newComments = [];
+    questions = new Map();
+    promptedKey = null;
+    airings = [];
+    deals = new Map();
+    changed = true;
+  }
+
+  return {
+    apply,
+    /**
+     * Starts over for `next` (or no session), replaying its stored events and the moderators' marks on
+     * question cards. Used at start-up and when a session starts or ends.
+     */
+    reset(next: SessionInfo | null, events: Iterable<LiveEvent> = [], commentStates: CommentStateRow[] = []): void {
+      clearLive();
+      session = next;
+      for (const e of events) apply(e);
+      for (const st of commentStates) {
+        const q = questions.get(st.key);
+        if (q) Object.assign(q, { status: st.status, claimedBy: st.claimedBy, prompted: st.prompted });
+        if (st.prompted) promptedKey = st.key;
+      }
+      dirtySeconds.clear();
+      dirtyMinutes.clear();
+      newMarkers = [];
+      newComments = [];
+    },
+    setSession(next: SessionInfo | null): void {
+      session = next;
+      changed = true;
+    },
+    get session(): SessionInfo | null {
+      return session;
+    },
+    setCatalog(next: Product[]): void {
+      catalog = next;
+      catalogDirty = true;
+      changed = true;
+    },
+    setRunsheet(next: RunsheetItem[]): void {
+      runsheet = next;
+      runsheetDirty = true;
+      changed = true;
+    },
+    get catalog(): Product[] {
+      return catalog;
+    },
+    get runsheet(): RunsheetItem[] {
+      return runsheet;
+    },
+    /** The item on air now, if any. */
+    current(): ItemAiring | null {
+      const last = airings[airings.length - 1];
+      return last && last.endedAt === null ? last : null;
+    },
+    question(key: string): QuestionCard | undefined {
+      return questions.get(key);
+    },
+    /** Moderator marks on a question card (claim, answer, send to prompter). */
+    updateQuestion(key: string, patch: Partial<Pick<QuestionCard, 'status' | 'claimedBy' | 'prompted'>>): QuestionCard | undefined {
+      const q = questions.get(key);
+      if (!q) return undefined;
+      Object.assign(q, patch);
+      if (patch.prompted) {
+        if (promptedKey && promptedKey !== key) {
+          const prev = questions.get(promptedKey);
+          if (prev) prev.prompted = false;
+        }
+        promptedKey = key;
+      } else if (patch.prompted === false && promptedKey === key) promptedKey = null;
+      changed = true;
+      return q;
+    },
+    deal(dealId: string): LiveDeal | undefined {
+      return deals.get(dealId);
+    },
+    /** Deals of this session, oldest first. */
+    deals(): LiveDeal[] {
+      return [...deals.values()];
+    },
+    setAlarm(message: string | null): void {
+      if (alarm !== message) changed = true;
+      alarm = message;
+    },
+    get alarm(): string | null {
+      return alarm;
+    },
+    kpis: totals,
+    snapshot(now: number): LiveSnapshot {
+      prune();
+      return {
+        ...state(now),
+        catalog,
+        runsheet,
+        seconds: sortedBuckets(seconds),
+        minutes: sortedBuckets(minutes),
+        markers: markers.slice(),
+        comments: feed.slice(-feedSize),
+      };
+    },
+    /** What changed since the last tick, or null when nothing did and `force` is false. */
+    tick(now: number, force = false): LiveTick | null {
+      if (!changed && !force) return null;
+      prune();
+      const t: LiveTick = {
+        ...state(now),
+        seconds: sortedBuckets(seconds, dirtySeconds),
+        minutes: sortedBuckets(minutes, dirtyMinutes),
+        markers: newMarkers,
+        comments: newComments,
+      };
+      if (catalogDirty) t.catalog = catalog;
+      if (runsheetDirty) t.runsheet = runsheet;
+      catalogDirty = runsheetDirty = changed = false;
+      dirtySeconds = new Set();
+      dirtyMinutes = new Set();
+      newMarkers = [];
+      newComments = [];
+      return t;
+    },
+  };
+}

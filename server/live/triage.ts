@@ -1,0 +1,25 @@
+/**
+ * Comment triage: which comments are questions worth a host's answer. Pure, so the live feed and the
+ * recap agree on what a question is.
+ */
+
+/** Marks that make a Chinese or English comment a question. */
+const QUESTION_PATTERN =
+  /[?？]|吗|么$|多少|怎么|怎样|有没有|能不能|可不可以|可以.{0,6}[吗嘛]|尺码|尺寸|链接|几号|哪里|哪个|什么时候|啥时候|包邮|发货|优惠券|还有货|有货|适合|敏感肌|how |what |when |where |does |can i|is it/i;
+
+/** Words a producer wants lifted out even when they are not phrased as questions. */
+export const DEFAULT_KEYWORDS = ['链接', '优惠券', '尺码', '价格', '发货', '退货', '库存', '秒杀'];
+
+export interface Triage {
+  question: boolean;
+  keywords: string[];
+}
+
+export function isQuestion(text: string): boolean {
+  return QUESTION_PATTERN.test(text);
+}
+
+export function triageComment(text: string, keywords: readonly string[] = DEFAULT_KEYWORDS): Triage {
+  const hits = keywords.filter((k) => text.includes(k));
+  return { question: isQuestion(text), keywords: hits };
+}

@@ -1,0 +1,103 @@
+/**
+ * Producer/operator actions: the `/control` namespace and `POST /api/control/:action` both take these.
+ * Each action has one payload schema here and one result type in {@link ControlResults}.
+ */
+import { z } from 'zod';
+import { fenSchema } from './events.js';
+
+const sku = z.string().trim().min(1, 'sku must not be empty').max(64);
+const text = (max: number) => z.string().max(max, `is at most ${max} characters`);
+const seconds = z.number().int('must be whole seconds').min(0).max(24 * 3600);
+
+export const dealPresetSchema = z.object({
+  priceFen: fenSchema.refine((v) => v > 0, 'price must be above 0'),
+  stock: z.number().int().min(1, 'stock must be at least 1').max(1_000_000),
+  perUserLimit: z.number().int().min(1).max(1000).default(1),
+  durationSec: z.number().int().min(5, 'a deal lasts at least 5 seconds').max(6 * 3600).default(60),
+  /** Fire by itself this many seconds into the slot; absent means fire by hand. */
+  autoFireAtSec: seconds.optional(),
+});
+export type DealPreset = z.infer<typeof dealPresetSchema>;
+
+export const productSchema = z.object({
+  sku,
+  title: z.string().trim().min(1, 'title must not be empty').max(120),
+  listPriceFen: fenSchema,
+  livePriceFen: fenSchema.optional(),
+  /** Lowest deal price allowed without an explicit override, as a fraction of list price. */
+  floorRatio: z.number().min(0).max(1).optional(),
+  sellingPoints: text(2000).optional(),
+  imageUrl: text(500).optional(),
+});
+export type Product = z.infer<typeof productSchema>;
+
+export const runsheetItemInput = z.object({
+  sku,
+  plannedSec: seconds.min(1, 'a slot lasts at least 1 second'),
+  sellingPoints: text(2000).default(''),
+  script: text(20_000).default(''),
+  livePriceFen: fenSchema.optional(),
+  dealPreset: dealPresetSchema.nullable().default(null),
+});
+export type RunsheetItemInput = z.infer<typeof runsheetItemInput>;
+
+export const controlSchemas = {
+  'session.start': z.object({ title: z.string().trim().min(1, 'title must not be empty').max(200) }),
+  'session.end': z.object({}).default({}),
+  'catalog.upsert': productSchema,
+  'runsheet.add': runsheetItemInput.extend({ afterItemId: z.number().int().optional() }),
+  'runsheet.update': runsheetItemInput.partial().extend({ itemId: z.number().int() }),
+  'runsheet.remove': z.object({ itemId: z.number().int() }),
+  'runsheet.reorder': z.object({ itemIds: z.array(z.number().int()).max(1000) }),
+  /** Put an item on air. Without `itemId`, the next item after the current one. */
+  'item.go': z.object({ itemId: z.number().int().optional() }).default({}),
+  'item.next': z.object({}).default({}),
+  'comment.claim': z.object({ key: z.string().max(200) }),
+  'comment.release': z.object({ key: z.string().max(200) }),
+  'comment.answer': z.object({ key: z.string().max(200) }),
+  'comment.prompt': z.object({ key: z.string().max(200) }),
+  'deal.fire': z.object({
+    sku,
+    priceFen: fenSchema,
+    stock: z.number().int().max(1_000_000),
+    perUserLimit: z.number().int().min(1).max(1000).default(1),
+    durationSec: z.number().int().min(1).max(6 * 3600).default(60),
+    /** Fire under the brand floor; written to the audit log. */
+    confirmUnderFloor: z.boolean().default(false),
+    /** Same key twice starts one deal (double click, two operators). */
+    requestId: z.string().max(100).optional(),
+  }),
+  'deal.stop': z.object({ dealId: z.string().max(128).optional(), sku: sku.optional() }),
+} as const;
+
+export type ControlAction = keyof typeof controlSchemas;
+export const controlActions = Object.keys(controlSchemas) as ControlAction[];
+export type ControlPayload<A extends ControlAction> = z.input<(typeof controlSchemas)[A]>;
+export type ControlInput<A extends ControlAction> = z.output<(typeof controlSchemas)[A]>;
+
+/** What each action answers besides `ok: true`. */
+export interface ControlResults {
+  'session.start': { sessionId: number };
+  'session.end': { sessionId: number };
+  'catalog.upsert': { sku: string };
+  'runsheet.add': { itemId: number };
+  'runsheet.update': { itemId: number };
+  'runsheet.remove': { itemId: number };
+  'runsheet.reorder': { itemIds: number[] };
+  'item.go': { itemId: number; sku: string };
+  'item.next': { itemId: number; sku: string };
+  'comment.claim': { key: string };
+  'comment.release': { key: string };
+  'comment.answer': { key: string };
+  'comment.prompt': { key: string };
+  'deal.fire': { dealId: string };
+  'deal.stop': { dealId: string };
+}
+
+/** An error as a value: a code for programs, a sentence for people. */
+export interface AppError {
+  code: string;
+  message: string;
+}
+export type Ack<T> = ({ ok: true } & T) | { ok: false; error: AppError };
+export type ControlAck<A extends ControlAction> = Ack<ControlResults[A]>;

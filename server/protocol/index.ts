@@ -1,0 +1,5 @@
+/** The protocol's front door: every schema, type and socket map, imported by hub, renderer and tests. */
+export * from './events.js';
+export * from './control.js';
+export * from './live.js';
+export * from './sockets.js';

@@ -1,0 +1,143 @@
+/**
+ * The live state the hub pushes to screens: one `snapshot` on connect, then `tick`s carrying what
+ * changed. Bucket arrays hold totals across platforms; KPIs are given in total and per platform.
+ */
+import type { DealPreset, Product } from './control.js';
+
+/** One second (or minute) of the stream, summed over platforms. `sec` is epoch seconds. */
+export interface Bucket {
+  sec: number;
+  gmvFen: number;
+  orders: number;
+  units: number;
+  comments: number;
+  /** Viewers online at the end of this second (sum of each platform's latest snapshot). */
+  online: number;
+  enters: number;
+  clicks: number;
+}
+
+export interface Kpis {
+  paidGmvFen: number;
+  refundFen: number;
+  orders: number;
+  buyers: number;
+  units: number;
+  online: number;
+  peakOnline: number;
+  views: number;
+  viewers: number;
+  comments: number;
+  /** buyers / viewers, a fraction. */
+  conversion: number;
+  /** paid GMV per 1000 views, in fen. */
+  gpmFen: number;
+}
+
+export interface SessionInfo {
+  id: number;
+  title: string;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export interface RunsheetItem {
+  itemId: number;
+  position: number;
+  sku: string;
+  plannedSec: number;
+  sellingPoints: string;
+  script: string;
+  livePriceFen?: number;
+  dealPreset: DealPreset | null;
+}
+
+/** When an item was on air in this session. */
+export interface ItemAiring {
+  itemId: number;
+  sku: string;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export interface Marker {
+  ts: number;
+  kind: 'item' | 'deal' | 'gap';
+  label: string;
+}
+
+export interface CommentEntry {
+  /** `platform:id`, unique. */
+  key: string;
+  platform: string;
+  userId: string;
+  nick: string;
+  text: string;
+  ts: number;
+  question: boolean;
+}
+
+export interface QuestionCard extends CommentEntry {
+  status: 'open' | 'claimed' | 'answered';
+  claimedBy: string | null;
+  prompted: boolean;
+}
+
+export interface PlatformStatus {
+  platform: string;
+  lastEventAt: number;
+}
+
+export interface LiveDeal {
+  dealId: string;
+  sku: string;
+  priceFen: number;
+  listPriceFen: number;
+  stock: number;
+  sold: number;
+  perUserLimit: number;
+  startedAt: number;
+  endsAt: number;
+  endedAt: number | null;
+  endReason: string | null;
+}
+
+export interface LiveState {
+  /** Increases by one per push; a client seeing a jump asks for a snapshot. */
+  seq: number;
+  serverNow: number;
+  session: SessionInfo | null;
+  kpis: Kpis;
+  byPlatform: Record<string, Kpis>;
+  current: ItemAiring | null;
+  airings: ItemAiring[];
+  questions: QuestionCard[];
+  promptedQuestion: QuestionCard | null;
+  platforms: PlatformStatus[];
+  deals: LiveDeal[];
+  /** A problem every screen must show (disk full, database read-only), or null. */
+  alarm: string | null;
+}
+
+export interface LiveSnapshot extends LiveState {
+  catalog: Product[];
+  runsheet: RunsheetItem[];
+  /** Last 30 minutes, per second. */
+  seconds: Bucket[];
+  /** Whole session, per minute. */
+  minutes: Bucket[];
+  markers: Marker[];
+  /** Latest comments, oldest first. */
+  comments: CommentEntry[];
+}
+
+export interface LiveTick extends LiveState {
+  /** Present only when it changed since the last push. */
+  catalog?: Product[];
+  runsheet?: RunsheetItem[];
+  /** Buckets touched since the last push, with their whole current values. */
+  seconds: Bucket[];
+  minutes: Bucket[];
+  markers: Marker[];
+  comments: CommentEntry[];
+}

@@ -1,0 +1,80 @@
+/**
+ * Socket.IO event maps for every namespace, as function signatures. The hub is
+ * `Server<...ClientToServer, ...ServerToClient>`, clients `Socket<...ServerToClient, ...ClientToServer>`.
+ * All payloads are plain JSON, so a client in any language can speak them.
+ */
+import type { ControlAck, ControlAction, ControlPayload } from './control.js';
+import type { LiveEvent } from './events.js';
+import type { LiveSnapshot, LiveTick } from './live.js';
+
+/** Answer to one batch: counted only after the batch is committed to disk. */
+export interface IngestAck {
+  accepted: number;
+  duplicates: number;
+  rejected: { index: number; error: string; code: string }[];
+  /** Set when nothing was stored (e.g. the disk refused the write): resend the whole batch later. */
+  error?: { code: string; message: string };
+}
+
+/** The same answer for `POST /api/ingest`, where lines are numbered from 1. */
+export interface HttpIngestAck {
+  accepted: number;
+  duplicates: number;
+  rejected: { line: number; error: string; code: string }[];
+}
+
+/** Commands the hub sends to connectors; the simulator obeys them as a real audience would react. */
+export type ConnectorCommand =
+  | {
+      type: 'deal.start';
+      dealId: string;
+      sku: string;
+      priceFen: number;
+      stock: number;
+      perUserLimit: number;
+      endsAt: number;
+    }
+  | { type: 'deal.end'; dealId: string; sku: string; reason: string }
+  | { type: 'product.pin'; sku: string; priceFen: number | null }
+  | { type: 'coupon.drop'; couponId: string; sku: string | null; discountFen: number; quantity: number };
+
+export interface IngestClientToServer {
+  batch: (events: unknown[], ack: (result: IngestAck) => void) => void;
+}
+export interface IngestServerToClient {
+  command: (command: ConnectorCommand) => void;
+}
+
+export interface ClaimAck {
+  granted: boolean;
+  reason?: 'sold_out' | 'limit_reached' | 'not_live' | 'ended' | 'not_found' | 'invalid' | 'unavailable';
+  /** Units granted to this user for the deal so far. */
+  userTotal?: number;
+}
+export interface MallClientToServer {
+  'deal.claim': (claim: { dealId: string; userId: string; qty: number }, ack: (result: ClaimAck) => void) => void;
+}
+export type MallServerToClient = Record<string, never>;
+
+export type ControlClientToServer = {
+  [A in ControlAction]: (payload: ControlPayload<A>, ack: (result: ControlAck<A>) => void) => void;
+} & {
+  /** Ask for a fresh snapshot (after a detected gap). */
+  'snapshot.request': () => void;
+};
+
+export interface ViewServerToClient {
+  snapshot: (state: LiveSnapshot) => void;
+  tick: (delta: LiveTick) => void;
+}
+export type ControlServerToClient = ViewServerToClient;
+export interface ViewClientToServer {
+  'snapshot.request': () => void;
+}
+
+/** Socket.IO handshake auth for every namespace. */
+export interface HandshakeAuth {
+  token: string;
+  /** Shown in the audit log and on claimed question cards. */
+  name?: string;
+}

@@ -1,0 +1,115 @@
+/**
+ * Opens the studio's SQLite file: WAL, full sync (an ack means the batch is on disk), forward-only
+ * migrations run at start. Raw events are the source of truth; everything else can be rebuilt.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type Db = Database.Database;
+
+/** Each entry moves the schema one version forward. Never edit a shipped entry; append a new one. */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    auto INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    platform TEXT NOT NULL,
+    id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (platform, id)
+  );
+  CREATE INDEX events_by_session_ts ON events(session_id, ts);
+  CREATE TABLE orders (
+    platform TEXT NOT NULL,
+    order_id TEXT NOT NULL,
+    session_id INTEGER NOT NULL,
+    user_id TEXT NOT NULL,
+    sku TEXT NOT NULL,
+    qty INTEGER NOT NULL,
+    amount_fen INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    reached_paid INTEGER NOT NULL,
+    first_ts INTEGER NOT NULL,
+    deal_id TEXT,
+    promoter TEXT,
+    PRIMARY KEY (platform, order_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX orders_by_session ON orders(session_id);
+  CREATE TABLE catalog (
+    sku TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE runsheet (
+    item_id INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE TABLE comment_state (
+    key TEXT PRIMARY KEY,
+    session_id INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    claimed_by TEXT,
+    prompted INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+  );
+  `,
+];
+
+export interface OpenOptions {
+  /** Skip `PRAGMA integrity_check` (tests that open many files). */
+  skipIntegrityCheck?: boolean;
+}
+
+/** Opens (creating if needed) and migrates the database. Throws a plain sentence if the file is damaged. */
+export function openDb(file: string, options: OpenOptions = {}): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = OFF');
+  if (!options.skipIntegrityCheck && file !== ':memory:') {
+    const result = db.pragma('quick_check', { simple: true });
+    if (result !== 'ok') {
+      db.close();
+      throw new Error(`The database ${file} is damaged (${String(result)}). Restore a backup (livedeck backup) or move the file aside.`);
+    }
+  }
+  migrate(db);
+  return db;
+}
+
+/** Runs every migration past the file's `user_version`, each in its own transaction. */
+export function migrate(db: Db): number {
+  let version = db.pragma('user_version', { simple: true }) as number;
+  if (version > migrations.length) {
+    throw new Error(`The database was written by a newer LiveDeck (schema ${version}, this one knows ${migrations.length}).`);
+  }
+  for (; version < migrations.length; version++) {
+    const sql = migrations[version];
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+  return version;
+}

@@ -1,0 +1,212 @@
+/**
+ * Every SQL statement the hub runs, prepared once. The hub has one writer: this repository, used from
+ * the hub's single thread.
+ */
+import type { Db } from './db.js';
+import type { LiveEvent, OrderEvent, OrderStatus, Product, RunsheetItem, RunsheetItemInput, SessionInfo } from '../protocol/index.js';
+
+/** Status rank: an order only ever moves to a higher rank, whatever order its events arrive in. */
+export const statusRank: Record<OrderStatus, number> = { created: 0, paid: 1, cancelled: 2, refunded: 3 };
+
+export interface SessionRow extends SessionInfo {
+  auto: boolean;
+}
+
+export interface CommentStateRow {
+  key: string;
+  status: 'open' | 'claimed' | 'answered';
+  claimedBy: string | null;
+  prompted: boolean;
+}
+
+export interface AuditRow {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  detail: unknown;
+}
+
+type RawSession = { id: number; title: string; started_at: number; ended_at: number | null; auto: number };
+const toSession = (r: RawSession): SessionRow => ({
+  id: r.id,
+  title: r.title,
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+  auto: r.auto === 1,
+});
+
+export type Repository = ReturnType<typeof createRepository>;
+
+export function createRepository(db: Db) {
+  const s = {
+    liveSession: db.prepare('SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1'),
+    session: db.prepare('SELECT * FROM sessions WHERE id = ?'),
+    latestSession: db.prepare('SELECT * FROM sessions ORDER BY id DESC LIMIT 1'),
+    sessions: db.prepare('SELECT * FROM sessions ORDER BY id DESC'),
+    insertSession: db.prepare('INSERT INTO sessions (title, started_at, ended_at, auto) VALUES (?, ?, ?, ?)'),
+    endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
+    setSpan: db.prepare('UPDATE sessions SET started_at = ?, ended_at = ? WHERE id = ?'),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
+    deleteSessionEvents: db.prepare('DELETE FROM events WHERE session_id = ?'),
+    deleteSessionOrders: db.prepare('DELETE FROM orders WHERE session_id = ?'),
+    eventSpan: db.prepare('SELECT min(ts) AS lo, max(ts) AS hi, count(*) AS n FROM events WHERE session_id = ?'),
+    insertEvent: db.prepare('INSERT OR IGNORE INTO events (session_id, platform, id, type, ts, body) VALUES (?, ?, ?, ?, ?, ?)'),
+    sessionOfEvent: db.prepare('SELECT session_id FROM events WHERE platform = ? AND id = ?').pluck(),
+    eventsOfSession: db.prepare('SELECT body FROM events WHERE session_id = ? ORDER BY ts, seq').pluck(),
+    countEvents: db.prepare('SELECT count(*) FROM events WHERE session_id = ?').pluck(),
+    upsertOrder: db.prepare(`
+      INSERT INTO orders (platform, order_id, session_id, user_id, sku, qty, amount_fen, status, rank, reached_paid, first_ts, deal_id, promoter)
+      VALUES (@platform, @orderId, @sessionId, @userId, @sku, @qty, @amountFen, @status, @rank, @reachedPaid, @ts, @dealId, @promoter)
+      ON CONFLICT (platform, order_id) DO UPDATE SET
+        status = CASE WHEN excluded.rank > rank THEN excluded.status ELSE status END,
+        rank = max(rank, excluded.rank),
+        reached_paid = max(reached_paid, excluded.reached_paid),
+        user_id = CASE WHEN excluded.first_ts < first_ts THEN excluded.user_id ELSE user_id END,
+        sku = CASE WHEN excluded.first_ts < first_ts THEN excluded.sku ELSE sku END,
+        qty = CASE WHEN excluded.first_ts < first_ts THEN excluded.qty ELSE qty END,
+        amount_fen = CASE WHEN excluded.first_ts < first_ts THEN excluded.amount_fen ELSE amount_fen END,
+        promoter = CASE WHEN excluded.first_ts < first_ts THEN excluded.promoter ELSE promoter END,
+        deal_id = coalesce(deal_id, excluded.deal_id),
+        first_ts = min(first_ts, excluded.first_ts)
+    `),
+    catalog: db.prepare('SELECT body FROM catalog ORDER BY sku').pluck(),
+    upsertProduct: db.prepare(
+      'INSERT INTO catalog (sku, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (sku) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
+    ),
+    runsheet: db.prepare('SELECT item_id, position, body FROM runsheet ORDER BY position, item_id'),
+    insertItem: db.prepare('INSERT INTO runsheet (position, body) VALUES (?, ?)'),
+    updateItem: db.prepare('UPDATE runsheet SET body = ? WHERE item_id = ?'),
+    moveItem: db.prepare('UPDATE runsheet SET position = ? WHERE item_id = ?'),
+    deleteItem: db.prepare('DELETE FROM runsheet WHERE item_id = ?'),
+    audit: db.prepare('INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)'),
+    auditTail: db.prepare('SELECT * FROM audit ORDER BY seq DESC LIMIT ?'),
+    commentStates: db.prepare('SELECT key, status, claimed_by, prompted FROM comment_state WHERE session_id = ?'),
+    setCommentState: db.prepare(`
+      INSERT INTO comment_state (key, session_id, status, claimed_by, prompted, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET status = excluded.status, claimed_by = excluded.claimed_by, prompted = excluded.prompted, updated_at = excluded.updated_at
+    `),
+  };
+
+  /** Stores one validated event in a session; false when (platform, id) was already stored. */
+  function insertEvent(sessionId: number, event: LiveEvent): boolean {
+    const info = s.insertEvent.run(sessionId, event.platform, event.id, event.type, event.ts, JSON.stringify(event));
+    if (info.changes === 0) return false;
+    if (event.type === 'order') upsertOrder(sessionId, event);
+    return true;
+  }
+
+  function upsertOrder(sessionId: number, e: OrderEvent): void {
+    const rank = statusRank[e.status];
+    s.upsertOrder.run({
+      platform: e.platform,
+      orderId: e.orderId,
+      sessionId,
+      userId: e.userId,
+      sku: e.sku,
+      qty: e.qty,
+      amountFen: e.amountFen,
+      status: e.status,
+      rank,
+      reachedPaid: e.status === 'paid' || e.status === 'refunded' ? 1 : 0,
+      ts: e.ts,
+      dealId: e.dealId ?? null,
+      promoter: e.promoter ?? null,
+    });
+  }
+
+  return {
+    db,
+    /** Runs `fn` in one transaction (nested calls join the outer one). */
+    transaction<T>(fn: () => T): T {
+      return db.transaction(fn)();
+    },
+    insertEvent,
+    liveSession(): SessionRow | null {
+      const r = s.liveSession.get() as RawSession | undefined;
+      return r ? toSession(r) : null;
+    },
+    session(id: number): SessionRow | null {
+      const r = s.session.get(id) as RawSession | undefined;
+      return r ? toSession(r) : null;
+    },
+    latestSession(): SessionRow | null {
+      const r = s.latestSession.get() as RawSession | undefined;
+      return r ? toSession(r) : null;
+    },
+    sessions(): SessionRow[] {
+      return (s.sessions.all() as RawSession[]).map(toSession);
+    },
+    createSession(title: string, startedAt: number, options: { auto?: boolean; endedAt?: number | null } = {}): number {
+      return Number(s.insertSession.run(title, startedAt, options.endedAt ?? null, options.auto ? 1 : 0).lastInsertRowid);
+    },
+    endSession(id: number, at: number): boolean {
+      return s.endSession.run(at, id).changes === 1;
+    },
+    setSessionSpan(id: number, startedAt: number, endedAt: number | null): void {
+      s.setSpan.run(startedAt, endedAt, id);
+    },
+    deleteSession(id: number): void {
+      db.transaction(() => {
+        s.deleteSessionEvents.run(id);
+        s.deleteSessionOrders.run(id);
+        s.deleteSession.run(id);
+      })();
+    },
+    eventSpan(id: number): { lo: number | null; hi: number | null; n: number } {
+      return s.eventSpan.get(id) as { lo: number | null; hi: number | null; n: number };
+    },
+    sessionOfEvent(platform: string, id: string): number | null {
+      return (s.sessionOfEvent.get(platform, id) as number | undefined) ?? null;
+    },
+    /** The session's events in time order, parsed from their stored JSON. */
+    *eventsOfSession(id: number): Generator<LiveEvent> {
+      for (const body of s.eventsOfSession.iterate(id) as Iterable<string>) yield JSON.parse(body) as LiveEvent;
+    },
+    countEvents(id: number): number {
+      return s.countEvents.get(id) as number;
+    },
+    catalog(): Product[] {
+      return (s.catalog.all() as string[]).map((b) => JSON.parse(b) as Product);
+    },
+    upsertProduct(p: Product, at: number): void {
+      s.upsertProduct.run(p.sku, JSON.stringify(p), at);
+    },
+    runsheet(): RunsheetItem[] {
+      return (s.runsheet.all() as { item_id: number; position: number; body: string }[]).map((r) => ({
+        ...(JSON.parse(r.body) as RunsheetItemInput),
+        itemId: r.item_id,
+        position: r.position,
+      }));
+    },
+    insertItem(item: RunsheetItemInput, position: number): number {
+      return Number(s.insertItem.run(position, JSON.stringify(item)).lastInsertRowid);
+    },
+    updateItem(itemId: number, item: RunsheetItemInput): boolean {
+      return s.updateItem.run(JSON.stringify(item), itemId).changes === 1;
+    },
+    moveItem(itemId: number, position: number): void {
+      s.moveItem.run(position, itemId);
+    },
+    deleteItem(itemId: number): boolean {
+      return s.deleteItem.run(itemId).changes === 1;
+    },
+    audit(at: number, actor: string, action: string, detail: unknown): void {
+      s.audit.run(at, actor, action, JSON.stringify(detail));
+    },
+    auditTail(limit = 100): AuditRow[] {
+      return (s.auditTail.all(limit) as { seq: number; at: number; actor: string; action: string; detail: string }[]).map((r) => ({
+        ...r,
+        detail: JSON.parse(r.detail) as unknown,
+      }));
+    },
+    commentStates(sessionId: number): CommentStateRow[] {
+      return (s.commentStates.all(sessionId) as { key: string; status: CommentStateRow['status']; claimed_by: string | null; prompted: number }[]).map(
+        (r) => ({ key: r.key, status: r.status, claimedBy: r.claimed_by, prompted: r.prompted === 1 }),
+      );
+    },
+    setCommentState(sessionId: number, row: CommentStateRow, at: number): void {
+      s.setCommentState.run(row.key, sessionId, row.status, row.claimedBy, row.prompted ? 1 : 0, at);
+    },
+  };
+}
