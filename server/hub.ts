@@ -147,6 +147,14 @@ export function createHub(options: HubOptions) {
   /** Pushes what changed to every screen; at least once a second so clocks keep moving. */
   function pushTick(force = false): void {
     const t = now();
+    if (live.takeReset()) {
+      live.tick(t, true);
+      const snap = live.snapshot(t);
+      controlNs.emit('snapshot', snap);
+      viewNs.emit('snapshot', snap);
+      lastPush = t;
+      return;
+    }
     const tick = live.tick(t, force || t - lastPush >= 1000);
     if (!tick) return;
     lastPush = t;

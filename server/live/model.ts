@@ -94,6 +94,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   let catalogDirty = false;
   let runsheetDirty = false;
   let changed = true;
+  let resetPending = false;
   let alarm: string | null = null;
 
   function platformAcc(p: string): PlatformAcc {
@@ -395,6 +396,13 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       dirtyMinutes.clear();
       newMarkers = [];
       newComments = [];
+      resetPending = true;
+    },
+    /** True once after a reset: screens need a whole snapshot, not a delta. */
+    takeReset(): boolean {
+      const r = resetPending;
+      resetPending = false;
+      return r;
     },
     setSession(next: SessionInfo | null): void {
       session = next;

@@ -152,6 +152,9 @@ describe('live state pushed to screens', () => {
     const ticks: LiveTick[] = [];
     view.on('tick', (t: LiveTick) => ticks.push(t));
     const now = Date.now();
+    const opened = next<LiveSnapshot>(view, 'snapshot');
+    await ingest.timeout(5000).emitWithAck('batch', [{ ...comment('first', '开播啦'), ts: now }]);
+    await opened;
     await ingest.timeout(5000).emitWithAck('batch', [
       { ...comment('q1', '敏感肌能用吗？'), ts: now },
       { ...comment('r1', '主播好美'), ts: now },
@@ -163,15 +166,26 @@ describe('live state pushed to screens', () => {
       if (!t) throw new Error('no tick with GMV yet');
       return t;
     });
-    expect(tick.kpis).toMatchObject({ paidGmvFen: 2 * 12990, orders: 1, buyers: 1, online: 1200, comments: 2 });
+    expect(tick.kpis).toMatchObject({ paidGmvFen: 2 * 12990, orders: 1, buyers: 1, online: 1200, comments: 3 });
     expect(tick.questions.map((q) => q.text)).toEqual(['敏感肌能用吗？']);
     const sec = Math.floor(now / 1000);
-    expect(tick.seconds.find((b) => b.sec === sec)).toMatchObject({ gmvFen: 2 * 12990, orders: 1, comments: 2, online: 1200 });
+    expect(tick.seconds.find((b) => b.sec === sec)).toMatchObject({ gmvFen: 2 * 12990, orders: 1, comments: 3, online: 1200 });
     const again = next<LiveSnapshot>(view, 'snapshot');
     view.emit('snapshot.request');
     const snap = await again;
     expect(snap.kpis.paidGmvFen).toBe(2 * 12990);
-    expect(snap.comments.map((c) => c.text)).toEqual(['敏感肌能用吗？', '主播好美']);
+    expect(snap.comments.map((c) => c.text)).toEqual(['开播啦', '敏感肌能用吗？', '主播好美']);
+  });
+
+  it('sends every screen a whole new snapshot when a session opens', async () => {
+    const h = await hub();
+    const view = await connect(h.url, '/view', TEST_TOKENS.viewer);
+    const ingest = await connect(h.url, '/ingest', TEST_TOKENS.ingest);
+    const fresh = next<LiveSnapshot>(view, 'snapshot');
+    await ingest.timeout(5000).emitWithAck('batch', [comment('c1', '来了')]);
+    const snap = await fresh;
+    expect(snap.session).toMatchObject({ id: h.hub.ctx.repo.liveSession()!.id, endedAt: null });
+    expect(snap.comments.map((c) => c.text)).toEqual(['来了']);
   });
 
   it('keeps the live session and its numbers across a restart on the same file', async () => {
