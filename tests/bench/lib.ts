@@ -1,0 +1,79 @@
+/** Shared pieces of the benchmarks: a hub in a child process, percentiles, RSS, event makers. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const BENCH_TOKENS = { ingest: 'bench-ingest', operator: 'bench-operator', viewer: 'bench-viewer' };
+
+export interface ChildHub {
+  url: string;
+  pid: number;
+  dbFile: string;
+  stop: () => Promise<void>;
+}
+
+/** Starts `hub-process.ts` on a fresh database and waits for its URL. */
+export async function startChildHub(): Promise<ChildHub> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedeck-bench-'));
+  const dbFile = path.join(dir, 'bench.db');
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'hub-process.ts'), dbFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout! });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`hub exited ${code}`)));
+  });
+  const { url, pid } = JSON.parse(line) as { url: string; pid: number };
+  return {
+    url,
+    pid,
+    dbFile,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => {
+          fs.rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Resident set size of a process, in MB (Linux). */
+export function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+let counter = 0;
+const platforms = ['douyin', 'channels', 'taobao'];
+/** A realistic mix: mostly comments and viewer traffic, some clicks and orders. */
+export function makeEvent(runId: string, ts: number) {
+  const n = counter++;
+  const platform = platforms[n % 3];
+  const id = `${runId}-${n}`;
+  const r = n % 20;
+  const userId = `u${n % 5000}`;
+  if (r < 8) return { type: 'comment', platform, id, ts, userId, nick: '观众', text: n % 5 === 0 ? '这个多少钱？' : '主播好美' };
+  if (r < 12) return { type: 'viewer.enter', platform, id, ts, userId };
+  if (r < 14) return { type: 'viewer.leave', platform, id, ts, userId };
+  if (r < 16) return { type: 'product.click', platform, id, ts, userId, sku: 'SKU-1' };
+  if (r < 17) return { type: 'viewer.snapshot', platform, id, ts, online: 1000 + (n % 500) };
+  return { type: 'order', platform, id, ts, orderId: `o${n}`, userId, sku: 'SKU-1', qty: 1, amountFen: 12990, status: r === 19 ? 'created' : 'paid' };
+}
+
+/** Prints a small table and one JSON line. */
+export function report(name: string, rows: Record<string, string | number>): void {
+  console.log(`\n${name}`);
+  for (const [k, v] of Object.entries(rows)) console.log(`  ${k.padEnd(34)} ${typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : v}`);
+  console.log(JSON.stringify({ bench: name, ...rows }));
+}

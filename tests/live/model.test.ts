@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { createLiveModel } from '../../server/live/index.js';
+import { isQuestion } from '../../server/live/triage.js';
+import type { LiveEvent } from '../../server/protocol/index.js';
+
+const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
+const session = { id: 1, title: '测试', startedAt: T0, endedAt: null };
+
+describe('the live model', () => {
+  it('sums online across platforms from each one\'s latest snapshot, ignoring a late older one', () => {
+    const m = createLiveModel();
+    m.reset(session);
+    const snap = (platform: string, id: string, ts: number, online: number): LiveEvent => ({ type: 'viewer.snapshot', platform, id, ts, online });
+    m.apply(snap('douyin', 'a', T0 + 1000, 1200));
+    m.apply(snap('channels', 'b', T0 + 1500, 300));
+    m.apply(snap('douyin', 'c', T0 + 3000, 1500));
+    m.apply(snap('douyin', 'd', T0 + 2000, 9999));
+    const k = m.kpis();
+    expect(k.online).toBe(1500 + 300);
+    expect(k.peakOnline).toBe(1500 + 300);
+    const tick = m.tick(T0 + 4000)!;
+    expect(tick.seconds.find((b) => b.sec === (T0 + 3000) / 1000)!.online).toBe(1800);
+    // channels' 300 arrived in the same second (T0+1.5 s), after douyin's 1200
+    expect(tick.seconds.find((b) => b.sec === (T0 + 1000) / 1000)!.online).toBe(1200 + 300);
+  });
+
+  it('counts paid GMV once per order at the second it was paid, and refunds apart', () => {
+    const m = createLiveModel();
+    m.reset(session);
+    const o = (id: string, status: 'created' | 'paid' | 'refunded', ts: number): LiveEvent => ({
+      type: 'order', platform: 'douyin', id, ts, orderId: 'O1', userId: 'u1', sku: 'S', qty: 3, amountFen: 3 * 4990, status,
+    });
+    m.apply(o('e1', 'created', T0));
+    m.apply(o('e2', 'paid', T0 + 2000));
+    m.apply(o('e3', 'paid', T0 + 2500));
+    m.apply(o('e4', 'refunded', T0 + 9000));
+    const k = m.kpis();
+    expect(k).toMatchObject({ paidGmvFen: 3 * 4990, refundFen: 3 * 4990, orders: 1, units: 3, buyers: 1 });
+    const tick = m.tick(T0 + 10_000)!;
+    expect(tick.seconds.filter((b) => b.gmvFen > 0)).toEqual([expect.objectContaining({ sec: (T0 + 2000) / 1000, gmvFen: 3 * 4990, orders: 1, units: 3 })]);
+    expect(tick.minutes).toEqual([expect.objectContaining({ sec: T0 / 1000, gmvFen: 3 * 4990 })]);
+  });
+
+  it('lifts questions out of the feed and samples the chatter in a busy second', () => {
+    const m = createLiveModel({ feedPerSecond: 3 });
+    m.reset(session);
+    for (let i = 0; i < 10; i++) m.apply({ type: 'comment', platform: 'douyin', id: `c${i}`, ts: T0 + 100, userId: `u${i}`, nick: 'n', text: '好看' });
+    m.apply({ type: 'comment', platform: 'douyin', id: 'q', ts: T0 + 200, userId: 'uq', nick: 'n', text: '有没有小样？' });
+    const snap = m.snapshot(T0 + 1000);
+    expect(snap.kpis.comments).toBe(11);
+    expect(snap.comments).toHaveLength(3 + 1);
+    expect(snap.questions.map((q) => q.text)).toEqual(['有没有小样？']);
+    expect(snap.seconds[0].comments).toBe(11);
+  });
+
+  it('tracks which item is on air and closes the previous airing when the next goes live', () => {
+    const m = createLiveModel();
+    m.reset(session);
+    m.apply({ type: 'item.live', platform: 'studio', id: 'i1', ts: T0, sku: 'A', itemId: '1' });
+    m.apply({ type: 'item.live', platform: 'studio', id: 'i2', ts: T0 + 60_000, sku: 'B', itemId: '2' });
+    expect(m.current()).toEqual({ itemId: 2, sku: 'B', startedAt: T0 + 60_000, endedAt: null });
+    expect(m.snapshot(T0).airings[0]).toEqual({ itemId: 1, sku: 'A', startedAt: T0, endedAt: T0 + 60_000 });
+  });
+
+  it('sends only what changed: a quiet tick carries no buckets, and nothing at all unless forced', () => {
+    const m = createLiveModel();
+    m.reset(session);
+    m.apply({ type: 'viewer.enter', platform: 'douyin', id: 'v', ts: T0, userId: 'u' });
+    expect(m.tick(T0)!.seconds).toHaveLength(1);
+    expect(m.tick(T0 + 200)).toBeNull();
+    const forced = m.tick(T0 + 1000, true)!;
+    expect(forced.seconds).toEqual([]);
+    expect(forced.kpis.views).toBe(1);
+  });
+});
+
+describe('comment triage', () => {
+  it.each(['多少钱', '链接在哪', '尺码怎么选', '敏感肌能用吗', '有没有优惠券', '能不能便宜点', 'Does it ship abroad?', '几号发货'])('“%s” is a question', (t) => {
+    expect(isQuestion(t)).toBe(true);
+  });
+  it.each(['主播好美', '已拍', '好看', '666', '来了来了'])('“%s” is not', (t) => {
+    expect(isQuestion(t)).toBe(false);
+  });
+});
