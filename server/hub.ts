@@ -7,13 +7,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Namespace } from 'socket.io';
 import { dispatch, type HubContext } from './control/index.js';
-import { sweepDeals } from './deals/index.js';
+import { createClaimDesk, sweepDeals } from './deals/index.js';
 import { loadTokens, roleOf, type Role, type Tokens } from './http/auth.js';
 import { createHttpHandler } from './http/routes.js';
 import { createWriter } from './ingest/index.js';
 import { createLiveModel } from './live/index.js';
 import {
   controlActions,
+  dealClaimSchema,
   type ConnectorCommand,
   type ControlClientToServer,
   type ControlServerToClient,
@@ -21,10 +22,13 @@ import {
   type IngestClientToServer,
   type IngestServerToClient,
   type LiveEvent,
+  type MallClientToServer,
+  type MallServerToClient,
   type ViewClientToServer,
   type ViewServerToClient,
 } from './protocol/index.js';
 import { createRepository, openDb, type Db } from './store/index.js';
+
 
 export interface HubOptions {
   /** The studio's SQLite file (or an open database). */
@@ -70,10 +74,13 @@ export function createHub(options: HubOptions) {
     autoTitle: (t) => `自动场次 ${new Date(t).toLocaleString('zh-CN', { hour12: false })}`,
   });
 
-  /** Rebuilds the live model from the stored events of the live session. */
+  const claims = createClaimDesk({ repo, now, deal: (id) => live.deal(id), onGranted: (id, total) => live.setClaimed(id, total) });
+
+  /** Rebuilds the live model from the stored events of the live session (and the mall's grants). */
   function reloadLive(): void {
     const session = repo.liveSession();
     live.reset(session, session ? repo.eventsOfSession(session.id) : [], session ? repo.commentStates(session.id) : []);
+    for (const d of live.deals()) live.setClaimed(d.dealId, claims.granted(d.dealId));
   }
   reloadLive();
 
@@ -87,6 +94,7 @@ export function createHub(options: HubOptions) {
   const ingestNs: Namespace<IngestClientToServer, IngestServerToClient> = io.of('/ingest');
   const controlNs: Namespace<ControlClientToServer, ControlServerToClient> = io.of('/control');
   const viewNs: Namespace<ViewClientToServer, ViewServerToClient> = io.of('/view');
+  const mallNs: Namespace<MallClientToServer, MallServerToClient> = io.of('/mall');
 
   const ctx: HubContext = {
     repo,
@@ -115,6 +123,16 @@ export function createHub(options: HubOptions) {
   guard(ingestNs, ['ingest']);
   guard(controlNs, ['operator']);
   guard(viewNs, ['viewer', 'operator']);
+  guard(mallNs, ['ingest']);
+
+  mallNs.on('connection', (socket) => {
+    socket.on('deal.claim', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const p = dealClaimSchema.safeParse(payload);
+      if (!p.success) return ack({ granted: false, reason: 'invalid' });
+      void claims.claim(p.data).then(ack);
+    });
+  });
 
   ingestNs.on('connection', (socket) => {
     socket.on('batch', (records, ack) => {

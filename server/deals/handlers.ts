@@ -9,7 +9,9 @@ import { checkFire } from './rules.js';
 export type DealHandlers = Handlers<'deal.fire' | 'deal.stop'>;
 
 /** Fires already started, by request id, so the same request twice starts one deal. */
-const fired = new WeakMap<HubContext, Map<string, string>>();
+const fired = new WeakMap<HubContext, Map<string, Promise<string | null>>>();
+/** Skus with a fire in progress: a second fire on the same sku waits for no one and is refused. */
+const firing = new WeakMap<HubContext, Set<string>>();
 
 /** Ends a live deal once: records `deal.ended`, tells connectors. */
 export async function endDeal(ctx: HubContext, dealId: string, reason: string, actor: string): Promise<boolean> {
@@ -27,16 +29,25 @@ export const dealHandlers: DealHandlers = {
   async 'deal.fire'(input, ctx, caller: Caller) {
     let byRequest = fired.get(ctx);
     if (!byRequest) fired.set(ctx, (byRequest = new Map()));
+    let busy = firing.get(ctx);
+    if (!busy) firing.set(ctx, (busy = new Set()));
     const again = input.requestId ? byRequest.get(input.requestId) : undefined;
-    if (again) return { ok: true, dealId: again };
+    if (again) {
+      const dealId = await again;
+      if (dealId) return { ok: true, dealId };
+    }
     const product = ctx.live.catalog.find((p) => p.sku === input.sku);
-    const live = ctx.live.deals();
-    const refused = checkFire(input, product, live);
+    const refused = busy.has(input.sku)
+      ? { code: 'deal_live', message: `A deal on ${product?.title ?? input.sku} is being fired right now.` }
+      : checkFire(input, product, ctx.live.deals());
     if (refused) return { ok: false, error: refused };
     const now = ctx.now();
     const dealId = ctx.newEventId('deal');
-    if (input.requestId) byRequest.set(input.requestId, dealId);
-    await ctx.record([
+    busy.add(input.sku);
+    let done!: (id: string | null) => void;
+    if (input.requestId) byRequest.set(input.requestId, new Promise((r) => (done = r)));
+    try {
+      await ctx.record([
       {
         type: 'deal.started',
         platform: 'studio',
@@ -49,7 +60,15 @@ export const dealHandlers: DealHandlers = {
         perUserLimit: input.perUserLimit,
         durationSec: input.durationSec,
       },
-    ]);
+      ]);
+    } catch (err) {
+      done?.(null);
+      if (input.requestId) byRequest.delete(input.requestId);
+      throw err;
+    } finally {
+      busy.delete(input.sku);
+    }
+    done?.(dealId);
     ctx.repo.audit(now, caller.actor, 'deal.fire', { dealId, ...input, underFloorOverride: input.confirmUnderFloor });
     ctx.command({
       type: 'deal.start',
@@ -76,7 +95,7 @@ export async function sweepDeals(ctx: HubContext): Promise<void> {
   const now = ctx.now();
   for (const d of ctx.live.deals()) {
     if (d.endedAt !== null) continue;
-    if (d.sold >= d.stock) await endDeal(ctx, d.dealId, 'sold_out', 'hub');
+    if (Math.max(d.sold, d.claimed) >= d.stock) await endDeal(ctx, d.dealId, 'sold_out', 'hub');
     else if (now >= d.endsAt) await endDeal(ctx, d.dealId, 'time', 'hub');
   }
 }

@@ -224,6 +224,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
         listPriceFen: product?.listPriceFen ?? 0,
         stock: e.stock,
         sold: existing?.sold ?? 0,
+        claimed: existing?.claimed ?? 0,
         perUserLimit: e.perUserLimit ?? 1,
         startedAt: e.ts,
         endsAt: e.ts + (e.durationSec ?? 60) * 1000,
@@ -452,6 +453,14 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     },
     deal(dealId: string): LiveDeal | undefined {
       return deals.get(dealId);
+    },
+    /** Records units granted through the mall for a deal. */
+    setClaimed(dealId: string, total: number): void {
+      const d = deals.get(dealId);
+      if (d && d.claimed !== total) {
+        d.claimed = total;
+        changed = true;
+      }
     },
     /** Deals of this session, oldest first. */
     deals(): LiveDeal[] {

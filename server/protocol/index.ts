@@ -3,3 +3,4 @@ export * from './events.js';
 export * from './control.js';
 export * from './live.js';
 export * from './sockets.js';
+export * from './mall.js';

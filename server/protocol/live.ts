@@ -94,7 +94,10 @@ export interface LiveDeal {
   priceFen: number;
   listPriceFen: number;
   stock: number;
+  /** Units of paid orders carrying this deal's id (platforms that keep their own stock). */
   sold: number;
+  /** Units granted through `/mall` claims (the brand mall, where LiveDeck keeps the stock). */
+  claimed: number;
   perUserLimit: number;
   startedAt: number;
   endsAt: number;

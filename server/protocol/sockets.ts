@@ -48,6 +48,8 @@ export interface IngestServerToClient {
 export interface ClaimAck {
   granted: boolean;
   reason?: 'sold_out' | 'limit_reached' | 'not_live' | 'ended' | 'not_found' | 'invalid' | 'unavailable';
+  /** Units granted by this claim (the last units of a deal may be fewer than asked). */
+  qty?: number;
   /** Units granted to this user for the deal so far. */
   userTotal?: number;
 }

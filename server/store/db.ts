@@ -72,6 +72,16 @@ export const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  `
+  CREATE TABLE deal_grants (
+    seq INTEGER PRIMARY KEY,
+    deal_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    qty INTEGER NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX deal_grants_by_deal ON deal_grants(deal_id, user_id);
+  `,
 ];
 
 export interface OpenOptions {

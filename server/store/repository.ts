@@ -81,6 +81,8 @@ export function createRepository(db: Db) {
     deleteItem: db.prepare('DELETE FROM runsheet WHERE item_id = ?'),
     audit: db.prepare('INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)'),
     auditTail: db.prepare('SELECT * FROM audit ORDER BY seq DESC LIMIT ?'),
+    insertGrant: db.prepare('INSERT INTO deal_grants (deal_id, user_id, qty, at) VALUES (?, ?, ?, ?)'),
+    grantsOfDeal: db.prepare('SELECT user_id AS userId, sum(qty) AS qty FROM deal_grants WHERE deal_id = ? GROUP BY user_id'),
     commentStates: db.prepare('SELECT key, status, claimed_by, prompted FROM comment_state WHERE session_id = ?'),
     setCommentState: db.prepare(`
       INSERT INTO comment_state (key, session_id, status, claimed_by, prompted, updated_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -199,6 +201,13 @@ export function createRepository(db: Db) {
         ...r,
         detail: JSON.parse(r.detail) as unknown,
       }));
+    },
+    insertGrant(dealId: string, userId: string, qty: number, at: number): void {
+      s.insertGrant.run(dealId, userId, qty, at);
+    },
+    /** Units granted per user for a deal, from the durable grant log. */
+    grantsOfDeal(dealId: string): { userId: string; qty: number }[] {
+      return s.grantsOfDeal.all(dealId) as { userId: string; qty: number }[];
     },
     commentStates(sessionId: number): CommentStateRow[] {
       return (s.commentStates.all(sessionId) as { key: string; status: CommentStateRow['status']; claimed_by: string | null; prompted: number }[]).map(
