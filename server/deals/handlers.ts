@@ -90,9 +90,37 @@ export const dealHandlers: DealHandlers = {
   },
 };
 
-/** Ends deals whose time is up or whose stock is sold; run by the hub on every tick. */
+/**
+ * Fires the current item's deal preset by itself when its slot reaches `autoFireAtSec`, once per
+ * airing (a deal on that sku started during this airing counts, so a restart does not fire twice).
+ */
+async function autoFire(ctx: HubContext, now: number): Promise<void> {
+  const airing = ctx.live.current();
+  if (!airing) return;
+  const item = ctx.live.runsheet.find((i) => i.itemId === airing.itemId);
+  const preset = item?.dealPreset;
+  if (!item || !preset || preset.autoFireAtSec === undefined) return;
+  if (now - airing.startedAt < preset.autoFireAtSec * 1000) return;
+  if (ctx.live.deals().some((d) => d.sku === item.sku && d.startedAt >= airing.startedAt)) return;
+  await dealHandlers['deal.fire'](
+    {
+      sku: item.sku,
+      priceFen: preset.priceFen,
+      stock: preset.stock,
+      perUserLimit: preset.perUserLimit,
+      durationSec: preset.durationSec,
+      confirmUnderFloor: false,
+      requestId: `auto-${item.itemId}-${airing.startedAt}`,
+    },
+    ctx,
+    { actor: 'auto' },
+  );
+}
+
+/** Ends deals whose time is up or whose stock is sold, and fires presets that are due; every tick. */
 export async function sweepDeals(ctx: HubContext): Promise<void> {
   const now = ctx.now();
+  await autoFire(ctx, now);
   for (const d of ctx.live.deals()) {
     if (d.endedAt !== null) continue;
     if (Math.max(d.sold, d.claimed) >= d.stock) await endDeal(ctx, d.dealId, 'sold_out', 'hub');

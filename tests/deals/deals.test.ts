@@ -139,3 +139,23 @@ describe('mall claims (LiveDeck keeps the stock)', () => {
     expect(h.hub.ctx.repo.grantsOfDeal(dealId).reduce((a, g) => a + g.qty, 0)).toBe(30);
   });
 });
+
+describe('commerce cues', () => {
+  it('fires the item preset by itself at the set second of the slot, once', async () => {
+    let clock = Date.now();
+    const op = await hubWithProduct(() => clock);
+    const preset = { priceFen: 9900, stock: 50, perUserLimit: 1, durationSec: 60, autoFireAtSec: 90 };
+    const { itemId } = await op.timeout(5000).emitWithAck('runsheet.add', { sku: lipstick.sku, plannedSec: 300, dealPreset: preset });
+    await op.timeout(5000).emitWithAck('item.go', { itemId });
+    clock += 89_000;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h!.hub.ctx.live.deals()).toEqual([]);
+    clock += 1_000;
+    await eventually(() => expect(h!.hub.ctx.live.deals()).toEqual([expect.objectContaining({ sku: lipstick.sku, priceFen: 9900, stock: 50 })]));
+    clock += 61_000;
+    await eventually(() => expect(h!.hub.ctx.live.deals()[0].endReason).toBe('time'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h!.hub.ctx.live.deals()).toHaveLength(1);
+    expect(h!.hub.ctx.repo.auditTail().find((a) => a.action === 'deal.fire')!.actor).toBe('auto');
+  });
+});
