@@ -8,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { Server, type Namespace } from 'socket.io';
 import { dispatch, type HubContext } from './control/index.js';
 import { createClaimDesk, sweepDeals } from './deals/index.js';
-import { loadTokens, roleOf, type Role, type Tokens } from './http/auth.js';
+import { loadTokens, newToken, roleOf, saveTokens, type Role, type Tokens } from './http/auth.js';
 import { createHttpHandler } from './http/routes.js';
+import { createAuthLimiter, sameOrigin } from './http/guard.js';
 import { createWriter } from './ingest/index.js';
 import { createLiveModel } from './live/index.js';
 import {
@@ -90,7 +91,10 @@ export function createHub(options: HubOptions) {
     maxHttpBufferSize: 9 * 1024 * 1024,
     pingInterval: 10_000,
     pingTimeout: 8_000,
+    // Browsers may only connect from the hub's own pages; programs send no Origin.
+    allowRequest: (req, callback) => callback(null, sameOrigin(req)),
   });
+  const limiter = createAuthLimiter(now);
   const ingestNs: Namespace<IngestClientToServer, IngestServerToClient> = io.of('/ingest');
   const controlNs: Namespace<ControlClientToServer, ControlServerToClient> = io.of('/control');
   const viewNs: Namespace<ViewClientToServer, ViewServerToClient> = io.of('/view');
@@ -107,13 +111,24 @@ export function createHub(options: HubOptions) {
       if (ack.error) throw new Error(ack.error.message);
     },
     reloadLive,
+    rotateToken(role) {
+      tokens = { ...tokens, [role]: newToken() };
+      if (loaded.file) saveTokens(loaded.file, tokens);
+      for (const ns of [ingestNs, controlNs, viewNs, mallNs] as Namespace<any, any>[]) {
+        for (const socket of ns.sockets.values()) if (socket.data.role === role) socket.disconnect(true);
+      }
+      return tokens[role];
+    },
     newEventId: (prefix) => `${prefix}-${runId}-${++eventCounter}`,
   };
 
   function guard(ns: Namespace<any, any>, roles: Role[]): void {
     ns.use((socket, next) => {
+      const address = socket.handshake.address;
+      if (limiter.blocked(address)) return next(new Error('rate_limited: too many failed attempts; wait a minute'));
       const auth = socket.handshake.auth as Partial<HandshakeAuth>;
       const role = roleOf(auth?.token, tokens);
+      if (!role) limiter.failed(address);
       if (!role || !roles.includes(role)) return next(new Error(role ? 'forbidden: this token cannot open this channel' : 'unauthorized: a valid token is required'));
       socket.data.role = role;
       socket.data.actor = typeof auth.name === 'string' && auth.name.trim() ? auth.name.trim().slice(0, 40) : role;
@@ -191,7 +206,7 @@ export function createHub(options: HubOptions) {
   }, tickMs);
   timer.unref();
 
-  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt }));
+  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter }));
 
   let closed = false;
   return {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHub, type Hub } from '../hub.js';
-import { productSchema, runsheetItemInput, type Product } from '../protocol/index.js';
+import { productSchema, runsheetItemInput } from '../protocol/index.js';
 import { createRepository, openDb } from '../store/index.js';
 import { repoRoot, resourcesDir, webDir } from './paths.js';
 
@@ -81,26 +81,27 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   };
 }
 
-/** Connects the demo audience to the hub's `/ingest` like any platform connector. */
+/** Connects the demo audience to the hub's `/ingest` and `/mall` like any platform connector. */
 async function startSimulator(hub: Hub, url: string, seed: number, rate: number): Promise<() => Promise<void>> {
-  const { createConnector, createSimulator } = await import('../connectors/index.js');
-  const catalog: Product[] = hub.ctx.live.catalog;
-  const current = hub.ctx.live.current();
-  const connector = createConnector({ url, token: hub.tokens.ingest, onCommand: (cmd) => sim.handleCommand(cmd) });
+  const { createConnector, createMallClaimer, createSimulator } = await import('../connectors/index.js');
+  const logger = { warn: (m: string) => console.warn(`[demo audience] ${m}`) };
+  const mall = createMallClaimer({ url, token: hub.tokens.ingest });
   const sim = createSimulator({
     seed,
-    catalog,
+    catalog: hub.ctx.live.catalog,
     rate,
-    sink: (events) => {
-      for (const e of events) connector.send(e);
-    },
+    currentSku: hub.ctx.live.current()?.sku ?? null,
+    claim: (request) => mall.claim(request),
+    sink: (events) => connector.sendMany(events),
+    logger,
   });
-  if (current) sim.setCurrentSku(current.sku);
+  const connector = createConnector({ url, token: hub.tokens.ingest, onCommand: (cmd) => sim.handleCommand(cmd), logger });
   sim.start();
   return async () => {
     sim.stop();
-    await connector.flush().catch(() => undefined);
+    await connector.flush(5000).catch(() => undefined);
     connector.close();
+    mall.close();
   };
 }
 

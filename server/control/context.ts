@@ -15,6 +15,8 @@ export interface HubContext {
   record: (events: LiveEvent[]) => Promise<void>;
   /** Reloads the live model from the store for the live session (after start/end). */
   reloadLive: () => void;
+  /** Replaces a role's token (kept beside the database) and disconnects its old sessions. */
+  rotateToken: (role: 'ingest' | 'operator' | 'viewer') => string;
   /** A fresh id for an event the hub itself records. */
   newEventId: (prefix: string) => string;
 }

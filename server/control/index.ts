@@ -7,11 +7,12 @@ import { commentHandlers, type CommentHandlers } from './comments.js';
 import { fail, type Caller, type HubContext } from './context.js';
 import { runsheetHandlers, type RunsheetHandlers } from './runsheet.js';
 import { sessionHandlers, type SessionHandlers } from './session.js';
+import { tokenHandlers, type TokenHandlers } from './tokens.js';
 import { dealHandlers, type DealHandlers } from '../deals/handlers.js';
 
-export type AllHandlers = SessionHandlers & RunsheetHandlers & CommentHandlers & DealHandlers;
+export type AllHandlers = SessionHandlers & RunsheetHandlers & CommentHandlers & DealHandlers & TokenHandlers;
 
-export const handlers: AllHandlers = { ...sessionHandlers, ...runsheetHandlers, ...commentHandlers, ...dealHandlers };
+export const handlers: AllHandlers = { ...sessionHandlers, ...runsheetHandlers, ...commentHandlers, ...dealHandlers, ...tokenHandlers };
 
 export const isControlAction = (name: string): name is ControlAction => Object.hasOwn(controlSchemas, name);
 

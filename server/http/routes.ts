@@ -11,6 +11,7 @@ import { parseNdjson } from '../ingest/index.js';
 import type { HttpIngestAck } from '../protocol/index.js';
 import { recapFromStore } from '../recap/from-store.js';
 import { roleOf, type Role, type Tokens } from './auth.js';
+import { sameOrigin, type AuthLimiter } from './guard.js';
 
 /** Largest NDJSON body `POST /api/ingest` takes. */
 export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
@@ -22,6 +23,7 @@ export interface HttpDeps {
   /** The built renderer (index.html and assets), or null to serve none. */
   staticDir: string | null;
   startedAt: number;
+  limiter: AuthLimiter;
 }
 
 class HttpError extends Error {
@@ -46,10 +48,14 @@ function bearer(req: IncomingMessage, url: URL): string | null {
   return url.searchParams.get('token');
 }
 
-function requireRole(req: IncomingMessage, url: URL, tokens: Tokens, allowed: Role[]): Role {
+function requireRole(req: IncomingMessage, url: URL, tokens: Tokens, allowed: Role[], limiter: AuthLimiter): Role {
+  const address = req.socket.remoteAddress ?? '?';
+  if (limiter.blocked(address)) throw new HttpError(429, 'rate_limited', 'Too many failed attempts from this address; wait a minute.');
+  if (!sameOrigin(req)) throw new HttpError(403, 'cross_origin', 'Requests from other web pages are not allowed.');
   const token = bearer(req, url);
   if (!token) throw new HttpError(401, 'unauthorized', 'A token is required: send “Authorization: Bearer <token>”.');
   const role = roleOf(token, tokens);
+  if (!role) limiter.failed(address);
   if (!role || !allowed.includes(role)) throw new HttpError(role ? 403 : 401, role ? 'forbidden' : 'unauthorized', role ? `A ${role} token cannot do this.` : 'That token is not valid.');
   return role;
 }
@@ -98,7 +104,7 @@ export function createHttpHandler(deps: HttpDeps) {
     }
     if (p === '/api/ingest') {
       if (method !== 'POST') throw new HttpError(405, 'method', 'Use POST with an NDJSON body.');
-      requireRole(req, url, deps.tokens(), ['ingest']);
+      requireRole(req, url, deps.tokens(), ['ingest'], deps.limiter);
       const body = await readBody(req, MAX_INGEST_BYTES);
       const lines = parseNdjson(body);
       const rejected: HttpIngestAck['rejected'] = [];
@@ -117,12 +123,12 @@ export function createHttpHandler(deps: HttpDeps) {
       return send(res, 200, { accepted: ack.accepted, duplicates: ack.duplicates, rejected } satisfies HttpIngestAck);
     }
     if (p === '/api/sessions' && method === 'GET') {
-      requireRole(req, url, deps.tokens(), ['viewer', 'operator']);
+      requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
       return send(res, 200, { sessions: ctx.repo.sessions() });
     }
     const recap = /^\/api\/sessions\/(\d+|latest)\/recap$/.exec(p);
     if (recap && method === 'GET') {
-      requireRole(req, url, deps.tokens(), ['viewer', 'operator']);
+      requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
       const which = recap[1] === 'latest' ? 'latest' : Number(recap[1]);
       const query = {
         from: optionalInt(url.searchParams.get('from')),
@@ -134,13 +140,13 @@ export function createHttpHandler(deps: HttpDeps) {
       return send(res, 200, result);
     }
     if (p === '/api/state' && method === 'GET') {
-      requireRole(req, url, deps.tokens(), ['viewer', 'operator']);
+      requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
       return send(res, 200, ctx.live.snapshot(ctx.now()));
     }
     const control = /^\/api\/control\/([a-z.]+)$/.exec(p);
     if (control) {
       if (method !== 'POST') throw new HttpError(405, 'method', 'Use POST with a JSON body (or none).');
-      requireRole(req, url, deps.tokens(), ['operator']);
+      requireRole(req, url, deps.tokens(), ['operator'], deps.limiter);
       const text = await readBody(req, MAX_CONTROL_BYTES);
       let payload: unknown = {};
       if (text.trim()) {

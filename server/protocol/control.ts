@@ -68,6 +68,8 @@ export const controlSchemas = {
     requestId: z.string().max(100).optional(),
   }),
   'deal.stop': z.object({ dealId: z.string().max(128).optional(), sku: sku.optional() }),
+  /** A new token for a role; everyone connected with the old one is disconnected. */
+  'tokens.rotate': z.object({ role: z.enum(['ingest', 'operator', 'viewer']) }),
 } as const;
 
 export type ControlAction = keyof typeof controlSchemas;
@@ -92,6 +94,7 @@ export interface ControlResults {
   'comment.prompt': { key: string };
   'deal.fire': { dealId: string };
   'deal.stop': { dealId: string };
+  'tokens.rotate': { role: 'ingest' | 'operator' | 'viewer'; token: string };
 }
 
 /** An error as a value: a code for programs, a sentence for people. */

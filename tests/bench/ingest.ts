@@ -5,7 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { IngestAck } from '../../server/protocol/index.js';
-import { BENCH_TOKENS, makeEvent, percentile, report, rssMb, startChildHub } from './lib.js';
+import { BENCH_TOKENS, makeEvent, percentile, report, rssMb, startBenchHub } from './lib.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 
@@ -88,7 +88,7 @@ async function paced(url: string, rate: number) {
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-const hub = await startChildHub();
+const hub = await startBenchHub();
 try {
   const socketRate = await maxRateSocket(hub.url);
   const httpRate = await maxRateHttp(hub.url);

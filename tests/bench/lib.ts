@@ -1,44 +1,23 @@
 /** Shared pieces of the benchmarks: a hub in a child process, percentiles, RSS, event makers. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { CHILD_TOKENS, startChildHub } from '../support/child-hub.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const BENCH_TOKENS = { ingest: 'bench-ingest', operator: 'bench-operator', viewer: 'bench-viewer' };
+export const BENCH_TOKENS = CHILD_TOKENS;
 
-export interface ChildHub {
-  url: string;
-  pid: number;
-  dbFile: string;
-  stop: () => Promise<void>;
-}
-
-/** Starts `hub-process.ts` on a fresh database and waits for its URL. */
-export async function startChildHub(): Promise<ChildHub> {
+/** A hub in its own process on a fresh database; removes the database when stopped. */
+export async function startBenchHub() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedeck-bench-'));
   const dbFile = path.join(dir, 'bench.db');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'hub-process.ts'), dbFile], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    rl.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`hub exited ${code}`)));
-  });
-  const { url, pid } = JSON.parse(line) as { url: string; pid: number };
+  const hub = await startChildHub(dbFile);
   return {
-    url,
-    pid,
+    ...hub,
     dbFile,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => {
-          fs.rmSync(dir, { recursive: true, force: true });
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: async () => {
+      await hub.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

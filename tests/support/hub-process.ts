@@ -1,0 +1,9 @@
+// A hub in its own process (for crash tests and benchmarks): `hub-process.ts DB [PORT]`. Prints its
+// URL as one JSON line once listening; stops cleanly on SIGTERM.
+import { createHub } from '../../server/hub.js';
+
+const [db, port] = process.argv.slice(2);
+const hub = createHub({ db, tokens: { ingest: 'child-ingest', operator: 'child-operator', viewer: 'child-viewer' }, staticDir: null });
+const { url } = await hub.listen(Number(port ?? 0));
+console.log(JSON.stringify({ url, pid: process.pid }));
+process.on('SIGTERM', () => void hub.close().then(() => process.exit(0)));
