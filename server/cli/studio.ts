@@ -62,12 +62,19 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   const { url } = await hub.listen(options.port, options.host);
   let stopSim: (() => Promise<void>) | null = null;
   if (options.simulate) stopSim = await startSimulator(hub, url, options.seed, options.simRate ?? 1);
+  // A copy of the database every ten minutes, taken while the hub keeps writing.
+  const backupFile = `${options.dbFile}.backup`;
+  const backups = setInterval(() => {
+    hub.db.backup(backupFile).catch((err: Error) => console.warn(`Backup to ${backupFile} failed: ${err.message}`));
+  }, 10 * 60_000);
+  backups.unref();
 
   log(`LiveDeck studio is running on ${options.dbFile}`);
   log(`  Control room:  ${url}/?token=${hub.tokens.operator}#/control`);
   log(`  Prompter:      ${url}/?token=${hub.tokens.viewer}#/prompter`);
   log(`  Big screen:    ${url}/?token=${hub.tokens.viewer}#/screen`);
   if (hub.tokenFile) log(`  Tokens (ingest, operator, viewer) are kept in ${hub.tokenFile}`);
+  log(`  A backup is written every 10 minutes to ${backupFile}`);
   if (options.simulate) log('  The demo audience is on (--no-sim to turn it off).');
   if (options.host !== '127.0.0.1' && options.host !== 'localhost') log(`  Listening on ${options.host}: other machines on this network can reach it.`);
 
@@ -75,6 +82,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     hub,
     url,
     async stop() {
+      clearInterval(backups);
       await stopSim?.();
       await hub.close();
     },
