@@ -5,7 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { IngestAck } from '../../server/protocol/index.js';
-import { BENCH_TOKENS, makeEvent, percentile, report, rssMb, startBenchHub } from './lib.js';
+import { BENCH_TOKENS, batchMaker, makeEvent, percentile, report, rssMb, startBenchHub } from './lib.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 
@@ -22,13 +22,12 @@ async function maxRateSocket(url: string, sockets = 4, inFlight = 3, batchSize =
   let acked = 0;
   const until = Date.now() + seconds * 1000;
   const started = Date.now();
-  const runId = `max-${Date.now()}`;
   await Promise.all(
-    clients.flatMap((s) =>
-      Array.from({ length: inFlight }, async () => {
+    clients.flatMap((s, c) =>
+      Array.from({ length: inFlight }, async (_, f) => {
+        const nextBatch = batchMaker(`max-${Date.now()}-${c}-${f}`, batchSize);
         while (Date.now() < until) {
-          const now = Date.now();
-          const batch = Array.from({ length: batchSize }, () => makeEvent(runId, now));
+          const batch = nextBatch(Date.now());
           const ack: IngestAck = await s.timeout(30_000).emitWithAck('batch', batch);
           if (ack.error || ack.rejected.length) throw new Error(JSON.stringify(ack).slice(0, 300));
           acked += ack.accepted;

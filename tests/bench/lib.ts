@@ -56,3 +56,20 @@ export function report(name: string, rows: Record<string, string | number>): voi
   for (const [k, v] of Object.entries(rows)) console.log(`  ${k.padEnd(34)} ${typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : v}`);
   console.log(JSON.stringify({ bench: name, ...rows }));
 }
+
+/**
+ * A generator of batches that costs the sender little: `batchSize` event shapes made once, then each
+ * batch is a shallow copy with fresh ids and ts, so the benchmark measures the hub, not the client.
+ */
+export function batchMaker(runId: string, batchSize: number) {
+  const shapes = Array.from({ length: batchSize }, () => makeEvent(runId, 0) as Record<string, unknown>);
+  let round = 0;
+  return (ts: number) => {
+    const r = round++;
+    return shapes.map((e, i) => {
+      const copy = { ...e, id: `${runId}-${r}-${i}`, ts };
+      if (copy.type === 'order') copy.orderId = `${runId}-o${r}-${i}`;
+      return copy;
+    });
+  };
+}
