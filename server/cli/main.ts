@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { recapFromStore } from '../recap/from-store.js';
+import { reportFromStore } from '../recap/report.js';
+import { writeRecapXlsx } from '../recap/workbook.js';
 import { createRepository, openDb } from '../store/index.js';
 import { defaultDb } from './paths.js';
 import { replayFile } from './replay.js';
@@ -18,7 +20,7 @@ const USAGE = `livedeck — LiveDeck (直播中控台) hub
       the hub, the web UI and (unless --no-sim) the demo audience
   livedeck replay FILE.ndjson [--db FILE] [--speed N|max]
       ingest a recording as one session; prints the session id
-  livedeck recap SESSION|latest [--db FILE] [--json] [--from MS] [--to MS] [--platform P]
+  livedeck recap SESSION|latest [--db FILE] [--json] [--xlsx OUT] [--from MS] [--to MS] [--platform P]
       the recap (复盘) of a session
   livedeck backup OUT [--db FILE]
       a consistent copy of the database, taken while the hub runs
@@ -92,7 +94,12 @@ export async function main(argv: string[]): Promise<number> {
       if (!fs.existsSync(dbFile)) throw new UsageError(`No database at ${dbFile}.`);
       const repo = createRepository(openDb(dbFile));
       const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-      const recap = recapFromStore(repo, id, Date.now(), { from: num(values.from), to: num(values.to), platform: values.platform });
+      const query = { from: num(values.from), to: num(values.to), platform: values.platform };
+      const recap = recapFromStore(repo, id, Date.now(), query);
+      if (recap && values.xlsx) {
+        await writeRecapXlsx(reportFromStore(repo, recap.sessionId, Date.now(), query)!, values.xlsx);
+        console.error(`Wrote ${values.xlsx}`);
+      }
       repo.db.close();
       if (!recap) throw new UsageError(`No session ${which} in ${dbFile}.`);
       if (values.json) {

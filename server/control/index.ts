@@ -8,11 +8,12 @@ import { fail, type Caller, type HubContext } from './context.js';
 import { runsheetHandlers, type RunsheetHandlers } from './runsheet.js';
 import { sessionHandlers, type SessionHandlers } from './session.js';
 import { tokenHandlers, type TokenHandlers } from './tokens.js';
+import { promoterHandlers, type PromoterHandlers } from './promoters.js';
 import { dealHandlers, type DealHandlers } from '../deals/handlers.js';
 
-export type AllHandlers = SessionHandlers & RunsheetHandlers & CommentHandlers & DealHandlers & TokenHandlers;
+export type AllHandlers = SessionHandlers & RunsheetHandlers & CommentHandlers & DealHandlers & TokenHandlers & PromoterHandlers;
 
-export const handlers: AllHandlers = { ...sessionHandlers, ...runsheetHandlers, ...commentHandlers, ...dealHandlers, ...tokenHandlers };
+export const handlers: AllHandlers = { ...sessionHandlers, ...runsheetHandlers, ...commentHandlers, ...dealHandlers, ...tokenHandlers, ...promoterHandlers };
 
 export const isControlAction = (name: string): name is ControlAction => Object.hasOwn(controlSchemas, name);
 

@@ -1,7 +1,7 @@
 /** Session handlers: start and end a show. */
 import { fail, type Handlers } from './context.js';
 
-export type SessionHandlers = Handlers<'session.start' | 'session.end'>;
+export type SessionHandlers = Handlers<'session.start' | 'session.end' | 'session.delete'>;
 
 export const sessionHandlers: SessionHandlers = {
   'session.start'({ title }, ctx, caller) {
@@ -27,5 +27,15 @@ export const sessionHandlers: SessionHandlers = {
     });
     ctx.reloadLive();
     return { ok: true, sessionId: live.id };
+  },
+  'session.delete'({ sessionId }, ctx, caller) {
+    const session = ctx.repo.session(sessionId);
+    if (!session) return fail('not_found', `No session ${sessionId}.`);
+    if (session.endedAt === null) return fail('session_live', 'A live session cannot be deleted; end it first.');
+    ctx.repo.transaction(() => {
+      ctx.repo.deleteSession(sessionId);
+      ctx.repo.audit(ctx.now(), caller.actor, 'session.delete', { sessionId, title: session.title });
+    });
+    return { ok: true, sessionId };
   },
 };

@@ -10,6 +10,8 @@ import { dispatch, type HubContext } from '../control/index.js';
 import { parseNdjson } from '../ingest/index.js';
 import type { HttpIngestAck } from '../protocol/index.js';
 import { recapFromStore } from '../recap/from-store.js';
+import { reportFromStore } from '../recap/report.js';
+import { recapTables, recapWorkbook, tableCsv } from '../recap/workbook.js';
 import { roleOf, type Role, type Tokens } from './auth.js';
 import { sameOrigin, type AuthLimiter } from './guard.js';
 
@@ -138,6 +140,32 @@ export function createHttpHandler(deps: HttpDeps) {
       const result = recapFromStore(ctx.repo, which, ctx.now(), query);
       if (!result) throw new HttpError(404, 'not_found', `No session ${recap[1]}.`);
       return send(res, 200, result);
+    }
+    const report = /^\/api\/sessions\/(\d+|latest)\/(report|recap\.xlsx|csv\/(\d+))$/.exec(p);
+    if (report && method === 'GET') {
+      requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
+      const which = report[1] === 'latest' ? 'latest' : Number(report[1]);
+      const query = {
+        from: optionalInt(url.searchParams.get('from')),
+        to: optionalInt(url.searchParams.get('to')),
+        platform: url.searchParams.get('platform') ?? undefined,
+      };
+      const full = reportFromStore(ctx.repo, which, ctx.now(), query);
+      if (!full) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
+      if (report[2] === 'report') return send(res, 200, full);
+      const name = `livedeck-${full.recap.sessionId}`;
+      if (report[2] === 'recap.xlsx') {
+        const buffer = await recapWorkbook(full).xlsx.writeBuffer();
+        res.writeHead(200, {
+          'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          'content-disposition': `attachment; filename="${name}.xlsx"`,
+        });
+        return void res.end(Buffer.from(buffer as ArrayBuffer));
+      }
+      const table = recapTables(full)[Number(report[3])];
+      if (!table) throw new HttpError(404, 'not_found', `No table ${report[3]}.`);
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}-${report[3]}.csv"` });
+      return void res.end(tableCsv(table));
     }
     if (p === '/api/state' && method === 'GET') {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);

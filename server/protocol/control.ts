@@ -44,6 +44,8 @@ export type RunsheetItemInput = z.infer<typeof runsheetItemInput>;
 export const controlSchemas = {
   'session.start': z.object({ title: z.string().trim().min(1, 'title must not be empty').max(200) }),
   'session.end': z.object({}).default({}),
+  /** Deletes a finished session and everything recorded in it. */
+  'session.delete': z.object({ sessionId: z.number().int() }),
   'catalog.upsert': productSchema,
   'runsheet.add': runsheetItemInput.extend({ afterItemId: z.number().int().optional() }),
   'runsheet.update': runsheetItemInput.partial().extend({ itemId: z.number().int() }),
@@ -68,6 +70,14 @@ export const controlSchemas = {
     requestId: z.string().max(100).optional(),
   }),
   'deal.stop': z.object({ dealId: z.string().max(128).optional(), sku: sku.optional() }),
+  /** How a promoter (导购) is paid: fixed fen per unit sold, or a fraction of paid GMV. */
+  'promoter.set': z.object({
+    promoter: z.string().trim().min(1).max(128),
+    rule: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('perUnit'), fen: fenSchema }),
+      z.object({ kind: z.literal('percent'), rate: z.number().min(0).max(1, 'a rate is a fraction: 0.05 is 5%') }),
+    ]),
+  }),
   /** A new token for a role; everyone connected with the old one is disconnected. */
   'tokens.rotate': z.object({ role: z.enum(['ingest', 'operator', 'viewer']) }),
 } as const;
@@ -81,6 +91,7 @@ export type ControlInput<A extends ControlAction> = z.output<(typeof controlSche
 export interface ControlResults {
   'session.start': { sessionId: number };
   'session.end': { sessionId: number };
+  'session.delete': { sessionId: number };
   'catalog.upsert': { sku: string };
   'runsheet.add': { itemId: number };
   'runsheet.update': { itemId: number };
@@ -94,6 +105,7 @@ export interface ControlResults {
   'comment.prompt': { key: string };
   'deal.fire': { dealId: string };
   'deal.stop': { dealId: string };
+  'promoter.set': { promoter: string };
   'tokens.rotate': { role: 'ingest' | 'operator' | 'viewer'; token: string };
 }
 

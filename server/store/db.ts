@@ -82,6 +82,12 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX deal_grants_by_deal ON deal_grants(deal_id, user_id);
   `,
+  `
+  CREATE TABLE promoters (
+    promoter TEXT PRIMARY KEY,
+    rule TEXT NOT NULL
+  );
+  `,
 ];
 
 export interface OpenOptions {

@@ -50,6 +50,7 @@ export function createRepository(db: Db) {
     deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
     deleteSessionEvents: db.prepare('DELETE FROM events WHERE session_id = ?'),
     deleteSessionOrders: db.prepare('DELETE FROM orders WHERE session_id = ?'),
+    deleteSessionComments: db.prepare('DELETE FROM comment_state WHERE session_id = ?'),
     eventSpan: db.prepare('SELECT min(ts) AS lo, max(ts) AS hi, count(*) AS n FROM events WHERE session_id = ?'),
     insertEvent: db.prepare('INSERT OR IGNORE INTO events (session_id, platform, id, type, ts, body) VALUES (?, ?, ?, ?, ?, ?)'),
     sessionOfEvent: db.prepare('SELECT session_id FROM events WHERE platform = ? AND id = ?').pluck(),
@@ -83,6 +84,11 @@ export function createRepository(db: Db) {
     auditTail: db.prepare('SELECT * FROM audit ORDER BY seq DESC LIMIT ?'),
     insertGrant: db.prepare('INSERT INTO deal_grants (deal_id, user_id, qty, at) VALUES (?, ?, ?, ?)'),
     grantsOfDeal: db.prepare('SELECT user_id AS userId, sum(qty) AS qty FROM deal_grants WHERE deal_id = ? GROUP BY user_id'),
+    paidOrders: db.prepare(`
+      SELECT o.platform, o.user_id AS userId, o.session_id AS sessionId, s.started_at AS sessionStartedAt, o.first_ts AS ts, o.amount_fen AS amountFen
+      FROM orders o JOIN sessions s ON s.id = o.session_id WHERE o.reached_paid = 1`),
+    promoterRules: db.prepare('SELECT promoter, rule FROM promoters'),
+    setPromoterRule: db.prepare('INSERT INTO promoters (promoter, rule) VALUES (?, ?) ON CONFLICT (promoter) DO UPDATE SET rule = excluded.rule'),
     commentStates: db.prepare('SELECT key, status, claimed_by, prompted FROM comment_state WHERE session_id = ?'),
     setCommentState: db.prepare(`
       INSERT INTO comment_state (key, session_id, status, claimed_by, prompted, updated_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -152,6 +158,7 @@ export function createRepository(db: Db) {
       db.transaction(() => {
         s.deleteSessionEvents.run(id);
         s.deleteSessionOrders.run(id);
+        s.deleteSessionComments.run(id);
         s.deleteSession.run(id);
       })();
     },
@@ -208,6 +215,16 @@ export function createRepository(db: Db) {
     /** Units granted per user for a deal, from the durable grant log. */
     grantsOfDeal(dealId: string): { userId: string; qty: number }[] {
       return s.grantsOfDeal.all(dealId) as { userId: string; qty: number }[];
+    },
+    /** Every reached-paid order of every session, for buyers across sessions. */
+    paidOrders(): { platform: string; userId: string; sessionId: number; sessionStartedAt: number; ts: number; amountFen: number }[] {
+      return s.paidOrders.all() as { platform: string; userId: string; sessionId: number; sessionStartedAt: number; ts: number; amountFen: number }[];
+    },
+    promoterRules(): Record<string, unknown> {
+      return Object.fromEntries((s.promoterRules.all() as { promoter: string; rule: string }[]).map((r) => [r.promoter, JSON.parse(r.rule) as unknown]));
+    },
+    setPromoterRule(promoter: string, rule: unknown): void {
+      s.setPromoterRule.run(promoter, JSON.stringify(rule));
     },
     commentStates(sessionId: number): CommentStateRow[] {
       return (s.commentStates.all(sessionId) as { key: string; status: CommentStateRow['status']; claimed_by: string | null; prompted: number }[]).map(

@@ -1,0 +1,182 @@
+/**
+ * What the recap says beyond the §6 numbers: top comment keywords, unanswered questions, the
+ * follow-up list for the 私域 team, and promoter (导购) commissions. Pure functions over a session's
+ * stored events, like the metrics.
+ */
+import { isQuestion } from '../live/triage.js';
+import type { LiveEvent } from '../protocol/index.js';
+
+/** How a promoter is paid: fixed fen per unit sold, or a fraction of paid GMV. */
+export type CommissionRule = { kind: 'perUnit'; fen: number } | { kind: 'percent'; rate: number };
+
+export interface Keyword {
+  word: string;
+  count: number;
+}
+
+export interface OpenQuestion {
+  key: string;
+  platform: string;
+  userId: string;
+  nick: string;
+  text: string;
+  ts: number;
+  /** The sku on air when it was asked, if any. */
+  sku: string | null;
+}
+
+/** A viewer who asked about or clicked products and bought none of them. */
+export interface FollowUp {
+  platform: string;
+  userId: string;
+  nick: string;
+  /** Skus asked about or clicked and not bought, in the order first shown interest. */
+  skus: string[];
+  /** Their questions, oldest first. */
+  questions: string[];
+  clicks: number;
+  lastTs: number;
+}
+
+export interface PromoterRow {
+  promoter: string;
+  orders: number;
+  units: number;
+  paidGmvFen: number;
+  refundFen: number;
+  rule: CommissionRule | null;
+  /** By the rule on paid orders (per unit × units, or rate × paid GMV), unrounded; 0 without a rule. */
+  commissionFen: number;
+}
+
+export interface Insights {
+  keywords: Keyword[];
+  unanswered: OpenQuestion[];
+  followUp: FollowUp[];
+  promoters: PromoterRow[];
+}
+
+export interface InsightsInput {
+  /** The session's stored events, sorted by ts. */
+  events: Iterable<LiveEvent>;
+  /** Keys (`platform:id`) of questions the moderators marked answered. */
+  answered: ReadonlySet<string>;
+  rules?: Record<string, CommissionRule>;
+  /** How many keywords to list. */
+  topKeywords?: number;
+}
+
+/** Words too common in live-room chat to say anything. */
+export const STOP_WORDS = new Set([
+  '的', '了', '是', '我', '你', '他', '她', '吗', '呢', '吧', '啊', '呀', '哦', '嗯', '么', '这', '那', '个', '就', '都', '也', '还', '在',
+  '有', '和', '要', '不', '没', '很', '好', '吗', '什么', '怎么', '这个', '那个', '一个', '可以', '主播', '一下', '我们', '你们', '现在',
+  '已经', '真的', '没有', '还有', '多少', '能不能', '有没有', 'the', 'a', 'is', 'it', 'to', 'and', 'of', 'i', 'you',
+]);
+
+const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
+
+/** Words of a comment as Intl.Segmenter splits Chinese, without stop-words, digits or single characters. */
+export function commentWords(text: string): string[] {
+  const out: string[] = [];
+  for (const s of segmenter.segment(text.toLowerCase())) {
+    if (!s.isWordLike) continue;
+    const w = s.segment.trim();
+    if (w.length < 2 || STOP_WORDS.has(w) || /^\d+$/.test(w)) continue;
+    out.push(w);
+  }
+  return out;
+}
+
+export function computeInsights(input: InsightsInput): Insights {
+  const words = new Map<string, number>();
+  const questions: OpenQuestion[] = [];
+  const rank: Record<string, number> = { created: 0, paid: 1, cancelled: 2, refunded: 3 };
+  const orders = new Map<string, { promoter?: string; qty: number; amountFen: number; paid: boolean; rank: number; sku: string; who: string; ts: number }>();
+  const interest = new Map<string, { platform: string; userId: string; nick: string; skus: string[]; questions: string[]; clicks: number; lastTs: number }>();
+  let onAir: string | null = null;
+
+  const person = (platform: string, userId: string) => {
+    const key = `${platform}\u0000${userId}`;
+    let p = interest.get(key);
+    if (!p) interest.set(key, (p = { platform, userId, nick: '', skus: [], questions: [], clicks: 0, lastTs: 0 }));
+    return p;
+  };
+  const showInterest = (p: ReturnType<typeof person>, sku: string | null, ts: number) => {
+    if (sku && !p.skus.includes(sku)) p.skus.push(sku);
+    if (ts > p.lastTs) p.lastTs = ts;
+  };
+
+  for (const e of input.events) {
+    switch (e.type) {
+      case 'item.live':
+        onAir = e.sku;
+        break;
+      case 'comment': {
+        for (const w of commentWords(e.text)) words.set(w, (words.get(w) ?? 0) + 1);
+        if (!isQuestion(e.text)) break;
+        const key = `${e.platform}:${e.id}`;
+        if (!input.answered.has(key)) questions.push({ key, platform: e.platform, userId: e.userId, nick: e.nick, text: e.text, ts: e.ts, sku: onAir });
+        const p = person(e.platform, e.userId);
+        p.nick = e.nick || p.nick;
+        p.questions.push(e.text);
+        showInterest(p, onAir, e.ts);
+        break;
+      }
+      case 'product.click': {
+        const p = person(e.platform, e.userId);
+        p.clicks++;
+        showInterest(p, e.sku, e.ts);
+        break;
+      }
+      case 'order': {
+        const key = `${e.platform}\u0000${e.orderId}`;
+        let o = orders.get(key);
+        if (!o) orders.set(key, (o = { qty: e.qty, amountFen: e.amountFen, paid: false, rank: -1, sku: e.sku, who: `${e.platform}\u0000${e.userId}`, ts: e.ts, promoter: e.promoter }));
+        if (e.ts < o.ts) Object.assign(o, { qty: e.qty, amountFen: e.amountFen, sku: e.sku, ts: e.ts, promoter: e.promoter ?? o.promoter });
+        o.promoter ??= e.promoter;
+        if (e.status === 'paid' || e.status === 'refunded') o.paid = true;
+        o.rank = Math.max(o.rank, rank[e.status]);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  const bought = new Set<string>();
+  const promoters = new Map<string, PromoterRow>();
+  for (const o of orders.values()) {
+    if (!o.paid) continue;
+    bought.add(`${o.who}\u0000${o.sku}`);
+    if (!o.promoter) continue;
+    let row = promoters.get(o.promoter);
+    if (!row) promoters.set(o.promoter, (row = { promoter: o.promoter, orders: 0, units: 0, paidGmvFen: 0, refundFen: 0, rule: input.rules?.[o.promoter] ?? null, commissionFen: 0 }));
+    row.orders++;
+    row.units += o.qty;
+    row.paidGmvFen += o.amountFen;
+    if (o.rank === rank.refunded) row.refundFen += o.amountFen;
+  }
+  for (const row of promoters.values()) {
+    if (row.rule?.kind === 'perUnit') row.commissionFen = row.units * row.rule.fen;
+    else if (row.rule?.kind === 'percent') row.commissionFen = row.paidGmvFen * row.rule.rate;
+  }
+
+  const followUp: FollowUp[] = [];
+  for (const [who, p] of interest) {
+    const skus = p.skus.filter((sku) => !bought.has(`${who}\u0000${sku}`));
+    if (skus.length) followUp.push({ ...p, skus });
+  }
+  followUp.sort((a, b) => b.questions.length - a.questions.length || b.clicks - a.clicks || a.lastTs - b.lastTs);
+
+  const keywords = [...words]
+    .map(([word, count]) => ({ word, count }))
+    .sort((a, b) => b.count - a.count || (a.word < b.word ? -1 : 1))
+    .slice(0, input.topKeywords ?? 30);
+
+  return {
+    keywords,
+    unanswered: questions,
+    followUp,
+    promoters: [...promoters.values()].sort((a, b) => b.paidGmvFen - a.paidGmvFen || (a.promoter < b.promoter ? -1 : 1)),
+  };
+}

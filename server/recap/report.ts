@@ -1,0 +1,47 @@
+/**
+ * The whole 复盘 of a stored session: the §6/§9 recap, what the comments and clicks say, and the
+ * buyers across sessions. What the recap page, the workbook and the CSVs are made from.
+ */
+import type { Repository } from '../store/index.js';
+import { computeAudience, type Audience } from './audience.js';
+import { recapFromStore, type RecapQuery } from './from-store.js';
+import { computeInsights, type CommissionRule, type Insights } from './insights.js';
+import type { Recap } from './types.js';
+
+export interface Report {
+  recap: Recap;
+  insights: Insights;
+  audience: Audience;
+  /** Run-sheet plan per sku (planned seconds), for planned-vs-actual. */
+  planned: Record<string, number>;
+  /** Product titles by sku. */
+  titles: Record<string, string>;
+  listPrices: Record<string, number>;
+}
+
+export function reportFromStore(repo: Repository, which: number | 'latest', now: number, query: RecapQuery = {}): Report | null {
+  const recap = recapFromStore(repo, which, now, query);
+  if (!recap) return null;
+  const session = repo.session(recap.sessionId)!;
+  const answered = new Set(repo.commentStates(session.id).filter((c) => c.status === 'answered').map((c) => c.key));
+  const inWindow = function* () {
+    for (const e of repo.eventsOfSession(session.id)) {
+      if (e.ts < recap.from || e.ts > recap.to) continue;
+      if (query.platform && e.platform !== query.platform && e.platform !== 'studio') continue;
+      yield e;
+    }
+  };
+  const insights = computeInsights({ events: inWindow(), answered, rules: repo.promoterRules() as Record<string, CommissionRule> });
+  const audience = computeAudience(repo.paidOrders(), session, session.endedAt ?? now);
+  const planned: Record<string, number> = {};
+  for (const item of repo.runsheet()) planned[item.sku] = (planned[item.sku] ?? 0) + item.plannedSec;
+  const catalog = repo.catalog();
+  return {
+    recap,
+    insights,
+    audience,
+    planned,
+    titles: Object.fromEntries(catalog.map((p) => [p.sku, p.title])),
+    listPrices: Object.fromEntries(catalog.map((p) => [p.sku, p.listPriceFen])),
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * The recap as an Excel workbook (exceljs) and as CSV tables. Money is written as numbers in yuan with
+ * a ¥ format, ratios as numbers with a % format, so the brand can sum and chart them in Excel.
+ */
+import ExcelJS from 'exceljs';
+import { RFM_LABELS_ZH } from './audience.js';
+import type { Report } from './report.js';
+
+export const YUAN_FORMAT = '"¥"#,##0.00';
+export const PERCENT_FORMAT = '0.00%';
+
+type Kind = 'text' | 'int' | 'yuan' | 'pct' | 'num' | 'time';
+interface Column {
+  header: string;
+  kind: Kind;
+}
+export interface Table {
+  name: string;
+  columns: Column[];
+  rows: (string | number | null)[][];
+}
+
+const yuan = (fen: number) => fen / 100;
+const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+
+/** Every table of the recap, in the order the workbook and the CSV export use. */
+export function recapTables(report: Report): Table[] {
+  const { recap, insights, audience, titles, planned, listPrices } = report;
+  const title = (sku: string) => titles[sku] ?? sku;
+  const metricRows = (label: string, m: typeof recap) => [
+    label, yuan(m.paidGmvFen), yuan(m.refundFen), yuan(m.netGmvFen), m.orders, m.buyers, m.units, yuan(m.aovFen),
+    m.views, m.viewers, m.peakOnline, m.avgOnline, m.avgWatchSec, m.conversion, yuan(m.gpmFen),
+  ];
+  const metricColumns: Column[] = [
+    { header: '范围 Scope', kind: 'text' },
+    { header: '成交金额 Paid GMV', kind: 'yuan' },
+    { header: '退款金额 Refunds', kind: 'yuan' },
+    { header: '净成交 Net GMV', kind: 'yuan' },
+    { header: '成交订单 Orders', kind: 'int' },
+    { header: '成交人数 Buyers', kind: 'int' },
+    { header: '成交件数 Units', kind: 'int' },
+    { header: '客单价 AOV', kind: 'yuan' },
+    { header: '观看次数 Views', kind: 'int' },
+    { header: '观看人数 Viewers', kind: 'int' },
+    { header: '最高在线 Peak online', kind: 'int' },
+    { header: '平均在线 Avg online', kind: 'num' },
+    { header: '人均观看秒 Avg watch s', kind: 'num' },
+    { header: '转化率 Conversion', kind: 'pct' },
+    { header: 'GPM 千次观看成交', kind: 'yuan' },
+  ];
+  return [
+    {
+      name: '概览 Summary',
+      columns: metricColumns,
+      rows: [metricRows(`${recap.title} (#${recap.sessionId})`, recap), ...Object.entries(recap.byPlatform).map(([p, m]) => metricRows(p, { ...recap, ...m }))],
+    },
+    {
+      name: '商品 Items',
+      columns: [
+        { header: 'SKU', kind: 'text' },
+        { header: '商品 Product', kind: 'text' },
+        { header: '计划秒 Planned s', kind: 'int' },
+        { header: '讲解秒 Live s', kind: 'num' },
+        { header: '讲解期成交 Window GMV', kind: 'yuan' },
+        { header: '成交金额 Paid GMV', kind: 'yuan' },
+        { header: '件数 Units', kind: 'int' },
+        { header: '点击率 CTR', kind: 'pct' },
+        { header: '点击成交率 Click-to-buy', kind: 'pct' },
+        { header: '每分钟成交 GMV/min on air', kind: 'yuan' },
+      ],
+      rows: recap.items.map((i) => [
+        i.sku, title(i.sku), planned[i.sku] ?? null, i.liveSec, yuan(i.windowGmvFen), yuan(i.paidGmvFen), i.units, i.ctr, i.clickToBuy,
+        i.liveSec > 0 ? yuan(i.windowGmvFen) / (i.liveSec / 60) : null,
+      ]),
+    },
+    {
+      name: '秒杀 Deals',
+      columns: [
+        { header: '秒杀 Deal', kind: 'text' },
+        { header: '商品 Product', kind: 'text' },
+        { header: '开始 Started (UTC)', kind: 'time' },
+        { header: '秒杀价 Price', kind: 'yuan' },
+        { header: '折扣 Discount', kind: 'pct' },
+        { header: '库存 Stock', kind: 'int' },
+        { header: '售出 Sold', kind: 'int' },
+        { header: '售罄秒 Sell-out s', kind: 'num' },
+        { header: '成交金额 GMV', kind: 'yuan' },
+      ],
+      rows: recap.deals.map((d) => [
+        d.dealId, title(d.sku), when(d.startedAt), d.priceFen === null ? null : yuan(d.priceFen),
+        d.priceFen !== null && listPrices[d.sku] ? 1 - d.priceFen / listPrices[d.sku] : null, d.stock, d.sold, d.sellOutSec, yuan(d.paidGmvFen),
+      ]),
+    },
+    {
+      name: '平台 Platforms',
+      columns: metricColumns,
+      rows: Object.entries(recap.byPlatform).map(([p, m]) => metricRows(p, { ...recap, ...m })),
+    },
+    {
+      name: '导购 Promoters',
+      columns: [
+        { header: '导购 Promoter', kind: 'text' },
+        { header: '订单 Orders', kind: 'int' },
+        { header: '件数 Units', kind: 'int' },
+        { header: '成交金额 Paid GMV', kind: 'yuan' },
+        { header: '退款 Refunds', kind: 'yuan' },
+        { header: '规则 Rule', kind: 'text' },
+        { header: '佣金 Commission', kind: 'yuan' },
+      ],
+      rows: insights.promoters.map((p) => [
+        p.promoter, p.orders, p.units, yuan(p.paidGmvFen), yuan(p.refundFen),
+        p.rule ? (p.rule.kind === 'perUnit' ? `¥${(p.rule.fen / 100).toFixed(2)}/件` : `${(p.rule.rate * 100).toFixed(2)}%`) : '—',
+        yuan(p.commissionFen),
+      ]),
+    },
+    {
+      name: '待跟进 Follow-up',
+      columns: [
+        { header: '平台 Platform', kind: 'text' },
+        { header: '用户 User', kind: 'text' },
+        { header: '昵称 Nick', kind: 'text' },
+        { header: '感兴趣未购 Interested in', kind: 'text' },
+        { header: '提问 Questions', kind: 'text' },
+        { header: '点击 Clicks', kind: 'int' },
+      ],
+      rows: insights.followUp.map((f) => [f.platform, f.userId, f.nick, f.skus.map(title).join('、'), f.questions.join(' / '), f.clicks]),
+    },
+    {
+      name: '人群 Buyers',
+      columns: [
+        { header: '平台 Platform', kind: 'text' },
+        { header: '用户 User', kind: 'text' },
+        { header: '新/老 New or returning', kind: 'text' },
+        { header: '最近购买天 Recency d', kind: 'num' },
+        { header: '购买次数 Frequency', kind: 'int' },
+        { header: '累计金额 Monetary', kind: 'yuan' },
+        { header: 'RFM 分层 Segment', kind: 'text' },
+      ],
+      rows: audience.buyers.map((b) => [b.platform, b.userId, b.returning ? '老客' : '新客', b.recencyDays, b.frequency, yuan(b.monetaryFen), RFM_LABELS_ZH[b.segment]]),
+    },
+    {
+      name: '分钟 Minutes',
+      columns: [
+        { header: '分钟 Minute (UTC)', kind: 'time' },
+        { header: '成交金额 GMV', kind: 'yuan' },
+        { header: '订单 Orders', kind: 'int' },
+        { header: '件数 Units', kind: 'int' },
+        { header: '评论 Comments', kind: 'int' },
+        { header: '在线 Online', kind: 'int' },
+        { header: '进入 Enters', kind: 'int' },
+        { header: '点击 Clicks', kind: 'int' },
+      ],
+      rows: recap.minutes.map((m) => [when(m.minute), yuan(m.gmvFen), m.orders, m.units, m.comments, m.online, m.enters, m.clicks]),
+    },
+  ];
+}
+
+const FORMATS: Partial<Record<Kind, string>> = { yuan: YUAN_FORMAT, pct: PERCENT_FORMAT, num: '#,##0.00', int: '#,##0' };
+
+export function recapWorkbook(report: Report): ExcelJS.Workbook {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'LiveDeck';
+  wb.created = new Date(report.recap.endAt);
+  for (const table of recapTables(report)) {
+    const ws = wb.addWorksheet(table.name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = table.columns.map((c) => ({ header: c.header, width: Math.max(12, Math.min(40, c.header.length * 1.6)), style: FORMATS[c.kind] ? { numFmt: FORMATS[c.kind] } : {} }));
+    ws.getRow(1).font = { bold: true };
+    for (const row of table.rows) ws.addRow(row);
+  }
+  return wb;
+}
+
+export async function writeRecapXlsx(report: Report, file: string): Promise<void> {
+  await recapWorkbook(report).xlsx.writeFile(file);
+}
+
+const csvCell = (v: string | number | null) => {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** One table as CSV with a BOM, so Excel opens Chinese text correctly. */
+export function tableCsv(table: Table): string {
+  const lines = [table.columns.map((c) => csvCell(c.header)).join(','), ...table.rows.map((r) => r.map(csvCell).join(','))];
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
