@@ -105,7 +105,14 @@ async function startSimulator(hub: Hub, url: string, seed: number, rate: number)
   });
   const connector = createConnector({ url, token: hub.tokens.ingest, onCommand: (cmd) => sim.handleCommand(cmd), logger });
   sim.start();
+  // The audience shops from the catalog the producer edits.
+  let catalog = hub.ctx.live.catalog;
+  const follow = setInterval(() => {
+    if (hub.ctx.live.catalog !== catalog) sim.setCatalog((catalog = hub.ctx.live.catalog));
+  }, 2000);
+  follow.unref();
   return async () => {
+    clearInterval(follow);
     sim.stop();
     await connector.flush(5000).catch(() => undefined);
     connector.close();
