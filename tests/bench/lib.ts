@@ -18,6 +18,9 @@ export async function startBenchHub() {
       await hub.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
+    /** Stops the hub but leaves the database to be read; `removeDb` deletes it. */
+    stopKeepingDb: () => hub.stop(),
+    removeDb: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
 
@@ -67,7 +70,7 @@ export function batchMaker(runId: string, batchSize: number) {
   return (ts: number) => {
     const r = round++;
     return shapes.map((e, i) => {
-      const copy = { ...e, id: `${runId}-${r}-${i}`, ts };
+      const copy: Record<string, unknown> = { ...e, id: `${runId}-${r}-${i}`, ts };
       if (copy.type === 'order') copy.orderId = `${runId}-o${r}-${i}`;
       return copy;
     });
