@@ -3,11 +3,12 @@
  * 5,000-line NDJSON posts, durable: WAL + synchronous=FULL, ack after commit), ack latency at a paced
  * 10,000 events/s, and the hub's RSS. The hub runs in its own process.
  */
+import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import type { IngestAck } from '../../server/protocol/index.js';
 import { BENCH_TOKENS, batchMaker, makeEvent, percentile, report, rssMb, startBenchHub } from './lib.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const seconds = Number(process.env.BENCH_SECONDS ?? 6);
 
 function connectIngest(url: string): Promise<Socket> {
   const s = io(`${url}/ingest`, { auth: { token: BENCH_TOKENS.ingest }, transports: ['websocket'], forceNew: true });
@@ -87,16 +88,37 @@ async function paced(url: string, rate: number) {
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
+const reference = fileURLToPath(new URL('./reference-hub.ts', import.meta.url));
+
+/** Max-rate Socket.IO throughput of a fresh server process. */
+async function measure(script?: string): Promise<number> {
+  const server = await startBenchHub(script);
+  try {
+    return await maxRateSocket(server.url);
+  } finally {
+    await server.stop();
+  }
+}
+
+// A B A B: the reference pipeline and LiveDeck alternate, so drift on the machine hits both.
+const rounds: { reference: number; hub: number }[] = [];
+for (let i = 0; i < 2; i++) rounds.push({ reference: await measure(reference), hub: await measure() });
+const best = (k: 'reference' | 'hub') => Math.max(...rounds.map((r) => r[k]));
+
 const hub = await startBenchHub();
 try {
-  const socketRate = await maxRateSocket(hub.url);
   const httpRate = await maxRateHttp(hub.url);
   const at10k = await paced(hub.url, 10_000);
+  const at50k = await paced(hub.url, 50_000);
   report('ingest', {
-    'socket max, events/s (acked)': Math.round(socketRate),
+    'reference max, events/s (A B A B best)': Math.round(best('reference')),
+    'socket max, events/s (acked)': Math.round(best('hub')),
+    'ratio to reference': Number((best('hub') / best('reference')).toFixed(2)),
     'http ndjson max, events/s (acked)': Math.round(httpRate),
     'ack p50 at 10k/s, ms': Number(at10k.p50.toFixed(2)),
     'ack p99 at 10k/s, ms': Number(at10k.p99.toFixed(2)),
+    'ack p50 at 50k/s, ms': Number(at50k.p50.toFixed(2)),
+    'ack p99 at 50k/s, ms': Number(at50k.p99.toFixed(2)),
     'hub rss, MB': Math.round(rssMb(hub.pid)),
   });
 } finally {

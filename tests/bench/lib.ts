@@ -6,11 +6,11 @@ import { CHILD_TOKENS, startChildHub } from '../support/child-hub.js';
 
 export const BENCH_TOKENS = CHILD_TOKENS;
 
-/** A hub in its own process on a fresh database; removes the database when stopped. */
-export async function startBenchHub() {
+/** A hub (or the reference pipeline, given its script) in its own process on a fresh database. */
+export async function startBenchHub(script?: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedeck-bench-'));
   const dbFile = path.join(dir, 'bench.db');
-  const hub = await startChildHub(dbFile);
+  const hub = await startChildHub(dbFile, 0, script);
   return {
     ...hub,
     dbFile,

@@ -17,8 +17,9 @@ export interface ChildHub {
   kill: () => Promise<void>;
 }
 
-export async function startChildHub(dbFile: string, port = 0): Promise<ChildHub> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, dbFile, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts the hub (or another server script speaking the same start-up line) in a child process. */
+export async function startChildHub(dbFile: string, port = 0, script = entry): Promise<ChildHub> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, dbFile, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const line = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).once('line', resolve);
