@@ -1,6 +1,8 @@
 /** Loads a stored session and recaps it. The metrics themselves are pure, in compute.ts. */
 import type { Repository } from '../store/index.js';
+import { cachedOrCompute } from './cache.js';
 import { computeRecap } from './compute.js';
+import type { Recap } from './types.js';
 
 export interface RecapQuery {
   from?: number;
@@ -9,13 +11,15 @@ export interface RecapQuery {
 }
 
 /** The recap of a stored session (`latest` for the newest), or null if there is no such session. */
-export function recapFromStore(repo: Repository, which: number | 'latest', now: number, query: RecapQuery = {}) {
+export function recapFromStore(repo: Repository, which: number | 'latest', now: number, query: RecapQuery = {}): Recap | null {
   const session = which === 'latest' ? repo.latestSession() : repo.session(which);
   if (!session) return null;
-  const endAt = session.endedAt ?? Math.max(now, repo.eventSpan(session.id).hi ?? session.startedAt);
-  return computeRecap({
-    session: { id: session.id, title: session.title, startedAt: session.startedAt, endAt },
-    events: repo.eventsOfSession(session.id),
-    ...query,
+  return cachedOrCompute(repo, session.id, `recap:${JSON.stringify(query)}`, () => {
+    const endAt = session.endedAt ?? Math.max(now, repo.eventSpan(session.id).hi ?? session.startedAt);
+    return computeRecap({
+      session: { id: session.id, title: session.title, startedAt: session.startedAt, endAt },
+      events: repo.eventsOfSession(session.id),
+      ...query,
+    });
   });
 }

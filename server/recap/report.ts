@@ -4,6 +4,7 @@
  */
 import type { Repository } from '../store/index.js';
 import { computeAudience, type Audience } from './audience.js';
+import { cachedOrCompute } from './cache.js';
 import { recapFromStore, type RecapQuery } from './from-store.js';
 import { computeInsights, type CommissionRule, type Insights } from './insights.js';
 import type { Recap } from './types.js';
@@ -20,7 +21,13 @@ export interface Report {
 }
 
 export function reportFromStore(repo: Repository, which: number | 'latest', now: number, query: RecapQuery = {}): Report | null {
-  const recap = recapFromStore(repo, which, now, query);
+  const id = which === 'latest' ? repo.latestSession()?.id : which;
+  if (id === undefined) return null;
+  return cachedOrCompute(repo, id, `report:${JSON.stringify(query)}`, () => computeReport(repo, id, now, query));
+}
+
+function computeReport(repo: Repository, id: number, now: number, query: RecapQuery): Report | null {
+  const recap = recapFromStore(repo, id, now, query);
   if (!recap) return null;
   const session = repo.session(recap.sessionId)!;
   const answered = new Set(repo.commentStates(session.id).filter((c) => c.status === 'answered').map((c) => c.key));

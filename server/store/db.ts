@@ -88,6 +88,15 @@ export const migrations: readonly string[] = [
     rule TEXT NOT NULL
   );
   `,
+  `
+  CREATE TABLE recap_cache (
+    session_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    stamp TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (session_id, key)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export interface OpenOptions {

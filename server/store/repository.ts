@@ -88,6 +88,14 @@ export function createRepository(db: Db) {
       SELECT o.platform, o.user_id AS userId, o.session_id AS sessionId, s.started_at AS sessionStartedAt, o.first_ts AS ts, o.amount_fen AS amountFen
       FROM orders o JOIN sessions s ON s.id = o.session_id WHERE o.reached_paid = 1`),
     promoterRules: db.prepare('SELECT promoter, rule FROM promoters'),
+    sessionStamp: db.prepare(`
+      SELECT (SELECT count(*) || ':' || coalesce(max(seq), 0) FROM events WHERE session_id = @id)
+        || ':' || (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM comment_state WHERE session_id = @id)
+        || ':' || (SELECT count(*) || ':' || coalesce(group_concat(rule), '') FROM promoters)
+        || ':' || (SELECT coalesce(ended_at, 'live') FROM sessions WHERE id = @id)`).pluck(),
+    cached: db.prepare('SELECT body FROM recap_cache WHERE session_id = ? AND key = ? AND stamp = ?').pluck(),
+    putCache: db.prepare('INSERT OR REPLACE INTO recap_cache (session_id, key, stamp, body) VALUES (?, ?, ?, ?)'),
+    dropCache: db.prepare('DELETE FROM recap_cache WHERE session_id = ?'),
     setPromoterRule: db.prepare('INSERT INTO promoters (promoter, rule) VALUES (?, ?) ON CONFLICT (promoter) DO UPDATE SET rule = excluded.rule'),
     commentStates: db.prepare('SELECT key, status, claimed_by, prompted FROM comment_state WHERE session_id = ?'),
     setCommentState: db.prepare(`
@@ -159,6 +167,7 @@ export function createRepository(db: Db) {
         s.deleteSessionEvents.run(id);
         s.deleteSessionOrders.run(id);
         s.deleteSessionComments.run(id);
+        s.dropCache.run(id);
         s.deleteSession.run(id);
       })();
     },
@@ -215,6 +224,19 @@ export function createRepository(db: Db) {
     /** Units granted per user for a deal, from the durable grant log. */
     grantsOfDeal(dealId: string): { userId: string; qty: number }[] {
       return s.grantsOfDeal.all(dealId) as { userId: string; qty: number }[];
+    },
+    /**
+     * What a session's derived figures depend on: its events, the moderators' marks, the promoter
+     * rules and whether it ended. A cached recap is valid while this stays the same.
+     */
+    sessionStamp(id: number): string {
+      return s.sessionStamp.get({ id }) as string;
+    },
+    cachedRecap(id: number, key: string, stamp: string): string | null {
+      return (s.cached.get(id, key, stamp) as string | undefined) ?? null;
+    },
+    putCachedRecap(id: number, key: string, stamp: string, body: string): void {
+      s.putCache.run(id, key, stamp, body);
     },
     /** Every reached-paid order of every session, for buyers across sessions. */
     paidOrders(): { platform: string; userId: string; sessionId: number; sessionStartedAt: number; ts: number; amountFen: number }[] {

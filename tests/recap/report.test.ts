@@ -124,3 +124,23 @@ describe('the recap workbook', () => {
     expect(csv).toContain('CREAM,修护面霜,');
   });
 });
+
+describe('kept recaps', () => {
+  it('keeps the recap of a finished session and computes it afresh when a late event arrives', async () => {
+    const { recapFromStore } = await import('../../server/recap/index.js');
+    const repo = createRepository(openDb(tempDbFile('cache')));
+    const id = repo.createSession('回放', D0);
+    const order = (n: number, status: string) =>
+      ({ type: 'order', platform: 'douyin', id: `o${n}-${status}`, ts: D0 + n, orderId: `A${n}`, userId: 'u1', sku: 'S', qty: 1, amountFen: 1000, status }) as unknown as LiveEvent;
+    repo.insertEvent(id, order(1, 'paid'));
+    expect(recapFromStore(repo, id, D0 + 5)!.paidGmvFen).toBe(1000);
+    expect(repo.db.prepare('SELECT count(*) FROM recap_cache').pluck().get()).toBe(0); // live: never kept
+    repo.endSession(id, D0 + 100);
+    expect(recapFromStore(repo, id, D0 + 200)!.paidGmvFen).toBe(1000);
+    expect(repo.db.prepare('SELECT count(*) FROM recap_cache').pluck().get()).toBe(1);
+    expect(recapFromStore(repo, id, D0 + 300)).toStrictEqual(recapFromStore(repo, id, D0 + 200));
+    repo.insertEvent(id, order(1, 'refunded'));
+    expect(recapFromStore(repo, id, D0 + 400)!.refundFen).toBe(1000);
+    repo.db.close();
+  });
+});
