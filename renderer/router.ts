@@ -1,0 +1,15 @@
+/** Routes (hash history, the same in Electron and a browser): control, screen, prompter, sessions, recap. */
+import { createRouter, createWebHashHistory } from 'vue-router';
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', redirect: '/control' },
+    { path: '/control', name: 'control', component: () => import('./pages/ControlPage.vue'), meta: { titleKey: 'nav.control' } },
+    { path: '/screen', name: 'screen', component: () => import('./pages/ScreenPage.vue'), meta: { titleKey: 'nav.screen' } },
+    { path: '/prompter', name: 'prompter', component: () => import('./pages/PrompterPage.vue'), meta: { titleKey: 'nav.prompter' } },
+    { path: '/sessions', name: 'sessions', component: () => import('./pages/SessionsPage.vue'), meta: { titleKey: 'nav.sessions' } },
+    { path: '/recap/:sessionId', name: 'recap', component: () => import('./pages/RecapPage.vue'), props: true, meta: { titleKey: 'recap.title' } },
+    { path: '/:rest(.*)*', redirect: '/control' },
+  ],
+});

@@ -1,0 +1,218 @@
+/**
+ * The live picture: KPIs, buckets, markers, deals, the item on air. Fed by the hub's `snapshot`
+ * (replace everything) and `tick` (full small state + buckets touched since the last push, which
+ * replace by `sec`; new markers and comments, deduplicated because a snapshot and the next tick may
+ * overlap). Memory is bounded: 30 minutes of seconds, the whole show in minutes.
+ */
+import { acceptHMRUpdate, defineStore } from 'pinia';
+import { computed, ref, shallowRef, triggerRef } from 'vue';
+import type { Bucket, ItemAiring, Kpis, LiveDeal, LiveSnapshot, LiveState, LiveTick, Marker, PlatformStatus } from '@protocol';
+import type { LiveSocket } from '../api/hub';
+import { SECONDS_KEPT, contiguousMinutes, mergeBuckets, minuteOf, onlineSeries, pruneOlderThan, sorted } from '../lib/buckets';
+import { computePace, notablePace } from '../lib/pace';
+import { useCommentsStore } from './comments';
+import { useConnectionStore } from './connection';
+import { useRunsheetStore } from './runsheet';
+import { useSessionStore } from './session';
+
+const emptyKpis = (): Kpis => ({
+  paidGmvFen: 0,
+  refundFen: 0,
+  orders: 0,
+  buyers: 0,
+  units: 0,
+  online: 0,
+  peakOnline: 0,
+  views: 0,
+  viewers: 0,
+  comments: 0,
+  conversion: 0,
+  gpmFen: 0,
+});
+
+/** A seq jump asks for a snapshot at most this often (see `subscribe`). */
+const SNAPSHOT_REQUEST_GAP_MS = 10_000;
+
+const markerKey = (m: Marker) => `${m.ts}|${m.kind}|${m.label}`;
+
+export const useLiveStore = defineStore('live', () => {
+  /** Totals over every platform, computed by the hub. */
+  const kpis = ref<Kpis>(emptyKpis());
+  /** The same KPIs per platform id. */
+  const byPlatform = ref<Record<string, Kpis>>({});
+  /** Sequence number of the last push applied. */
+  const seq = ref(0);
+  /** The hub's clock at the last push (epoch ms). */
+  const serverNow = ref(0);
+  /** The run-sheet item on air, if any. */
+  const current = ref<ItemAiring | null>(null);
+  /** Every airing of this session, oldest first. */
+  const airings = ref<ItemAiring[]>([]);
+  /** Deals of this session (the hub sends the last 20). */
+  const deals = ref<LiveDeal[]>([]);
+  /** When each platform last sent something. */
+  const platforms = ref<PlatformStatus[]>([]);
+  /** A problem every screen must show (disk full…), or null. */
+  const alarm = ref<string | null>(null);
+  /** Per-second buckets, last {@link SECONDS_KEPT} seconds. Raw map; `bucketsVersion` signals change. */
+  const seconds = shallowRef(new Map<number, Bucket>());
+  /** Per-minute buckets of the whole show. */
+  const minutes = shallowRef(new Map<number, Bucket>());
+  /** Items changed, deals fired, stream gaps: drawn as lines on every chart. */
+  const markers = ref<Marker[]>([]);
+  /** Snapshots received (the first, and one per reconnect or resync). */
+  const snapshots = ref(0);
+
+  const subscribed = new WeakSet<LiveSocket>();
+  let markerKeys = new Set<string>();
+  let lastSnapshotRequest = 0;
+
+  /**
+   * Ticks carry the whole small state every time; assigning only what differs keeps the screens from
+   * re-rendering five times a second for nothing.
+   */
+  const lastJson = new Map<string, string>();
+  function changed(field: string, value: unknown): boolean {
+    const json = JSON.stringify(value);
+    if (lastJson.get(field) === json) return false;
+    lastJson.set(field, json);
+    return true;
+  }
+
+  function applyState(s: LiveState): void {
+    seq.value = s.seq;
+    serverNow.value = s.serverNow;
+    if (changed('kpis', s.kpis)) kpis.value = s.kpis;
+    if (changed('byPlatform', s.byPlatform)) byPlatform.value = s.byPlatform;
+    if (changed('current', s.current)) current.value = s.current;
+    if (changed('airings', s.airings)) airings.value = s.airings;
+    if (changed('deals', s.deals)) deals.value = s.deals;
+    if (changed('platforms', s.platforms)) platforms.value = s.platforms;
+    alarm.value = s.alarm;
+    useSessionStore().applySession(s.session);
+    if (changed('questions', [s.questions, s.promptedQuestion])) useCommentsStore().applyQuestions(s.questions, s.promptedQuestion);
+    useConnectionStore().touch(s.serverNow);
+  }
+
+  /** Replaces everything with a full snapshot (connect, reconnect, resync). */
+  function applySnapshot(s: LiveSnapshot): void {
+    applyState(s);
+    const sec = new Map<number, Bucket>();
+    mergeBuckets(sec, s.seconds);
+    const min = new Map<number, Bucket>();
+    mergeBuckets(min, s.minutes);
+    seconds.value = sec;
+    minutes.value = min;
+    markers.value = s.markers.slice();
+    markerKeys = new Set(s.markers.map(markerKey));
+    useRunsheetStore().applyCatalog(s.catalog);
+    useRunsheetStore().applyRunsheet(s.runsheet);
+    useCommentsStore().replaceFeed(s.comments);
+    snapshots.value++;
+  }
+
+  /** Folds one tick in: buckets replace by `sec`, markers and comments are appended once. */
+  function applyTick(t: LiveTick): void {
+    applyState(t);
+    if (t.seconds.length) {
+      mergeBuckets(seconds.value, t.seconds);
+      const newest = t.seconds[t.seconds.length - 1].sec;
+      if (seconds.value.size > SECONDS_KEPT + 120) pruneOlderThan(seconds.value, Math.max(newest, Math.floor(t.serverNow / 1000)), SECONDS_KEPT);
+      triggerRef(seconds);
+    }
+    if (t.minutes.length) {
+      mergeBuckets(minutes.value, t.minutes);
+      triggerRef(minutes);
+    }
+    const fresh = t.markers.filter((m) => !markerKeys.has(markerKey(m)));
+    if (fresh.length) {
+      for (const m of fresh) markerKeys.add(markerKey(m));
+      markers.value = [...markers.value, ...fresh];
+    }
+    if (t.catalog) useRunsheetStore().applyCatalog(t.catalog);
+    if (t.runsheet) useRunsheetStore().applyRunsheet(t.runsheet);
+    if (t.comments.length) useCommentsStore().appendFeed(t.comments);
+  }
+
+  /**
+   * Registers the socket's `snapshot` and `tick` handlers, once per socket. A tick whose `seq` jumps
+   * by more than one means pushes were missed: ask for a snapshot. The hub numbers every snapshot it
+   * sends to any window from the same counter, so other windows connecting also make the count jump;
+   * requests are therefore spaced out rather than sent on every jump.
+   */
+  function subscribe(socket: LiveSocket): void {
+    if (subscribed.has(socket)) return;
+    subscribed.add(socket);
+    socket.on('snapshot', applySnapshot);
+    socket.on('tick', (t: LiveTick) => {
+      const jumped = seq.value > 0 && t.seq > seq.value + 1;
+      applyTick(t);
+      const now = Date.now();
+      if (jumped && now - lastSnapshotRequest > SNAPSHOT_REQUEST_GAP_MS) {
+        lastSnapshotRequest = now;
+        const emitter: { emit(event: 'snapshot.request'): unknown } = socket;
+        emitter.emit('snapshot.request');
+      }
+    });
+  }
+
+  /** Per-second buckets in time order. */
+  const secondList = computed(() => sorted(seconds.value));
+  /** Minute buckets in time order as the hub sent them (holes where nothing happened). */
+  const minuteList = computed(() => sorted(minutes.value));
+
+  /** Minute buckets from the first to the one now, with no holes (what the charts draw). */
+  const minutesContiguous = computed(() => {
+    const list = minuteList.value;
+    if (!list.length) return [];
+    const nowMin = minuteOf(Math.floor(serverNow.value / 1000));
+    return contiguousMinutes(minutes.value, list[0].sec, Math.max(nowMin, list[list.length - 1].sec));
+  });
+
+  /** `[sec, online]` per second, unknown seconds carrying the last known value. */
+  const onlinePerSecond = computed(() => onlineSeries(secondList.value));
+  /** `[sec, online]` per minute over the whole show. */
+  const onlinePerMinute = computed(() => onlineSeries(minutesContiguous.value));
+
+  /** Pace: last 10 minutes against the 10 before, from minute buckets. */
+  const pace = computed(() => {
+    const session = useSessionStore().session;
+    const first = minuteList.value[0]?.sec;
+    const since = session ? Math.floor(session.startedAt / 1000) : (first ?? Number.POSITIVE_INFINITY);
+    return computePace(minutes.value, Math.floor(serverNow.value / 1000), Math.min(since, first ?? since));
+  });
+  /** The pace lines worth showing, biggest change first. */
+  const paceNotable = computed(() => notablePace(pace.value));
+
+  /** The deal live now, if any (newest first). */
+  const liveDeal = computed(() => [...deals.value].reverse().find((d) => d.endedAt === null) ?? null);
+
+  return {
+    kpis,
+    byPlatform,
+    seq,
+    serverNow,
+    current,
+    airings,
+    deals,
+    platforms,
+    alarm,
+    seconds,
+    minutes,
+    markers,
+    snapshots,
+    secondList,
+    minuteList,
+    minutesContiguous,
+    onlinePerSecond,
+    onlinePerMinute,
+    pace,
+    paceNotable,
+    liveDeal,
+    applySnapshot,
+    applyTick,
+    subscribe,
+  };
+});
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useLiveStore, import.meta.hot));

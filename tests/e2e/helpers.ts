@@ -1,0 +1,78 @@
+/// <reference path="../../renderer/env.d.ts" />
+/** Small shared steps for the browser tests: wait for the page to be live, read test ids, fake history. */
+import type { Page } from 'playwright-core';
+import type { LiveEvent } from '../../server/protocol/index.js';
+import { eid, eventually } from '../support/studio.js';
+
+/** Waits until the connection badge says live (snapshot received, ticks flowing). */
+export async function waitLive(page: Page, timeoutMs = 10_000): Promise<void> {
+  await page.locator('[data-testid="connection-badge"][data-status="live"]').waitFor({ timeout: timeoutMs });
+}
+
+/** The `data-value` of a KPI tile, as a number. */
+export async function kpiValue(page: Page, id: string): Promise<number> {
+  return Number(await page.getAttribute(`[data-testid="kpi-${id}"]`, 'data-value'));
+}
+
+/** The run-sheet item ids in the order the page shows them. */
+export async function pageOrder(page: Page): Promise<number[]> {
+  const ids = await page.locator('[data-testid="runsheet-row"]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-item-id'))));
+  return ids;
+}
+
+/** Waits for `check` to hold, polling (state settles on the next tick, ≤ 250 ms). */
+export const until = eventually;
+
+/** If the minute is about to turn, waits for the next one, so ten-minute windows stay put during a check. */
+export async function awayFromMinuteEdge(marginSec = 12): Promise<void> {
+  const intoMinute = (Date.now() / 1000) % 60;
+  if (intoMinute > 60 - marginSec) await new Promise((r) => setTimeout(r, (60 - intoMinute + 0.2) * 1000));
+}
+
+/**
+ * A believable past: per minute from `fromMin` to `toMin` minutes ago (negative numbers), viewer
+ * snapshots on two platforms, entries, clicks, comments and paid orders, shaped by `perMinute`.
+ */
+export function history(
+  nowMs: number,
+  fromMin: number,
+  toMin: number,
+  perMinute: (minutesAgo: number) => { online: number; enters: number; clicks: number; comments: number; orders: number; priceFen?: number; sku?: string },
+): LiveEvent[] {
+  const events: LiveEvent[] = [];
+  const minuteStart = Math.floor(nowMs / 60_000) * 60_000;
+  const texts = ['主播好', '这个多少钱？', '有没有优惠券', '已拍', '尺码怎么选？', '好看', '链接在哪', '发货快吗？'];
+  for (let m = fromMin; m <= toMin; m++) {
+    const base = minuteStart + m * 60_000;
+    const shape = perMinute(m);
+    for (const [platform, share] of [['douyin', 0.6], ['channels', 0.4]] as const) {
+      for (let s = 0; s < 60; s += 15) events.push({ type: 'viewer.snapshot', platform, id: eid('snap'), ts: base + s * 1000, online: Math.round(shape.online * share) });
+    }
+    for (let i = 0; i < shape.enters; i++) events.push({ type: 'viewer.enter', platform: i % 2 ? 'channels' : 'douyin', id: eid('in'), ts: base + ((i * 7) % 60) * 1000, userId: `u${m}-${i}` });
+    for (let i = 0; i < shape.clicks; i++) events.push({ type: 'product.click', platform: 'douyin', id: eid('click'), ts: base + ((i * 5) % 60) * 1000, userId: `u${m}-${i}`, sku: shape.sku ?? 'NUT-DAILY30' });
+    for (let i = 0; i < shape.comments; i++) {
+      events.push({ type: 'comment', platform: i % 3 === 0 ? 'channels' : 'douyin', id: eid('c'), ts: base + ((i * 11) % 60) * 1000, userId: `u${m}-${i}`, nick: `观众${Math.abs(m * 31 + i) % 997}`, text: texts[(((i + m) % texts.length) + texts.length) % texts.length] });
+    }
+    for (let i = 0; i < shape.orders; i++) {
+      events.push({
+        type: 'order',
+        platform: i % 2 ? 'channels' : 'douyin',
+        id: eid('o'),
+        ts: base + ((i * 13) % 60) * 1000,
+        orderId: eid('order'),
+        userId: `u${m}-${i}`,
+        sku: shape.sku ?? 'NUT-DAILY30',
+        qty: 1,
+        amountFen: shape.priceFen ?? 8990,
+        status: 'paid',
+      });
+    }
+  }
+  return events;
+}
+
+/** How the UI writes integer fen in zh-CN: `¥1,234.50`, or `¥1,234` for whole yuan. */
+export function yuan(fen: number): string {
+  const cents = fen % 100 !== 0;
+  return `¥${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: cents ? 2 : 0, maximumFractionDigits: cents ? 2 : 0 })}`;
+}
