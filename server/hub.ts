@@ -13,6 +13,7 @@ import { createHttpHandler } from './http/routes.js';
 import { createAuthLimiter, sameOrigin } from './http/guard.js';
 import { createWriter } from './ingest/index.js';
 import { createLiveModel } from './live/index.js';
+import { createObsLink, obsConfigFromEnv, type ObsConfig } from './obs/index.js';
 import {
   controlActions,
   dealClaimSchema,
@@ -42,6 +43,8 @@ export interface HubOptions {
   staticDir?: string | null;
   /** How often screens get a tick (ms); at most 250. */
   tickMs?: number;
+  /** OBS to drive at start; by default from LIVEDECK_OBS_URL / LIVEDECK_OBS_PASSWORD, null for none. */
+  obs?: ObsConfig | null;
 }
 
 export type Hub = Awaited<ReturnType<typeof createHub>>;
@@ -74,6 +77,12 @@ export function createHub(options: HubOptions) {
     },
     autoTitle: (t) => `自动场次 ${new Date(t).toLocaleString('zh-CN', { hour12: false })}`,
   });
+
+  const obs = createObsLink({
+    onStatus: (s) => live.setObs(s.configured ? { connected: s.connected, scene: s.currentScene } : null),
+  });
+  const obsAtStart = options.obs === undefined ? obsConfigFromEnv() : options.obs;
+  if (obsAtStart) void obs.configure(obsAtStart);
 
   const claims = createClaimDesk({ repo, now, deal: (id) => live.deal(id), onGranted: (id, total) => live.setClaimed(id, total) });
 
@@ -120,6 +129,7 @@ export function createHub(options: HubOptions) {
       return tokens[role];
     },
     newEventId: (prefix) => `${prefix}-${runId}-${++eventCounter}`,
+    obs,
   };
 
   function guard(ns: Namespace<any, any>, roles: Role[]): void {
@@ -234,11 +244,12 @@ export function createHub(options: HubOptions) {
         });
       });
     },
-    /** Stops the timers, the sockets, the server and closes the database. */
+    /** Stops the timers, the OBS link, the sockets, the server and closes the database. */
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      await obs.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();
       if (typeof options.db === 'string') db.close();

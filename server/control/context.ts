@@ -1,7 +1,8 @@
-/** What every control handler may use: the store, the writer, the live model, the clock, the connectors. */
+/** What every control handler may use: the store, the writer, the live model, the clock, the connectors, OBS. */
 import type { AppError, ConnectorCommand, ControlAck, ControlAction, ControlInput, LiveEvent } from '../protocol/index.js';
 import type { Writer } from '../ingest/index.js';
 import type { LiveModel } from '../live/index.js';
+import type { ObsLink } from '../obs/index.js';
 import type { Repository } from '../store/index.js';
 
 export interface HubContext {
@@ -19,6 +20,8 @@ export interface HubContext {
   rotateToken: (role: 'ingest' | 'operator' | 'viewer') => string;
   /** A fresh id for an event the hub itself records. */
   newEventId: (prefix: string) => string;
+  /** The optional link to OBS; Go switches its scene when the item names one. */
+  obs: ObsLink;
 }
 
 export interface Caller {

@@ -9,11 +9,13 @@ import { runsheetHandlers, type RunsheetHandlers } from './runsheet.js';
 import { sessionHandlers, type SessionHandlers } from './session.js';
 import { tokenHandlers, type TokenHandlers } from './tokens.js';
 import { promoterHandlers, type PromoterHandlers } from './promoters.js';
+import { prompterHandlers, type PrompterHandlers } from './prompter.js';
 import { dealHandlers, type DealHandlers } from '../deals/handlers.js';
+import { obsHandlers, type ObsHandlers } from '../obs/handlers.js';
 
-export type AllHandlers = SessionHandlers & RunsheetHandlers & CommentHandlers & DealHandlers & TokenHandlers & PromoterHandlers;
+export type AllHandlers = SessionHandlers & RunsheetHandlers & CommentHandlers & DealHandlers & TokenHandlers & PromoterHandlers & PrompterHandlers & ObsHandlers;
 
-export const handlers: AllHandlers = { ...sessionHandlers, ...runsheetHandlers, ...commentHandlers, ...dealHandlers, ...tokenHandlers, ...promoterHandlers };
+export const handlers: AllHandlers = { ...sessionHandlers, ...runsheetHandlers, ...commentHandlers, ...dealHandlers, ...tokenHandlers, ...promoterHandlers, ...prompterHandlers, ...obsHandlers };
 
 export const isControlAction = (name: string): name is ControlAction => Object.hasOwn(controlSchemas, name);
 

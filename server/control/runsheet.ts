@@ -14,13 +14,15 @@ function publishRunsheet(ctx: HubContext): RunsheetItem[] {
 
 const strip = ({ itemId: _i, position: _p, ...rest }: RunsheetItem): RunsheetItemInput => rest;
 
-/** Puts a run-sheet item on air: records `item.live`, pins the product on every platform. */
+/** Puts a run-sheet item on air: records `item.live`, pins the product on every platform, switches the OBS scene. */
 async function goLive(item: RunsheetItem, ctx: HubContext, caller: Caller) {
   const now = ctx.now();
   await ctx.record([{ type: 'item.live', platform: 'studio', id: ctx.newEventId('item'), ts: now, sku: item.sku, itemId: String(item.itemId) }]);
   ctx.repo.audit(now, caller.actor, 'item.go', { itemId: item.itemId, sku: item.sku });
   const product = ctx.live.catalog.find((p) => p.sku === item.sku);
   ctx.command({ type: 'product.pin', sku: item.sku, priceFen: item.livePriceFen ?? product?.livePriceFen ?? product?.listPriceFen ?? null });
+  // Not awaited: the item is on air whatever OBS says, and a slow OBS must not hold up the Go.
+  if (item.obsScene) void ctx.obs.switchScene(item.obsScene);
   return { ok: true as const, itemId: item.itemId, sku: item.sku };
 }
 

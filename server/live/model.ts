@@ -11,6 +11,7 @@ import type {
   LiveDeal,
   LiveEvent,
   LiveSnapshot,
+  LiveState,
   LiveTick,
   Marker,
   Product,
@@ -21,6 +22,8 @@ import type {
 import type { CommentStateRow } from '../store/index.js';
 import { statusRank } from '../store/index.js';
 import { triageComment } from './triage.js';
+import { prompterOnGo, steerPrompter, type PrompterChange } from './prompter.js';
+import { DEFAULT_PROMPTER, type PrompterState } from '../protocol/prompter.js';
 
 export interface LiveModelOptions {
   /** How many seconds of per-second buckets screens get (older ones live on in minute buckets). */
@@ -96,6 +99,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   let changed = true;
   let resetPending = false;
   let alarm: string | null = null;
+  let prompter: PrompterState = DEFAULT_PROMPTER;
+  let obs: LiveState['obs'] = null;
 
   function platformAcc(p: string): PlatformAcc {
     let acc = platforms.get(p);
@@ -199,6 +204,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     let i = airings.length;
     while (i > 0 && airings[i - 1].startedAt > e.ts) i--;
     if (i > 0) airings[i - 1].endedAt = e.ts;
+    if (i === airings.length) prompter = prompterOnGo(prompter, e.ts);
     if (i < airings.length) airing.endedAt = airings[i].startedAt;
     airings.splice(i, 0, airing);
     const product = catalog.find((p) => p.sku === e.sku);
@@ -321,24 +327,40 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     return t;
   }
 
-  function state(now: number) {
+  /** The small state; `advance` is true for ticks only, so a snapshot for one window moves no one's seq. */
+  function state(now: number, advance: boolean) {
     const byPlatform: Record<string, Kpis> = {};
     for (const [p, acc] of platforms) byPlatform[p] = kpisOf(acc);
     const current = airings.length ? airings[airings.length - 1] : null;
+    if (advance) seq++;
     return {
-      seq: ++seq,
+      seq,
       serverNow: now,
       session,
       kpis: totals(),
       byPlatform,
       current: current && current.endedAt === null ? current : null,
       airings: airings.slice(),
-      questions: [...questions.values()].filter((q) => q.status !== 'answered').slice(-100),
+      questions: visibleQuestions(),
       promptedQuestion: promptedKey ? (questions.get(promptedKey) ?? null) : null,
       platforms: [...platforms].map(([platform, acc]) => ({ platform, lastEventAt: acc.lastEventAt })),
       deals: [...deals.values()].slice(-20),
       alarm,
+      prompter,
+      obs,
     };
+  }
+
+  /** Every claimed or prompted card (someone is working on it), then the newest open ones. */
+  function visibleQuestions(): QuestionCard[] {
+    const held: QuestionCard[] = [];
+    const open: QuestionCard[] = [];
+    for (const q of questions.values()) {
+      if (q.status === 'answered') continue;
+      if (q.status === 'claimed' || q.prompted) held.push(q);
+      else open.push(q);
+    }
+    return [...held, ...open.slice(-Math.max(0, 100 - held.length))].sort((a, b) => a.ts - b.ts);
   }
 
   function prune(): void {
@@ -466,6 +488,12 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     deals(): LiveDeal[] {
       return [...deals.values()];
     },
+    /** Steers every prompter; answers the new state. */
+    steerPrompter(change: PrompterChange, now: number): PrompterState {
+      prompter = steerPrompter(prompter, change, now);
+      changed = true;
+      return prompter;
+    },
     setAlarm(message: string | null): void {
       if (alarm !== message) changed = true;
       alarm = message;
@@ -473,11 +501,16 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     get alarm(): string | null {
       return alarm;
     },
+    /** The OBS link's light; null when no OBS is configured. */
+    setObs(next: LiveState['obs']): void {
+      if (JSON.stringify(obs) !== JSON.stringify(next)) changed = true;
+      obs = next;
+    },
     kpis: totals,
     snapshot(now: number): LiveSnapshot {
       prune();
       return {
-        ...state(now),
+        ...state(now, false),
         catalog,
         runsheet,
         seconds: sortedBuckets(seconds),
@@ -491,7 +524,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       if (!changed && !force) return null;
       prune();
       const t: LiveTick = {
-        ...state(now),
+        ...state(now, true),
         seconds: sortedBuckets(seconds, dirtySeconds),
         minutes: sortedBuckets(minutes, dirtyMinutes),
         markers: newMarkers,

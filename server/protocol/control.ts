@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { fenSchema } from './events.js';
+import { prompterSchemas, type PrompterState } from './prompter.js';
 
 const sku = z.string().trim().min(1, 'sku must not be empty').max(64);
 const text = (max: number) => z.string().max(max, `is at most ${max} characters`);
@@ -38,6 +39,8 @@ export const runsheetItemInput = z.object({
   script: text(20_000).default(''),
   livePriceFen: fenSchema.optional(),
   dealPreset: dealPresetSchema.nullable().default(null),
+  /** The OBS scene Go switches to (the commerce cue's overlay); empty or absent switches nothing. */
+  obsScene: z.string().trim().max(100, 'is at most 100 characters').optional(),
 });
 export type RunsheetItemInput = z.infer<typeof runsheetItemInput>;
 
@@ -78,8 +81,19 @@ export const controlSchemas = {
       z.object({ kind: z.literal('percent'), rate: z.number().min(0).max(1, 'a rate is a fraction: 0.05 is 5%') }),
     ]),
   }),
+  ...prompterSchemas,
   /** A new token for a role; everyone connected with the old one is disconnected. */
   'tokens.rotate': z.object({ role: z.enum(['ingest', 'operator', 'viewer']) }),
+  /** Where OBS listens (obs-websocket v5), or null to stop controlling OBS. */
+  'obs.configure': z.object({
+    url: z
+      .string()
+      .trim()
+      .max(500)
+      .regex(/^wss?:\/\/[^\s/]+/i, 'must be a ws:// or wss:// address, like ws://127.0.0.1:4455')
+      .nullable(),
+    password: z.string().max(200).optional(),
+  }),
 } as const;
 
 export type ControlAction = keyof typeof controlSchemas;
@@ -107,6 +121,14 @@ export interface ControlResults {
   'deal.stop': { dealId: string };
   'promoter.set': { promoter: string };
   'tokens.rotate': { role: 'ingest' | 'operator' | 'viewer'; token: string };
+  'prompter.play': { prompter: PrompterState };
+  'prompter.speed': { prompter: PrompterState };
+  'prompter.scroll': { prompter: PrompterState };
+  'prompter.mirror': { prompter: PrompterState };
+  'prompter.font': { prompter: PrompterState };
+  'prompter.jump': { prompter: PrompterState };
+  /** `ok: true` means the address was taken; `connected` says whether OBS answered within ~3 s. */
+  'obs.configure': { connected: boolean; lastError: string | null };
 }
 
 /** An error as a value: a code for programs, a sentence for people. */

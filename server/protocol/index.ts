@@ -4,3 +4,4 @@ export * from './control.js';
 export * from './live.js';
 export * from './sockets.js';
 export * from './mall.js';
+export * from './prompter.js';

@@ -3,6 +3,7 @@
  * changed. Bucket arrays hold totals across platforms; KPIs are given in total and per platform.
  */
 import type { DealPreset, Product } from './control.js';
+import type { PrompterState } from './prompter.js';
 
 /** One second (or minute) of the stream, summed over platforms. `sec` is epoch seconds. */
 export interface Bucket {
@@ -50,6 +51,7 @@ export interface RunsheetItem {
   script: string;
   livePriceFen?: number;
   dealPreset: DealPreset | null;
+  obsScene?: string;
 }
 
 /** When an item was on air in this session. */
@@ -120,6 +122,10 @@ export interface LiveState {
   deals: LiveDeal[];
   /** A problem every screen must show (disk full, database read-only), or null. */
   alarm: string | null;
+  /** What every prompter shows and how (scroll, speed, mirror, size). */
+  prompter: PrompterState;
+  /** The OBS link's light, or null when no OBS is configured. */
+  obs: { connected: boolean; scene: string | null } | null;
 }
 
 export interface LiveSnapshot extends LiveState {

@@ -82,3 +82,29 @@ describe('comment triage', () => {
     expect(isQuestion(t)).toBe(false);
   });
 });
+
+describe('what every screen is sent', () => {
+  it('keeps seq still for a snapshot, so one window connecting makes no other window resync', () => {
+    const m = createLiveModel();
+    m.reset(session);
+    const a = m.tick(T0, true)!.seq;
+    m.snapshot(T0 + 1);
+    m.snapshot(T0 + 2);
+    expect(m.tick(T0 + 3, true)!.seq).toBe(a + 1);
+  });
+
+  it('always sends claimed and prompted question cards, however many open ones pile up', () => {
+    const m = createLiveModel({ questionLimit: 1000 });
+    m.reset(session);
+    const ask = (i: number) => m.apply({ type: 'comment', platform: 'douyin', id: `q${i}`, ts: T0 + i, userId: `u${i}`, nick: 'n', text: `第${i}个问题：多少钱？` });
+    ask(0);
+    ask(1);
+    m.updateQuestion('douyin:q0', { status: 'claimed', claimedBy: '安安' });
+    m.updateQuestion('douyin:q1', { prompted: true });
+    for (let i = 2; i < 300; i++) ask(i);
+    const sent = m.tick(T0 + 1000, true)!.questions;
+    expect(sent).toHaveLength(100);
+    expect(sent.slice(0, 2).map((q) => q.key)).toEqual(['douyin:q0', 'douyin:q1']);
+    expect(sent[sent.length - 1].key).toBe('douyin:q299');
+  });
+});
