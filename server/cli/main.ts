@@ -13,6 +13,7 @@ import { createRepository, openDb } from '../store/index.js';
 import { defaultDb } from './paths.js';
 import { replayFile } from './replay.js';
 import { runStudio } from './studio.js';
+import { RUNSHEET_USAGE, runsheetCommand } from './runsheet.js';
 
 const USAGE = `livedeck — LiveDeck (直播中控台) hub
 
@@ -24,6 +25,7 @@ const USAGE = `livedeck — LiveDeck (直播中控台) hub
       the recap (复盘) of a session
   livedeck backup OUT [--db FILE]
       a consistent copy of the database, taken while the hub runs
+${RUNSHEET_USAGE}
 
   The database defaults to $LIVEDECK_DB or ~/.livedeck/livedeck.db.`;
 
@@ -54,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
       platform: { type: 'string' },
       xlsx: { type: 'string' },
       'sim-rate': { type: 'string' },
+      append: { type: 'boolean' },
     },
   });
   const dbFile = values.db ?? defaultDb();
@@ -127,6 +130,8 @@ export async function main(argv: string[]): Promise<number> {
       console.log(out);
       return 0;
     }
+    case 'runsheet':
+      return runsheetCommand(positionals, { dbFile, append: values.append, json: values.json });
     default:
       throw new UsageError(`Unknown command “${command}”.\n\n${USAGE}`);
   }
