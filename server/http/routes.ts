@@ -14,6 +14,7 @@ import { reportFromStore } from '../recap/report.js';
 import { recapTables, recapWorkbook, tableCsv } from '../recap/workbook.js';
 import { roleOf, type Role, type Tokens } from './auth.js';
 import { sameOrigin, type AuthLimiter } from './guard.js';
+import { runsheetRoute, RunsheetHttpError } from './runsheet.js';
 
 /** Largest NDJSON body `POST /api/ingest` takes. */
 export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
@@ -62,7 +63,7 @@ function requireRole(req: IncomingMessage, url: URL, tokens: Tokens, allowed: Ro
   return role;
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+async function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();
@@ -78,8 +79,10 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
+
+const readBody = async (req: IncomingMessage, limit: number): Promise<string> => (await readBytes(req, limit)).toString('utf8');
 
 const optionalInt = (v: string | null): number | undefined => {
   if (v === null || v === '') return undefined;
@@ -170,6 +173,17 @@ export function createHttpHandler(deps: HttpDeps) {
     if (p === '/api/state' && method === 'GET') {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
       return send(res, 200, ctx.live.snapshot(ctx.now()));
+    }
+    const sheet = /^\/api\/runsheet\/(preview|import|export\.xlsx|export\.csv)$/.exec(p);
+    if (sheet) {
+      requireRole(req, url, deps.tokens(), ['operator'], deps.limiter);
+      const actor = (typeof req.headers['x-livedeck-actor'] === 'string' && req.headers['x-livedeck-actor'].slice(0, 40)) || 'http';
+      try {
+        return await runsheetRoute(sheet[1], req, res, url, () => readBytes(req, MAX_INGEST_BYTES), ctx, actor);
+      } catch (err) {
+        if (err instanceof RunsheetHttpError) throw new HttpError(err.status, err.code, err.message);
+        throw err;
+      }
     }
     const control = /^\/api\/control\/([a-z.]+)$/.exec(p);
     if (control) {

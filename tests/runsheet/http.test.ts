@@ -1,0 +1,48 @@
+import ExcelJS from 'exceljs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { closeClients, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
+
+let h: TestHub;
+afterEach(async () => {
+  closeClients();
+  await h?.stop();
+});
+
+const auth = { authorization: `Bearer ${TEST_TOKENS.operator}` };
+const csv = ['双11 排品表', '商品编码,商品名称,原价,直播价,讲解时长,话术', 'LIP-01,丝绒口红,199,129.9,5分钟,"姐妹们,这支口红"', ',没有编码,99,59,3,', 'NUT-02,每日坚果,89,69.9,00:08:00,'].join('\n');
+
+describe('run-sheet files over HTTP', () => {
+  it('previews a file without changing anything, then imports it into the live run-sheet', async () => {
+    h = await startTestHub();
+    const preview = await fetch(`${h.url}/api/runsheet/preview?format=csv`, { method: 'POST', headers: auth, body: csv });
+    expect(preview.status).toBe(200);
+    const read = await preview.json();
+    expect(read.rows.map((r: { sku: string; livePriceFen: number; plannedSec: number }) => [r.sku, r.livePriceFen, r.plannedSec])).toEqual([
+      ['LIP-01', 12990, 5 * 60],
+      ['NUT-02', 6990, 8 * 60],
+    ]);
+    expect(read.errors.map((e: { row: number }) => e.row)).toEqual([4]);
+    expect(h.hub.ctx.repo.runsheet()).toEqual([]);
+
+    const imported = await fetch(`${h.url}/api/runsheet/import?format=csv&name=plan.csv`, { method: 'POST', headers: auth, body: csv });
+    expect(imported.status).toBe(200);
+    expect(await imported.json()).toMatchObject({ ok: true, errors: [{ row: 4 }] });
+    expect(h.hub.ctx.live.runsheet.map((i) => i.sku)).toEqual(['LIP-01', 'NUT-02']);
+    expect(h.hub.ctx.live.catalog.find((p) => p.sku === 'LIP-01')).toMatchObject({ title: '丝绒口红', listPriceFen: 19900 });
+  });
+
+  it('exports the run-sheet as a workbook that reads back, and refuses viewers', async () => {
+    h = await startTestHub();
+    await fetch(`${h.url}/api/runsheet/import?format=csv`, { method: 'POST', headers: auth, body: csv });
+    const res = await fetch(`${h.url}/api/runsheet/export.xlsx`, { headers: auth });
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const ws = wb.worksheets[0];
+    expect(ws.getRow(2).getCell(1).value).toBe('LIP-01');
+    const viewer = await fetch(`${h.url}/api/runsheet/export.csv`, { headers: { authorization: `Bearer ${TEST_TOKENS.viewer}` } });
+    expect(viewer.status).toBe(403);
+    const junk = await fetch(`${h.url}/api/runsheet/import?format=xlsx`, { method: 'POST', headers: auth, body: 'not a workbook' });
+    expect(junk.status).toBe(400);
+  });
+});
