@@ -1,5 +1,5 @@
 /**
- * `livedeck` — the hub's command line: `studio`, `replay`, `recap`, `backup`.
+ * `livedeck` — the hub's command line: `studio`, `replay`, `recap`, `backup`, `runsheet`.
  * Each command prints what a person needs (URLs, session ids, figures) and exits non-zero with one
  * sentence on failure.
  */
