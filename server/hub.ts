@@ -41,7 +41,11 @@ export interface HubOptions {
   tokens?: Tokens;
   /** The built renderer to serve, or null. */
   staticDir?: string | null;
-  /** How often screens get a tick (ms); at most 250. */
+  /**
+   * How often the hub looks for changes to push (ms; at most 250). A tick goes out only when
+   * something changed (else once a second), so screens get at most 1000 / tickMs pushes a second
+   * whatever the event rate, and an event reaches them within about this long.
+   */
   tickMs?: number;
   /** OBS to drive at start; by default from LIVEDECK_OBS_URL / LIVEDECK_OBS_PASSWORD, null for none. */
   obs?: ObsConfig | null;
@@ -204,7 +208,7 @@ export function createHub(options: HubOptions) {
     controlNs.emit('tick', tick);
     viewNs.emit('tick', tick);
   }
-  const tickMs = Math.min(options.tickMs ?? 200, 250);
+  const tickMs = Math.min(options.tickMs ?? 40, 250);
   let sweeping = false;
   const timer = setInterval(() => {
     pushTick();
