@@ -293,7 +293,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       viewers: acc.viewers.size,
       comments: acc.comments,
       conversion: ratio(acc.buyers.size, acc.viewers.size),
-      gpmFen: ratio(acc.paidGmvFen * 1000, acc.views),
+      gpmFen: ratio(acc.paidGmvFen, acc.views) * 1000,
     };
   }
 
@@ -323,7 +323,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       t.comments += acc.comments;
     }
     t.conversion = ratio(t.buyers, t.viewers);
-    t.gpmFen = ratio(t.paidGmvFen * 1000, t.views);
+    t.gpmFen = ratio(t.paidGmvFen, t.views) * 1000;
     return t;
   }
 
