@@ -54,7 +54,10 @@ export function createRepository(db: Db) {
     eventSpan: db.prepare('SELECT min(ts) AS lo, max(ts) AS hi, count(*) AS n FROM events WHERE session_id = ?'),
     insertEvent: db.prepare('INSERT OR IGNORE INTO events (session_id, platform, id, type, ts, body) VALUES (?, ?, ?, ?, ?, ?)'),
     sessionOfEvent: db.prepare('SELECT session_id FROM events WHERE platform = ? AND id = ?').pluck(),
-    eventsOfSession: db.prepare('SELECT body FROM events WHERE session_id = ? ORDER BY ts, seq').pluck(),
+    seqRange: db.prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM events WHERE session_id = ?'),
+    // Read in table order (sequential pages) within the session's seq range, then sort by ts in JS:
+    // far faster than walking the (session_id, ts) index, which jumps across the file per row.
+    eventsInRange: db.prepare('SELECT ts, body FROM events WHERE seq BETWEEN ? AND ? AND +session_id = ?').raw(),
     countEvents: db.prepare('SELECT count(*) FROM events WHERE session_id = ?').pluck(),
     upsertOrder: db.prepare(`
       INSERT INTO orders (platform, order_id, session_id, user_id, sku, qty, amount_fen, status, rank, reached_paid, first_ts, deal_id, promoter)
@@ -177,9 +180,14 @@ export function createRepository(db: Db) {
     sessionOfEvent(platform: string, id: string): number | null {
       return (s.sessionOfEvent.get(platform, id) as number | undefined) ?? null;
     },
-    /** The session's events in time order, parsed from their stored JSON. */
-    *eventsOfSession(id: number): Generator<LiveEvent> {
-      for (const body of s.eventsOfSession.iterate(id) as Iterable<string>) yield JSON.parse(body) as LiveEvent;
+    /** The session's events in time order (ties in arrival order), parsed from their stored JSON. */
+    eventsOfSession(id: number): LiveEvent[] {
+      const { lo, hi } = s.seqRange.get(id) as { lo: number | null; hi: number | null };
+      if (lo === null || hi === null) return [];
+      const rows = s.eventsInRange.all(lo, hi, id) as [number, string][];
+      // Sorting is stable, so events of the same ms keep the order they were stored in.
+      rows.sort((a, b) => a[0] - b[0]);
+      return rows.map((r) => JSON.parse(r[1]) as LiveEvent);
     },
     countEvents(id: number): number {
       return s.countEvents.get(id) as number;

@@ -7,14 +7,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { recapFromStore } from '../../server/recap/index.js';
 import { createRepository, openDb } from '../../server/store/index.js';
-import { makeRecording, readRecording } from '../support/recording.js';
+import { makeRecording, readRecording, storedOrder } from '../support/recording.js';
 import { percentile, report } from './lib.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedeck-bench-recap-'));
 try {
   const repo = createRepository(openDb(path.join(dir, 'recap.db')));
   const lines = makeRecording({ seed: 4, lines: 1_000_000, durationMs: 4 * 3600_000, duplicateRate: 0 });
-  const { header, events } = readRecording(lines);
+  const { header, events: recorded } = readRecording(lines);
+  // A live show's events reach the store roughly in time order; store them so.
+  const events = storedOrder(recorded);
   const id = repo.createSession(header?.title ?? 'bench', header?.startedAt ?? events[0].ts, { endedAt: header?.endedAt ?? events[events.length - 1].ts });
   const t0 = performance.now();
   repo.db.pragma('synchronous = OFF');
