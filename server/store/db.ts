@@ -116,7 +116,8 @@ export function openDb(file: string, options: OpenOptions = {}): Db {
     const result = db.pragma('quick_check', { simple: true });
     if (result !== 'ok') {
       db.close();
-      throw new Error(`The database ${file} is damaged (${String(result)}). Restore a backup (livedeck backup) or move the file aside.`);
+      const first = String(result).split('\n')[0].slice(0, 200);
+      throw new Error(`The database ${file} is damaged (${first}). Restore a backup (livedeck backup) or move the file aside.`);
     }
   }
   migrate(db);
