@@ -103,7 +103,16 @@ async function startSimulator(hub: Hub, url: string, seed: number, rate: number)
     sink: (events) => connector.sendMany(events),
     logger,
   });
-  const connector = createConnector({ url, token: hub.tokens.ingest, onCommand: (cmd) => sim.handleCommand(cmd), logger });
+  let gaps = 0;
+  const connector = createConnector({
+    url,
+    token: hub.tokens.ingest,
+    onCommand: (cmd) => sim.handleCommand(cmd),
+    // The demo's platforms went quiet while the hub could not be reached: record it on the timeline.
+    onGap: (fromTs, toTs) =>
+      connector.sendMany(['douyin', 'channels', 'mall'].map((platform) => ({ type: 'stream.gap' as const, platform, id: `gap-${sim.state().runId}-${++gaps}`, ts: toTs, fromTs, toTs }))),
+    logger,
+  });
   sim.start();
   // The audience shops from the catalog the producer edits.
   let catalog = hub.ctx.live.catalog;
