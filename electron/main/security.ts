@@ -62,6 +62,35 @@ export function isTrustedSender(event: IpcMainInvokeEventLike, hubOrigin: string
   return isHubUrl(event.senderFrame?.url, hubOrigin);
 }
 
+/**
+ * Registers an IPC handler that runs only for a window the shell made, showing a page our hub
+ * served; any other caller gets an error and the handler never runs. Every channel goes through
+ * here, so no handler can forget the check.
+ */
+export function handleTrusted<T>(
+  ipcMain: ElectronLike['ipcMain'],
+  channel: string,
+  isOurWindow: (webContentsId: number) => boolean,
+  hubOrigin: string,
+  handler: (event: IpcMainInvokeEventLike) => T,
+): void {
+  ipcMain.handle(channel, (event) => {
+    if (!isOurWindow(event.sender.id) || !isTrustedSender(event, hubOrigin)) throw new Error(`This frame may not call ${channel}.`);
+    return handler(event);
+  });
+}
+
+/** Browser permissions our pages use (the big screen's full-screen key); everything else is refused. */
+export const ALLOWED_PERMISSIONS = new Set(['fullscreen']);
+
+/** Refuses camera, microphone, notifications, geolocation… to every page, and all to foreign ones. */
+export function limitPermissions(electron: ElectronLike, hubOrigin: string): void {
+  electron.session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => {
+    const url = details.requestingUrl ?? contents.getURL();
+    callback(ALLOWED_PERMISSIONS.has(permission) && isHubUrl(url, hubOrigin));
+  });
+}
+
 /** Adds the CSP header to every response the windows load. */
 export function enforceCsp(electron: ElectronLike): void {
   electron.session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
