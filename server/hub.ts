@@ -208,7 +208,7 @@ export function createHub(options: HubOptions) {
     controlNs.emit('tick', tick);
     viewNs.emit('tick', tick);
   }
-  const tickMs = Math.min(options.tickMs ?? 40, 250);
+  const tickMs = Math.min(options.tickMs ?? Number(process.env.LIVEDECK_TICK_MS ?? 40), 250);
   let sweeping = false;
   const timer = setInterval(() => {
     pushTick();
@@ -220,7 +220,7 @@ export function createHub(options: HubOptions) {
   }, tickMs);
   timer.unref();
 
-  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter }));
+  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, address: () => httpServer.address() }));
 
   let closed = false;
   return {

@@ -34,6 +34,11 @@ export interface LiveModelOptions {
   feedPerSecond?: number;
   /** Open question cards kept; the oldest unclaimed ones drop off first. */
   questionLimit?: number;
+  /**
+   * New question cards per second; past it, questions are treated as chatter. A moderator answers a
+   * few a minute: at thousands of comments a second the inbox must stay readable and cheap to draw.
+   */
+  questionsPerSecond?: number;
 }
 
 interface PlatformAcc {
@@ -70,6 +75,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   const feedSize = options.feedSize ?? 200;
   const feedPerSecond = options.feedPerSecond ?? 8;
   const questionLimit = options.questionLimit ?? 300;
+  const questionsPerSecond = options.questionsPerSecond ?? 4;
 
   let seq = 0;
   let session: SessionInfo | null = null;
@@ -88,6 +94,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   let newComments: CommentEntry[] = [];
   let feedSecond = 0;
   let feedInSecond = 0;
+  let questionsInSecond = 0;
   let questions = new Map<string, QuestionCard>();
   let promptedKey: string | null = null;
   let airings: ItemAiring[] = [];
@@ -173,13 +180,14 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   function applyComment(e: Extract<LiveEvent, { type: 'comment' }>, acc: PlatformAcc): void {
     acc.comments++;
     add(e.ts, 'comments', 1);
-    const { question } = triageComment(e.text);
-    const entry: CommentEntry = { key: `${e.platform}:${e.id}`, platform: e.platform, userId: e.userId, nick: e.nick, text: e.text, ts: e.ts, question };
     const sec = Math.floor(e.ts / 1000);
     if (sec !== feedSecond) {
       feedSecond = sec;
       feedInSecond = 0;
+      questionsInSecond = 0;
     }
+    const question = triageComment(e.text).question && questionsInSecond++ < questionsPerSecond;
+    const entry: CommentEntry = { key: `${e.platform}:${e.id}`, platform: e.platform, userId: e.userId, nick: e.nick, text: e.text, ts: e.ts, question };
     if (question || feedInSecond++ < feedPerSecond) {
       feed.push(entry);
       newComments.push(entry);

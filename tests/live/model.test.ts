@@ -96,15 +96,27 @@ describe('what every screen is sent', () => {
   it('always sends claimed and prompted question cards, however many open ones pile up', () => {
     const m = createLiveModel({ questionLimit: 1000 });
     m.reset(session);
-    const ask = (i: number) => m.apply({ type: 'comment', platform: 'douyin', id: `q${i}`, ts: T0 + i, userId: `u${i}`, nick: 'n', text: `第${i}个问题：多少钱？` });
+    const ask = (i: number) => m.apply({ type: 'comment', platform: 'douyin', id: `q${i}`, ts: T0 + i * 1000, userId: `u${i}`, nick: 'n', text: `第${i}个问题：多少钱？` });
     ask(0);
     ask(1);
     m.updateQuestion('douyin:q0', { status: 'claimed', claimedBy: '安安' });
     m.updateQuestion('douyin:q1', { prompted: true });
     for (let i = 2; i < 300; i++) ask(i);
-    const sent = m.tick(T0 + 1000, true)!.questions;
+    const sent = m.tick(T0 + 300_000, true)!.questions;
     expect(sent).toHaveLength(100);
     expect(sent.slice(0, 2).map((q) => q.key)).toEqual(['douyin:q0', 'douyin:q1']);
     expect(sent[sent.length - 1].key).toBe('douyin:q299');
+  });
+});
+
+describe('a flood of questions', () => {
+  it('lifts out at most a few question cards a second and treats the rest as chatter', () => {
+    const m = createLiveModel({ questionsPerSecond: 4, feedPerSecond: 8 });
+    m.reset(session);
+    for (let i = 0; i < 500; i++) m.apply({ type: 'comment', platform: 'douyin', id: `q${i}`, ts: T0 + i, userId: `u${i}`, nick: 'n', text: '多少钱？' });
+    const snap = m.snapshot(T0 + 1000);
+    expect(snap.kpis.comments).toBe(500);
+    expect(snap.questions).toHaveLength(4);
+    expect(snap.comments).toHaveLength(4 + 8);
   });
 });
