@@ -3,6 +3,7 @@
  * and scripts, and the built web UI. Every answer is JSON with a sentence a person can act on.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import sirv from 'sirv';
@@ -10,11 +11,12 @@ import { dispatch, type HubContext } from '../control/index.js';
 import { parseNdjson } from '../ingest/index.js';
 import type { HttpIngestAck } from '../protocol/index.js';
 import { recapFromStore } from '../recap/from-store.js';
-import { reportFromStore } from '../recap/report.js';
+import { reportFromStore, type Report } from '../recap/report.js';
 import { recapTables, recapWorkbook, tableCsv } from '../recap/workbook.js';
 import { roleOf, type Role, type Tokens } from './auth.js';
 import { sameOrigin, type AuthLimiter } from './guard.js';
 import { runsheetRoute, RunsheetHttpError } from './runsheet.js';
+import { lanInfo } from './lan.js';
 
 /** Largest NDJSON body `POST /api/ingest` takes. */
 export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
@@ -27,6 +29,8 @@ export interface HttpDeps {
   staticDir: string | null;
   startedAt: number;
   limiter: AuthLimiter;
+  /** Where the server listens (`server.address()`), for LAN pairing; else the request's local address is used. */
+  address?: () => AddressInfo | string | null;
 }
 
 class HttpError extends Error {
@@ -91,6 +95,35 @@ const optionalInt = (v: string | null): number | undefined => {
   return n;
 };
 
+/**
+ * `?limit=N` on `/report` keeps the first N unanswered questions, follow-ups and buyers and says how
+ * many there were under `counts`: a 4-hour show has 100k+ of each (tens of MB), which a screen does
+ * not show; the workbook and the CSVs keep every row.
+ */
+function limitReportLists(full: Report, limitParam: string | null): Report | (Report & { counts: { unanswered: number; followUp: number; buyers: number } }) {
+  if (limitParam === null || limitParam === '') return full;
+  const limit = Number(limitParam);
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new HttpError(400, 'invalid', `limit “${limitParam.slice(0, 30)}” is not a whole number ≥ 0.`);
+  const { insights, audience } = full;
+  return {
+    ...full,
+    insights: { ...insights, unanswered: insights.unanswered.slice(0, limit), followUp: insights.followUp.slice(0, limit) },
+    audience: { ...audience, buyers: audience.buyers.slice(0, limit) },
+    counts: { unanswered: insights.unanswered.length, followUp: insights.followUp.length, buyers: audience.buyers.length },
+  };
+}
+
+const sessionRef = (s: string): number | 'latest' => (s === 'latest' ? 'latest' : Number(s));
+
+/** `?from=&to=&platform=` of a recap request. */
+function recapQuery(url: URL) {
+  return {
+    from: optionalInt(url.searchParams.get('from')),
+    to: optionalInt(url.searchParams.get('to')),
+    platform: url.searchParams.get('platform') ?? undefined,
+  };
+}
+
 export function createHttpHandler(deps: HttpDeps) {
   const { ctx } = deps;
   const assets = deps.staticDir && fs.existsSync(path.join(deps.staticDir, 'index.html')) ? sirv(deps.staticDir, { dev: false, etag: true }) : null;
@@ -134,28 +167,16 @@ export function createHttpHandler(deps: HttpDeps) {
     const recap = /^\/api\/sessions\/(\d+|latest)\/recap$/.exec(p);
     if (recap && method === 'GET') {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
-      const which = recap[1] === 'latest' ? 'latest' : Number(recap[1]);
-      const query = {
-        from: optionalInt(url.searchParams.get('from')),
-        to: optionalInt(url.searchParams.get('to')),
-        platform: url.searchParams.get('platform') ?? undefined,
-      };
-      const result = recapFromStore(ctx.repo, which, ctx.now(), query);
+      const result = recapFromStore(ctx.repo, sessionRef(recap[1]), ctx.now(), recapQuery(url));
       if (!result) throw new HttpError(404, 'not_found', `No session ${recap[1]}.`);
       return send(res, 200, result);
     }
     const report = /^\/api\/sessions\/(\d+|latest)\/(report|recap\.xlsx|csv\/(\d+))$/.exec(p);
     if (report && method === 'GET') {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
-      const which = report[1] === 'latest' ? 'latest' : Number(report[1]);
-      const query = {
-        from: optionalInt(url.searchParams.get('from')),
-        to: optionalInt(url.searchParams.get('to')),
-        platform: url.searchParams.get('platform') ?? undefined,
-      };
-      const full = reportFromStore(ctx.repo, which, ctx.now(), query);
+      const full = reportFromStore(ctx.repo, sessionRef(report[1]), ctx.now(), recapQuery(url));
       if (!full) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
-      if (report[2] === 'report') return send(res, 200, full);
+      if (report[2] === 'report') return send(res, 200, limitReportLists(full, url.searchParams.get('limit')));
       const name = `livedeck-${full.recap.sessionId}`;
       if (report[2] === 'recap.xlsx') {
         const buffer = await recapWorkbook(full).xlsx.writeBuffer();
@@ -169,6 +190,13 @@ export function createHttpHandler(deps: HttpDeps) {
       if (!table) throw new HttpError(404, 'not_found', `No table ${report[3]}.`);
       res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}-${report[3]}.csv"` });
       return void res.end(tableCsv(table));
+    }
+    if (p === '/api/lan' && method === 'GET') {
+      // Operator only: pairing screens is the control room's job, and the answer hands out a token.
+      requireRole(req, url, deps.tokens(), ['operator'], deps.limiter);
+      const bound = deps.address?.();
+      const address = bound && typeof bound === 'object' ? bound : { address: req.socket.localAddress ?? '127.0.0.1', port: req.socket.localPort ?? 0, family: 'IPv4' };
+      return send(res, 200, lanInfo(address, deps.tokens().viewer));
     }
     if (p === '/api/state' && method === 'GET') {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
 import { CHILD_TOKENS, startChildHub } from '../support/child-hub.js';
 
 export const BENCH_TOKENS = CHILD_TOKENS;
@@ -75,4 +76,13 @@ export function batchMaker(runId: string, batchSize: number) {
       return copy;
     });
   };
+}
+
+/** A connected Socket.IO client for one of the hub's namespaces (websocket only, like connectors). */
+export function connectNs(url: string, ns: string, token: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = io(`${url}${ns}`, { auth: { token }, transports: ['websocket'] });
+    s.once('connect', () => resolve(s));
+    s.once('connect_error', reject);
+  });
 }

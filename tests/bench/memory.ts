@@ -3,9 +3,8 @@
  * generator) is pushed through `/ingest` as fast as it takes it, with a control window connected.
  * Target ≤ 300 MB.
  */
-import { io, type Socket } from 'socket.io-client';
 import { makeRecording, readRecording, storedOrder } from '../support/recording.js';
-import { BENCH_TOKENS, report, rssMb, startBenchHub } from './lib.js';
+import { BENCH_TOKENS, connectNs, report, rssMb, startBenchHub } from './lib.js';
 
 const lines = makeRecording({ seed: 9, lines: Number(process.env.BENCH_EVENTS ?? 1_000_000), durationMs: 4 * 3600_000, duplicateRate: 0 });
 // Shift the show to end now, so it lands in the hub's live session like a real one.
@@ -13,11 +12,7 @@ const events = storedOrder(readRecording(lines).events);
 const shift = Date.now() - events[events.length - 1].ts;
 for (const e of events) (e as { ts: number }).ts += shift;
 const hub = await startBenchHub();
-const connect = (ns: string, token: string) =>
-  new Promise<Socket>((resolve) => {
-    const s = io(`${hub.url}${ns}`, { auth: { token }, transports: ['websocket'] });
-    s.once('connect', () => resolve(s));
-  });
+const connect = (ns: string, token: string) => connectNs(hub.url, ns, token);
 try {
   const control = await connect('/control', BENCH_TOKENS.operator);
   const ingest = await connect('/ingest', BENCH_TOKENS.ingest);

@@ -3,17 +3,12 @@
  * 10,000 events/s — a marked paid order is sent every 100 ms and timed until a tick carries it.
  * Target: p99 ≤ 50 ms (the tick itself is ≤ 250 ms apart, so this measures time to the next tick too).
  */
-import { io, type Socket } from 'socket.io-client';
 import type { LiveTick } from '../../server/protocol/index.js';
-import { BENCH_TOKENS, batchMaker, percentile, report, startBenchHub } from './lib.js';
+import { BENCH_TOKENS, connectNs, batchMaker, percentile, report, startBenchHub } from './lib.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const hub = await startBenchHub();
-const connect = (ns: string, token: string) =>
-  new Promise<Socket>((resolve) => {
-    const s = io(`${hub.url}${ns}`, { auth: { token }, transports: ['websocket'] });
-    s.once('connect', () => resolve(s));
-  });
+const connect = (ns: string, token: string) => connectNs(hub.url, ns, token);
 try {
   const ingest = await connect('/ingest', BENCH_TOKENS.ingest);
   const view = await connect('/view', BENCH_TOKENS.viewer);
