@@ -126,7 +126,8 @@ function recapQuery(url: URL) {
 
 export function createHttpHandler(deps: HttpDeps) {
   const { ctx } = deps;
-  const assets = deps.staticDir && fs.existsSync(path.join(deps.staticDir, 'index.html')) ? sirv(deps.staticDir, { dev: false, etag: true }) : null;
+  // dev mode: files are looked up per request, so a rebuilt UI is served without restarting the hub.
+  const assets = deps.staticDir && fs.existsSync(path.join(deps.staticDir, 'index.html')) ? sirv(deps.staticDir, { dev: true, etag: true }) : null;
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
