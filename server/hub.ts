@@ -10,6 +10,7 @@ import { dispatch, type HubContext } from './control/index.js';
 import { createClaimDesk, sweepDeals } from './deals/index.js';
 import { loadTokens, newToken, roleOf, saveTokens, type Role, type Tokens } from './http/auth.js';
 import { createHttpHandler } from './http/routes.js';
+import { createRecapRunner } from './recap/runner.js';
 import { createAuthLimiter, sameOrigin } from './http/guard.js';
 import { createWriter } from './ingest/index.js';
 import { createLiveModel } from './live/index.js';
@@ -220,7 +221,8 @@ export function createHub(options: HubOptions) {
   }, tickMs);
   timer.unref();
 
-  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, address: () => httpServer.address() }));
+  const recaps = createRecapRunner({ repo, dbFile, now });
+  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, address: () => httpServer.address() }));
 
   let closed = false;
   return {
@@ -253,6 +255,7 @@ export function createHub(options: HubOptions) {
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      await recaps.close();
       await obs.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();

@@ -10,8 +10,8 @@ import sirv from 'sirv';
 import { dispatch, type HubContext } from '../control/index.js';
 import { parseNdjson } from '../ingest/index.js';
 import type { HttpIngestAck } from '../protocol/index.js';
-import { recapFromStore } from '../recap/from-store.js';
-import { reportFromStore, type Report } from '../recap/report.js';
+import type { RecapRunner } from '../recap/runner.js';
+import type { Report } from '../recap/report.js';
 import { recapTables, recapWorkbook, tableCsv } from '../recap/workbook.js';
 import { roleOf, type Role, type Tokens } from './auth.js';
 import { sameOrigin, type AuthLimiter } from './guard.js';
@@ -29,6 +29,8 @@ export interface HttpDeps {
   staticDir: string | null;
   startedAt: number;
   limiter: AuthLimiter;
+  /** Recaps, computed off the hub's thread. */
+  recaps: RecapRunner;
   /** Where the server listens (`server.address()`), for LAN pairing; else the request's local address is used. */
   address?: () => AddressInfo | string | null;
 }
@@ -168,14 +170,14 @@ export function createHttpHandler(deps: HttpDeps) {
     const recap = /^\/api\/sessions\/(\d+|latest)\/recap$/.exec(p);
     if (recap && method === 'GET') {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
-      const result = recapFromStore(ctx.repo, sessionRef(recap[1]), ctx.now(), recapQuery(url));
+      const result = await deps.recaps.recap(sessionRef(recap[1]), recapQuery(url));
       if (!result) throw new HttpError(404, 'not_found', `No session ${recap[1]}.`);
       return send(res, 200, result);
     }
     const report = /^\/api\/sessions\/(\d+|latest)\/(report|recap\.xlsx|csv\/(\d+))$/.exec(p);
     if (report && method === 'GET') {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
-      const full = reportFromStore(ctx.repo, sessionRef(report[1]), ctx.now(), recapQuery(url));
+      const full = await deps.recaps.report(sessionRef(report[1]), recapQuery(url));
       if (!full) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
       if (report[2] === 'report') return send(res, 200, limitReportLists(full, url.searchParams.get('limit')));
       const name = `livedeck-${full.recap.sessionId}`;
