@@ -1,8 +1,12 @@
 /**
  * Boots the web UI: Pinia, the router, i18n, then connects to the hub. The control page needs
  * `/control` (operator token); other pages fall back to `/view` when the token is a viewer's.
+ *
+ * The hub also serves this page at the path `/overlay/deal` (a path, not a hash route, so OBS can load
+ * it as a browser source): there only the deal overlay is mounted, without the router or the app
+ * shell, watching `/view` with the `?token=` it was given.
  */
-import { createApp } from 'vue';
+import { createApp, defineAsyncComponent } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { i18n, currentLocale } from './i18n';
@@ -11,16 +15,39 @@ import { router } from './router';
 import { useConnectionStore } from './stores/connection';
 import { useLiveStore } from './stores/live';
 
-const app = createApp(App);
+const overlay = /\/overlay\/deal\/?$/.test(window.location.pathname);
+const app = overlay ? createApp(defineAsyncComponent(() => import('./pages/DealOverlayPage.vue'))) : createApp(App);
 const pinia = createPinia();
-app.use(pinia).use(i18n).use(router);
+app.use(pinia).use(i18n);
+if (overlay) prepareOverlay();
+else app.use(router);
 document.documentElement.lang = currentLocale();
 
 const connection = useConnectionStore(pinia);
-void connection.start('control');
+void connection.start(overlay ? 'view' : 'control');
 
 installProbe();
 app.mount('#app');
+
+/**
+ * The overlay page is a transparent layer over the stream: clear the shell's dark background now,
+ * before the overlay's own stylesheet arrives, so OBS never shows a dark frame. `?lang=en` picks the
+ * language for this source without touching the control room's choice.
+ */
+function prepareOverlay(): void {
+  for (const el of [document.documentElement, document.body, document.getElementById('app')]) el?.style.setProperty('background', 'transparent');
+  document.documentElement.classList.add('deal-overlay');
+  const lang = new URLSearchParams(window.location.search).get('lang');
+  if (lang === 'en' || lang === 'zh-CN') i18n.global.locale.value = lang;
+  document.title = `${i18n.global.t('overlay.title')} · LiveDeck`;
+}
+
+declare global {
+  interface LivedeckProbe {
+    /** The marker lines a chart draws (time and colour), or null when no chart is there. */
+    chartMarkers(testId: string): { ts: number; color: string }[] | null;
+  }
+}
 
 /**
  * `?e2e=1` (kept for the tab) installs read-only hooks the end-to-end tests use to see what the charts
@@ -31,14 +58,24 @@ function installProbe(): void {
   if (new URLSearchParams(window.location.search).has('e2e')) sessionStorage.setItem(E2E_KEY, '1');
   if (!import.meta.env.DEV && sessionStorage.getItem(E2E_KEY) !== '1') return;
   const live = useLiveStore(pinia);
+  const chartOf = (testId: string) => {
+    const host = document.querySelector(`[data-testid="${testId}"]`);
+    const el = host?.querySelector('[_echarts_instance_]') ?? host;
+    return el instanceof HTMLElement ? getInstanceByDom(el) : undefined;
+  };
   window.__livedeck = {
     chartPoints(testId) {
-      const host = document.querySelector(`[data-testid="${testId}"]`);
-      const el = host?.querySelector('[_echarts_instance_]') ?? host;
-      const chart = el instanceof HTMLElement ? getInstanceByDom(el) : undefined;
+      const chart = chartOf(testId);
       if (!chart) return null;
       const series = (chart.getOption() as { series?: { data?: unknown[] }[] }).series ?? [];
       return series.map((s) => s.data?.length ?? 0);
+    },
+    chartMarkers(testId) {
+      const chart = chartOf(testId);
+      if (!chart) return null;
+      type Line = { xAxis?: number; lineStyle?: { color?: string } };
+      const series = (chart.getOption() as { series?: { markLine?: { data?: Line[] } }[] }).series ?? [];
+      return series.flatMap((s) => s.markLine?.data ?? []).map((l) => ({ ts: Number(l.xAxis), color: String(l.lineStyle?.color ?? '') }));
     },
     minuteSecs: () => live.minuteList.map((b) => b.sec),
     status: () => connection.status,

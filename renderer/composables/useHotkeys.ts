@@ -4,7 +4,8 @@
  * left alone, and so is a key pressed while an input method (Chinese IME) is composing.
  *
  * Combos are lower-case `key` values with `ctrl+`, `alt+`, `meta+` prefixes: `n`, `arrowright`,
- * `enter`, `space`, `alt+arrowup`, `?`, `escape`. Shift is ignored (so `?` and `F` just work).
+ * `enter`, `space`, `alt+arrowup`, `?`, `escape`. Shift counts only for named keys (`shift+space`,
+ * `shift+arrowup`); on printable keys it is ignored, so `?`, `+` and `F` just work.
  */
 import { onBeforeUnmount, onMounted, unref, type MaybeRef } from 'vue';
 
@@ -21,7 +22,9 @@ export function isTypingTarget(target: EventTarget | null): boolean {
 /** `alt+arrowup`, `space`, `?` … for one keydown. */
 export function comboOf(event: KeyboardEvent): string {
   const key = event.key === ' ' ? 'space' : event.key.toLowerCase();
-  return `${event.ctrlKey ? 'ctrl+' : ''}${event.altKey ? 'alt+' : ''}${event.metaKey ? 'meta+' : ''}${key}`;
+  // Shift already shaped a printable key (`/` → `?`); on a named key it is a modifier of its own.
+  const shift = event.shiftKey && key.length > 1 ? 'shift+' : '';
+  return `${event.ctrlKey ? 'ctrl+' : ''}${event.altKey ? 'alt+' : ''}${event.metaKey ? 'meta+' : ''}${shift}${key}`;
 }
 
 export function useHotkeys(map: MaybeRef<HotkeyMap>, enabled: MaybeRef<boolean> = true): void {
@@ -32,7 +35,7 @@ export function useHotkeys(map: MaybeRef<HotkeyMap>, enabled: MaybeRef<boolean> 
     if (document.querySelector('.n-modal-mask')) return;
     const combo = comboOf(event);
     // Enter and Space on a focused button press that button; do not also run a hotkey.
-    if ((combo === 'enter' || combo === 'space') && event.target instanceof HTMLElement && event.target.closest('button, a, [role="button"]')) return;
+    if ((event.key === 'Enter' || event.key === ' ') && event.target instanceof HTMLElement && event.target.closest('button, a, [role="button"]')) return;
     const handler = unref(map)[combo];
     if (!handler) return;
     event.preventDefault();

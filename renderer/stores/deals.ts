@@ -1,15 +1,61 @@
-/** Flash deals (秒杀) from the control room: fire the current item's preset, stop the live one. */
+/**
+ * Flash deals (秒杀) from the control room: fire the current item's preset, stop the live one; and the
+ * commerce cue's other output, the OBS link (its light and where it points).
+ */
 import { acceptHMRUpdate, defineStore } from 'pinia';
-import { ref } from 'vue';
+import { ref, watch } from 'vue';
+import type { ControlAck, LiveState, Product } from '@protocol';
+import { floorFen } from '../../server/deals/rules';
+import type { LiveSocket } from '../api/hub';
 import { i18n } from '../i18n';
+import { formatMoney } from '../i18n/format';
 import { confirm, notifyError, notifySuccess } from '../ui/feedback';
 import { useConnectionStore } from './connection';
 import { useLiveStore } from './live';
 import { useRunsheetStore } from './runsheet';
 
+/** The OBS link as the hub reports it in the live state; null when no OBS is configured. */
+export type ObsStatus = LiveState['obs'];
+
 export const useDealsStore = defineStore('deals', () => {
   /** True while a fire/stop waits for the hub (the key cannot fire twice). */
   const pending = ref(false);
+  /** The OBS link's light from the last push (null: not configured). */
+  const obs = ref<ObsStatus>(null);
+  /** The last error OBS gave when it was configured from this window, if any. */
+  const obsError = ref<string | null>(null);
+
+  /**
+   * The brand floor for a product: the lowest deal price the hub takes without an explicit override.
+   * The same rule the hub applies (server/deals/rules.ts), so the warning and the refusal agree.
+   */
+  function floorOf(product: Product | null | undefined): number | null {
+    return product ? floorFen(product) : null;
+  }
+
+  const watched = new WeakSet<LiveSocket>();
+  // The live store keeps what the screens draw; the OBS light rides on the same pushes.
+  watch(
+    () => useConnectionStore().socket,
+    (socket) => {
+      if (!socket || watched.has(socket)) return;
+      watched.add(socket);
+      const take = (s: LiveState) => {
+        const next = s.obs ?? null;
+        if (JSON.stringify(next) !== JSON.stringify(obs.value)) obs.value = next;
+      };
+      socket.on('snapshot', take);
+      socket.on('tick', take);
+    },
+    { immediate: true },
+  );
+
+  /** Points the hub at OBS (obs-websocket v5), or away from it with `url: null`. */
+  async function configureObs(url: string | null, password?: string): Promise<ControlAck<'obs.configure'>> {
+    const ack = await useConnectionStore().send('obs.configure', password ? { url, password } : { url });
+    obsError.value = ack.ok ? ack.lastError : null;
+    return ack;
+  }
 
   /**
    * Fires the deal preset of the item on air. One request id per press, so a double press starts one
@@ -37,9 +83,18 @@ export const useDealsStore = defineStore('deals', () => {
       };
       let ack = await useConnectionStore().send('deal.fire', payload, { quiet: true });
       if (!ack.ok && ack.error.code === 'under_floor') {
+        const product = row.product;
+        const floor = floorOf(product);
         const yes = await confirm({
           title: t('deal.underFloorTitle'),
-          content: ack.error.message,
+          content:
+            product && floor !== null
+              ? t('deal.underFloorBody', {
+                  price: formatMoney(preset.priceFen, i18n.global.locale.value),
+                  floor: formatMoney(floor, i18n.global.locale.value),
+                  title: product.title,
+                })
+              : ack.error.message,
           positiveText: t('deal.fireAnyway'),
           negativeText: t('common.cancel'),
           danger: true,
@@ -56,14 +111,15 @@ export const useDealsStore = defineStore('deals', () => {
     }
   }
 
-  /** Stops the live deal. */
+  /** Stops the live deal. A stray S with no deal live does nothing (no error to dismiss mid-show). */
   async function stop(): Promise<boolean> {
     const deal = useLiveStore().liveDeal;
-    const ack = await useConnectionStore().send('deal.stop', deal ? { dealId: deal.dealId } : {});
+    if (!deal) return false;
+    const ack = await useConnectionStore().send('deal.stop', { dealId: deal.dealId });
     return ack.ok;
   }
 
-  return { pending, fireCurrent, stop };
+  return { pending, obs, obsError, floorOf, configureObs, fireCurrent, stop };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useDealsStore, import.meta.hot));

@@ -236,7 +236,10 @@ export function createHttpHandler(deps: HttpDeps) {
     }
     if (p.startsWith('/api/')) throw new HttpError(404, 'not_found', `No endpoint ${method} ${p}.`);
     if (assets && (method === 'GET' || method === 'HEAD')) {
+      // The overlay is the web UI at its own path (OBS browser sources take a plain URL); its
+      // relative asset links then point under /overlay/.
       if (p === '/overlay/deal') req.url = '/index.html';
+      else if (p.startsWith('/overlay/assets/')) req.url = req.url!.slice('/overlay'.length);
       return new Promise<void>((resolve) => {
         res.once('close', resolve);
         assets(req, res, () => send(res, 404, { ok: false, error: { code: 'not_found', message: `Nothing at ${p}.` } }));

@@ -51,7 +51,19 @@ export const controlSchemas = {
   'session.delete': z.object({ sessionId: z.number().int() }),
   'catalog.upsert': productSchema,
   'runsheet.add': runsheetItemInput.extend({ afterItemId: z.number().int().optional() }),
-  'runsheet.update': runsheetItemInput.partial().extend({ itemId: z.number().int() }),
+  // Without the add form's defaults: a field left out of an update keeps its value.
+  'runsheet.update': z
+    .object({
+      sku: runsheetItemInput.shape.sku,
+      plannedSec: runsheetItemInput.shape.plannedSec,
+      sellingPoints: text(2000),
+      script: text(20_000),
+      livePriceFen: fenSchema,
+      dealPreset: dealPresetSchema.nullable(),
+      obsScene: runsheetItemInput.shape.obsScene,
+    })
+    .partial()
+    .extend({ itemId: z.number().int() }),
   'runsheet.remove': z.object({ itemId: z.number().int() }),
   'runsheet.reorder': z.object({ itemIds: z.array(z.number().int()).max(1000) }),
   /** Put an item on air. Without `itemId`, the next item after the current one. */

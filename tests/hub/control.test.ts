@@ -120,3 +120,17 @@ describe('/control actions', () => {
     expect(h.hub.ctx.repo.commentStates(h.hub.ctx.repo.liveSession()!.id)).toEqual([{ key, status: 'answered', claimedBy: '安安', prompted: false }]);
   });
 });
+
+describe('editing a run-sheet item', () => {
+  it('changes only the fields sent and keeps the rest', async () => {
+    h = await startTestHub();
+    const op = await connect(h.url, '/control', TEST_TOKENS.operator);
+    await op.timeout(5000).emitWithAck('catalog.upsert', cream);
+    const preset = { priceFen: 9900, stock: 50, perUserLimit: 1, durationSec: 60 };
+    const { itemId } = await op.timeout(5000).emitWithAck('runsheet.add', { sku: cream.sku, plannedSec: 300, script: '话术', sellingPoints: '保湿', dealPreset: preset });
+    expect(await op.timeout(5000).emitWithAck('runsheet.update', { itemId, plannedSec: 420 })).toEqual({ ok: true, itemId });
+    expect(h.hub.ctx.repo.runsheet()[0]).toMatchObject({ plannedSec: 420, script: '话术', sellingPoints: '保湿', dealPreset: preset });
+    await op.timeout(5000).emitWithAck('runsheet.update', { itemId, dealPreset: null });
+    expect(h.hub.ctx.repo.runsheet()[0]).toMatchObject({ plannedSec: 420, script: '话术', dealPreset: null });
+  });
+});
