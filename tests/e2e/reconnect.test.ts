@@ -42,7 +42,8 @@ describe('connection', () => {
     try {
       const heldAt = Date.now();
       await desk.page.locator('[data-testid="connection-badge"][data-status="stale"]').waitFor({ timeout: 8000 });
-      expect(Date.now() - heldAt).toBeGreaterThanOrEqual(2500);
+      // Stale means no tick for over 3 s; an idle hub ticks once a second, so the last tick may be up to 1 s old here.
+      expect(Date.now() - heldAt).toBeGreaterThanOrEqual(2000);
       await desk.page.locator('[data-testid="stale-banner"]', { hasText: '秒没有收到新数据' }).waitFor();
     } finally {
       ns.emit = emit;
@@ -87,9 +88,11 @@ describe('connection', () => {
       return secs;
     });
     expect(after.slice(0, before.length)).toEqual(before);
-    for (let i = 1; i < after.length; i++) expect(after[i] - after[i - 1], `minute ${i}`).toBe(60);
+    // The six minutes of history are contiguous; the order after the restart may land a minute or
+    // two later (the clock moved on), and the chart fills any empty minute in between.
+    for (let i = 1; i < before.length; i++) expect(after[i] - after[i - 1], `minute ${i}`).toBe(60);
     const points = await desk.page.evaluate(() => window.__livedeck!.chartPoints('chart-gmv'));
-    expect(points![0]).toBe(after.length);
+    expect(points![0]).toBe((after[after.length - 1] - after[0]) / 60 + 1);
     expect(unexpectedErrors(desk.errors, HUB_DOWN_ERRORS)).toEqual([]);
   });
 });
