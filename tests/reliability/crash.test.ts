@@ -36,7 +36,18 @@ describe('crash safety', () => {
     const deal = await post(url, 'deal.fire', { sku: 'SKU-1', priceFen: 4900, stock: 150, perUserLimit: 2, durationSec: 600 });
     expect(deal.ok).toBe(true);
 
-    const connector = createConnector({ url, token: CHILD_TOKENS.ingest, batchSize: 250, flushMs: 5, ackTimeoutMs: 1500, retryBaseMs: 30, retryMaxMs: 300, logger: { warn() {} } });
+    let drops = 0;
+    const connector = createConnector({
+      url,
+      token: CHILD_TOKENS.ingest,
+      batchSize: 250,
+      flushMs: 5,
+      ackTimeoutMs: 1500,
+      retryBaseMs: 30,
+      retryMaxMs: 300,
+      logger: { warn() {} },
+      onStatus: (s) => void (s === 'disconnected' && drops++),
+    });
     // The truth, computed as we send: every order is paid once, every fifth is then refunded.
     const truth = { events: 0, paidGmvFen: 0, refundFen: 0, orders: 0, comments: 0 };
     let n = 0;
@@ -99,8 +110,9 @@ describe('crash safety', () => {
     claiming = false;
     await claimer;
     connector.close();
-    const stats = connector.stats();
-    expect(stats.resends).toBeGreaterThan(0);
+    // Every kill cut the connector off mid-stream (whether a batch was in flight at that instant is luck).
+    expect(drops).toBeGreaterThanOrEqual(kills);
+    expect(connector.stats().pending).toBe(0);
     await hub.stop();
     hub = null;
 
