@@ -249,8 +249,8 @@ describe('control room', () => {
     const res = await fetch(`${studio.url}/api/sessions/${session.id}/recap`, { headers: { authorization: `Bearer ${studio.tokens.viewer}` } });
     const recap = (await res.json()) as { paidGmvFen: number; orders: number };
     expect(recap.paidGmvFen).toBeGreaterThan(0);
-    await page.locator('[data-testid="recap-paidGmv"] .value', { hasText: yuan(recap.paidGmvFen) }).waitFor();
-    expect(await page.locator('[data-testid="recap-orders"] .value').textContent()).toBe(String(recap.orders));
+    await page.locator('[data-testid="recap-kpi-paidGmv"] .value', { hasText: yuan(recap.paidGmvFen) }).waitFor();
+    expect(await page.locator('[data-testid="recap-kpi-orders"]').getAttribute('data-value')).toBe(String(recap.orders));
     await page.locator('.nav a[href="#/control"]').click();
     await waitLive(page);
     expect(desk.errors).toEqual([]);
