@@ -222,6 +222,8 @@ export function createHub(options: HubOptions) {
   timer.unref();
 
   const recaps = createRecapRunner({ repo, dbFile, now });
+  // The recap is ready by the time the team sits down to it: computed off-thread as the show ends.
+  ctx.sessionEnded = (sessionId) => void recaps.warm(sessionId);
   httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, address: () => httpServer.address() }));
 
   let closed = false;

@@ -9,6 +9,7 @@ import type { SessionInfo } from '@protocol';
 import type { CommissionRule } from '../../server/recap/insights';
 import type { Report } from '../../server/recap/report';
 import type { Recap } from '../../server/recap/types';
+import { SCREEN_REPORT_LIMIT } from '../../server/recap/limits';
 import { getJson, type ConnectionInfo } from '../api/hub';
 import { i18n } from '../i18n';
 import { notifyError, notifySuccess } from '../ui/feedback';
@@ -27,8 +28,8 @@ export type RecapReport = Report & { counts?: { unanswered: number; followUp: nu
 /** A session as `GET /api/sessions` lists it. */
 export type SessionRow = SessionInfo & { auto?: boolean };
 
-/** How many rows of each long list (questions, follow-ups, buyers) the page fetches. */
-export const REPORT_LIST_LIMIT = 200;
+/** How many rows of each long list (questions, follow-ups, buyers) the page fetches: the hub warms this one. */
+export const REPORT_LIST_LIMIT = SCREEN_REPORT_LIMIT;
 /** The first-hour window. */
 export const HOUR_MS = 3_600_000;
 /** Headline recaps fetched at once on the sessions page (each may compute a 4-hour show cold). */

@@ -22,6 +22,8 @@ export interface HubContext {
   newEventId: (prefix: string) => string;
   /** The optional link to OBS; Go switches its scene when the item names one. */
   obs: ObsLink;
+  /** Told when a show ends (the hub starts computing its recap in the background). */
+  sessionEnded?: (sessionId: number) => void;
 }
 
 export interface Caller {

@@ -15,6 +15,7 @@ export const sessionHandlers: SessionHandlers = {
       return id;
     });
     ctx.reloadLive();
+    if (live) ctx.sessionEnded?.(live.id);
     return { ok: true, sessionId };
   },
   'session.end'(_input, ctx, caller) {
@@ -26,6 +27,7 @@ export const sessionHandlers: SessionHandlers = {
       ctx.repo.audit(now, caller.actor, 'session.end', { sessionId: live.id });
     });
     ctx.reloadLive();
+    ctx.sessionEnded?.(live.id);
     return { ok: true, sessionId: live.id };
   },
   'session.delete'({ sessionId }, ctx, caller) {

@@ -11,7 +11,6 @@ import { dispatch, type HubContext } from '../control/index.js';
 import { parseNdjson } from '../ingest/index.js';
 import type { HttpIngestAck } from '../protocol/index.js';
 import type { RecapRunner } from '../recap/runner.js';
-import type { Report } from '../recap/report.js';
 import { recapTables, recapWorkbook, tableCsv } from '../recap/workbook.js';
 import { roleOf, type Role, type Tokens } from './auth.js';
 import { sameOrigin, type AuthLimiter } from './guard.js';
@@ -46,7 +45,11 @@ class HttpError extends Error {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, JSON.stringify(body), status);
+}
+
+/** JSON already serialised (a kept recap): sent as it is. */
+function sendJsonText(res: ServerResponse, text: string, status = 200): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(text);
 }
@@ -97,22 +100,13 @@ const optionalInt = (v: string | null): number | undefined => {
   return n;
 };
 
-/**
- * `?limit=N` on `/report` keeps the first N unanswered questions, follow-ups and buyers and says how
- * many there were under `counts`: a 4-hour show has 100k+ of each (tens of MB), which a screen does
- * not show; the workbook and the CSVs keep every row.
- */
-function limitReportLists(full: Report, limitParam: string | null): Report | (Report & { counts: { unanswered: number; followUp: number; buyers: number } }) {
-  if (limitParam === null || limitParam === '') return full;
-  const limit = Number(limitParam);
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new HttpError(400, 'invalid', `limit “${limitParam.slice(0, 30)}” is not a whole number ≥ 0.`);
-  const { insights, audience } = full;
-  return {
-    ...full,
-    insights: { ...insights, unanswered: insights.unanswered.slice(0, limit), followUp: insights.followUp.slice(0, limit) },
-    audience: { ...audience, buyers: audience.buyers.slice(0, limit) },
-    counts: { unanswered: insights.unanswered.length, followUp: insights.followUp.length, buyers: audience.buyers.length },
-  };
+/** `?limit=N` on `/report`: its long lists cut to N rows (see `limitReport`); absent: every row. */
+function reportLimit(url: URL): number | undefined {
+  const param = url.searchParams.get('limit');
+  if (param === null || param === '') return undefined;
+  const limit = Number(param);
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new HttpError(400, 'invalid', `limit “${param.slice(0, 30)}” is not a whole number ≥ 0.`);
+  return limit;
 }
 
 const sessionRef = (s: string): number | 'latest' => (s === 'latest' ? 'latest' : Number(s));
@@ -170,16 +164,20 @@ export function createHttpHandler(deps: HttpDeps) {
     const recap = /^\/api\/sessions\/(\d+|latest)\/recap$/.exec(p);
     if (recap && method === 'GET') {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
-      const result = await deps.recaps.recap(sessionRef(recap[1]), recapQuery(url));
-      if (!result) throw new HttpError(404, 'not_found', `No session ${recap[1]}.`);
-      return send(res, 200, result);
+      const json = await deps.recaps.recapJson(sessionRef(recap[1]), recapQuery(url));
+      if (json === null) throw new HttpError(404, 'not_found', `No session ${recap[1]}.`);
+      return sendJsonText(res, json);
     }
     const report = /^\/api\/sessions\/(\d+|latest)\/(report|recap\.xlsx|csv\/(\d+))$/.exec(p);
     if (report && method === 'GET') {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
+      if (report[2] === 'report') {
+        const json = await deps.recaps.reportJson(sessionRef(report[1]), recapQuery(url), reportLimit(url));
+        if (json === null) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
+        return sendJsonText(res, json);
+      }
       const full = await deps.recaps.report(sessionRef(report[1]), recapQuery(url));
       if (!full) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
-      if (report[2] === 'report') return send(res, 200, limitReportLists(full, url.searchParams.get('limit')));
       const name = `livedeck-${full.recap.sessionId}`;
       if (report[2] === 'recap.xlsx') {
         const buffer = await recapWorkbook(full).xlsx.writeBuffer();

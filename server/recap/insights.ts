@@ -75,8 +75,22 @@ export const STOP_WORDS = new Set([
 
 const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
 
+/** Words of texts already segmented: live comments repeat a lot (“多少钱?”, “链接在哪”), and segmenting is the costly part. */
+const wordsOf = new Map<string, readonly string[]>();
+const WORDS_KEPT = 50_000;
+
+/** The words of a comment that count as keywords; the same array for the same text (do not change it). */
+export function commentWords(text: string): readonly string[] {
+  const known = wordsOf.get(text);
+  if (known) return known;
+  const words = segmentWords(text);
+  if (wordsOf.size >= WORDS_KEPT) wordsOf.clear();
+  wordsOf.set(text, words);
+  return words;
+}
+
 /** Words of a comment as Intl.Segmenter splits Chinese, without stop-words, digits or single characters. */
-export function commentWords(text: string): string[] {
+function segmentWords(text: string): string[] {
   const out: string[] = [];
   for (const s of segmenter.segment(text.toLowerCase())) {
     if (!s.isWordLike) continue;

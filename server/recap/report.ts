@@ -7,6 +7,7 @@ import { computeAudience, type Audience } from './audience.js';
 import { cachedOrCompute } from './cache.js';
 import { recapFromStore, type RecapQuery } from './from-store.js';
 import { computeInsights, type CommissionRule, type Insights } from './insights.js';
+export { SCREEN_REPORT_LIMIT } from './limits.js';
 import type { Recap } from './types.js';
 
 export interface Report {
@@ -18,6 +19,24 @@ export interface Report {
   /** Product titles by sku. */
   titles: Record<string, string>;
   listPrices: Record<string, number>;
+}
+
+/** A report whose long lists are cut to their first rows, with how many each had. */
+export type LimitedReport = Report & { counts: { unanswered: number; followUp: number; buyers: number } };
+
+/**
+ * Keeps the first `limit` unanswered questions, follow-ups and buyers and says how many there were:
+ * a 4-hour show has 100k+ of each (tens of MB), which a screen does not show; the workbook and the
+ * CSVs keep every row.
+ */
+export function limitReport(full: Report, limit: number): LimitedReport {
+  const { insights, audience } = full;
+  return {
+    ...full,
+    insights: { ...insights, unanswered: insights.unanswered.slice(0, limit), followUp: insights.followUp.slice(0, limit) },
+    audience: { ...audience, buyers: audience.buyers.slice(0, limit) },
+    counts: { unanswered: insights.unanswered.length, followUp: insights.followUp.length, buyers: audience.buyers.length },
+  };
 }
 
 export function reportFromStore(repo: Repository, which: number | 'latest', now: number, query: RecapQuery = {}): Report | null {

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { Repository } from '../store/index.js';
 import type { RecapQuery } from './from-store.js';
 import { recapFromStore } from './from-store.js';
-import { reportFromStore, type Report } from './report.js';
+import { limitReport, reportFromStore, SCREEN_REPORT_LIMIT, type Report } from './report.js';
 import type { Recap } from './types.js';
 import type { RecapJob } from './worker.js';
 
@@ -25,7 +25,7 @@ export function createRecapRunner(options: { repo: Repository; dbFile: string | 
   let worker: Worker | null = null;
   let broken = !options.dbFile || options.dbFile === ':memory:' || !fs.existsSync(entry);
   let nextId = 0;
-  const pending = new Map<number, { resolve: (body: string) => void; reject: (err: Error) => void }>();
+  const pending = new Map<number, { resolve: (answer: { body: string; limited?: string }) => void; reject: (err: Error) => void }>();
 
   function spawn(): Worker | null {
     if (broken) return null;
@@ -37,10 +37,10 @@ export function createRecapRunner(options: { repo: Repository; dbFile: string | 
       return null;
     }
     worker.unref();
-    worker.on('message', (m: { id: number; ok: boolean; body?: string; error?: string }) => {
+    worker.on('message', (m: { id: number; ok: boolean; body?: string; limited?: string; error?: string }) => {
       const p = pending.get(m.id);
       pending.delete(m.id);
-      if (m.ok) p?.resolve(m.body!);
+      if (m.ok) p?.resolve({ body: m.body!, ...(m.limited !== undefined ? { limited: m.limited } : {}) });
       else p?.reject(new Error(m.error));
     });
     const fail = (err: Error) => {
@@ -54,42 +54,88 @@ export function createRecapRunner(options: { repo: Repository; dbFile: string | 
     return worker;
   }
 
-  async function run<T>(kind: RecapJob['kind'], which: number | 'latest', query: RecapQuery): Promise<T | null> {
+  /**
+   * The recap or report as JSON text, kept or computed in the worker; with `limit`, the report with its
+   * long lists cut (kept under its own key, so opening a big show's recap again parses kilobytes, not
+   * the full report's megabytes). Text all the way, so the hub's thread neither parses nor re-serialises.
+   */
+  async function runJson(kind: RecapJob['kind'], which: number | 'latest', query: RecapQuery, limit?: number): Promise<string | null> {
     const id = which === 'latest' ? repo.latestSession()?.id : which;
     const session = id === undefined ? null : repo.session(id);
     if (!session) return null;
-    const inline = () => (kind === 'recap' ? recapFromStore(repo, session.id, now(), query) : reportFromStore(repo, session.id, now(), query)) as T | null;
     const key = `${kind}:${JSON.stringify(query)}`;
+    const limitedKey = limit === undefined ? null : `${key}:limit=${limit}`;
     const stamp = session.endedAt === null ? null : repo.sessionStamp(session.id);
+    const keep = (k: string, body: string) => {
+      if (!stamp) return;
+      try {
+        repo.putCachedRecap(session.id, k, stamp, body);
+      } catch {
+        // Not kept (disk trouble): the next request computes again.
+      }
+    };
+    const cut = (full: string): string => (limit === undefined ? full : JSON.stringify(limitReport(JSON.parse(full) as Report, limit)));
     if (stamp) {
-      const hit = repo.cachedRecap(session.id, key, stamp);
-      if (hit !== null) return JSON.parse(hit) as T;
+      const hit = repo.cachedRecap(session.id, limitedKey ?? key, stamp);
+      if (hit !== null) return hit;
+      if (limitedKey) {
+        const full = repo.cachedRecap(session.id, key, stamp);
+        if (full !== null) {
+          const limited = cut(full);
+          keep(limitedKey, limited);
+          return limited;
+        }
+      }
     }
+    const inline = (): string | null => {
+      const value = kind === 'recap' ? recapFromStore(repo, session.id, now(), query) : reportFromStore(repo, session.id, now(), query);
+      if (value === null) return null;
+      return limit === undefined || kind === 'recap' ? JSON.stringify(value) : JSON.stringify(limitReport(value as Report, limit));
+    };
     const w = spawn();
     if (!w) return inline();
-    let body: string;
+    let answer: { body: string; limited?: string };
     try {
-      body = await new Promise<string>((resolve, reject) => {
-        const job: RecapJob = { id: ++nextId, kind, session: session.id, now: now(), query };
+      answer = await new Promise((resolve, reject) => {
+        const job: RecapJob = { id: ++nextId, kind, session: session.id, now: now(), query, ...(limit !== undefined && kind === 'report' ? { limit } : {}) };
         pending.set(job.id, { resolve, reject });
         w.postMessage(job);
       });
     } catch {
       return inline();
     }
-    if (stamp) {
-      try {
-        repo.putCachedRecap(session.id, key, stamp, body);
-      } catch {
-        // Not kept (disk trouble): the next request computes again.
-      }
-    }
-    return JSON.parse(body) as T;
+    if (answer.body === 'null') return null;
+    keep(key, answer.body);
+    if (!limitedKey) return answer.body;
+    const limited = answer.limited ?? cut(answer.body);
+    keep(limitedKey, limited);
+    return limited;
+  }
+
+  async function run<T>(kind: RecapJob['kind'], which: number | 'latest', query: RecapQuery): Promise<T | null> {
+    const body = await runJson(kind, which, query);
+    return body === null ? null : (JSON.parse(body) as T);
   }
 
   return {
     recap: (which: number | 'latest', query: RecapQuery = {}) => run<Recap>('recap', which, query),
     report: (which: number | 'latest', query: RecapQuery = {}) => run<Report>('report', which, query),
+    /** The recap as JSON text, for sending as it is. */
+    recapJson: (which: number | 'latest', query: RecapQuery = {}) => runJson('recap', which, query),
+    /** The report as JSON text, its long lists cut to `limit` rows when given. */
+    reportJson: (which: number | 'latest', query: RecapQuery = {}, limit?: number) => runJson('report', which, query, limit),
+    /**
+     * Computes and keeps a show's recap and the recap page's report in the background (when the show
+     * ends), so the team opening it afterwards gets it at once. Failures only cost the head start.
+     */
+    warm(sessionId: number): Promise<void> {
+      return runJson('recap', sessionId, {})
+        .then(() => runJson('report', sessionId, {}, SCREEN_REPORT_LIMIT))
+        .then(
+          () => undefined,
+          () => undefined,
+        );
+    },
     /** Whether recaps run in the worker thread (false: in the hub's thread). */
     get threaded(): boolean {
       return !broken;

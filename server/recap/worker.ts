@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRepository } from '../store/index.js';
 import { recapFromStore } from './from-store.js';
-import { reportFromStore } from './report.js';
+import { limitReport, reportFromStore } from './report.js';
 
 export interface RecapJob {
   id: number;
@@ -12,13 +12,21 @@ export interface RecapJob {
   session: number;
   now: number;
   query: { from?: number; to?: number; platform?: string };
+  /** For a report: also answer it with its long lists cut to this many rows (`limited`). */
+  limit?: number;
 }
 
 const repo = createRepository(new Database((workerData as { dbFile: string }).dbFile, { readonly: true, fileMustExist: true }));
 parentPort!.on('message', (job: RecapJob) => {
   try {
-    const value = job.kind === 'recap' ? recapFromStore(repo, job.session, job.now, job.query) : reportFromStore(repo, job.session, job.now, job.query);
-    parentPort!.postMessage({ id: job.id, ok: true, body: JSON.stringify(value) });
+    if (job.kind === 'recap') {
+      parentPort!.postMessage({ id: job.id, ok: true, body: JSON.stringify(recapFromStore(repo, job.session, job.now, job.query)) });
+      return;
+    }
+    const value = reportFromStore(repo, job.session, job.now, job.query);
+    // Cut here, not in the hub's thread: parsing a 4-hour show's full report there would stall acks.
+    const limited = value && job.limit !== undefined ? JSON.stringify(limitReport(value, job.limit)) : undefined;
+    parentPort!.postMessage({ id: job.id, ok: true, body: JSON.stringify(value), limited });
   } catch (err) {
     parentPort!.postMessage({ id: job.id, ok: false, error: (err as Error).message });
   }

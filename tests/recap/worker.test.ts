@@ -3,6 +3,7 @@ import type { IngestAck, LiveEvent } from '../../server/protocol/index.js';
 import { createRepository, openDb } from '../../server/store/index.js';
 import { closeClients, connect, startTestHub, tempDbFile, TEST_TOKENS, type TestHub } from '../support/hub.js';
 import { makeRecording, readRecording, storedOrder } from '../support/recording.js';
+import { eventually } from '../support/hub.js';
 
 let h: TestHub | null = null;
 afterEach(async () => {
@@ -39,4 +40,45 @@ describe('recaps off the hub thread', () => {
     const direct = recapFromStore(h.hub.ctx.repo, id, Date.now());
     expect(body).toStrictEqual(direct);
   }, 120_000);
+
+  it('computes a show’s recap and the recap page’s report as the show ends, and answers them kept', async () => {
+    h = await startTestHub();
+    const operator = await connect(h.url, '/control', TEST_TOKENS.operator);
+    const ingest = await connect(h.url, '/ingest', TEST_TOKENS.ingest);
+    const started = await operator.timeout(5000).emitWithAck('session.start', { title: '收尾即复盘' });
+    expect(started.ok).toBe(true);
+    const t = Date.now();
+    const questions = Array.from({ length: 260 }, (_, i): LiveEvent => ({ type: 'comment', platform: 'douyin', id: `q${i}`, ts: t + i, userId: `u${i}`, nick: `观众${i}`, text: `第${i}号链接多少钱？` }));
+    const orders = Array.from({ length: 30 }, (_, i): LiveEvent => ({ type: 'order', platform: 'douyin', id: `o${i}`, ts: t + 300 + i, orderId: `o${i}`, userId: `b${i}`, sku: 'SKU-1', qty: 1, amountFen: 1990, status: 'paid' }));
+    const ack: IngestAck = await ingest.timeout(10_000).emitWithAck('batch', [...questions, ...orders]);
+    expect(ack.accepted).toBe(290);
+    // End the show after its last event's time, as a real show ends.
+    await new Promise((r) => setTimeout(r, t + 400 - Date.now()));
+    const ended = await operator.timeout(5000).emitWithAck('session.end', {});
+    expect(ended.ok).toBe(true);
+    const id = started.sessionId as number;
+    const repo = h.hub.ctx.repo;
+    const stamp = repo.sessionStamp(id);
+    const { SCREEN_REPORT_LIMIT } = await import('../../server/recap/limits.js');
+    // Nobody asked: the hub computed both in the background.
+    await eventually(() => {
+      expect(repo.cachedRecap(id, 'recap:{}', stamp)).not.toBeNull();
+      expect(repo.cachedRecap(id, `report:{}:limit=${SCREEN_REPORT_LIMIT}`, stamp)).not.toBeNull();
+    });
+    const get = (path: string) => fetch(`${h!.url}/api/sessions/${id}${path}`, { headers: { authorization: `Bearer ${TEST_TOKENS.viewer}` } }).then((r) => r.json());
+    const recap = await get('/recap');
+    expect(recap.paidGmvFen).toBe(30 * 1990);
+    const full = await get('/report');
+    expect(full.insights.unanswered).toHaveLength(260);
+    const cut = await get(`/report?limit=${SCREEN_REPORT_LIMIT}`);
+    expect(cut.counts).toEqual({ unanswered: 260, followUp: full.insights.followUp.length, buyers: full.audience.buyers.length });
+    expect(full.audience.buyers).toHaveLength(30);
+    expect(cut.insights.unanswered).toEqual(full.insights.unanswered.slice(0, SCREEN_REPORT_LIMIT));
+    expect(cut.recap).toEqual(full.recap);
+    const small = await get('/report?limit=5');
+    expect(small.insights.unanswered).toEqual(full.insights.unanswered.slice(0, 5));
+    expect(small.audience.buyers).toEqual(full.audience.buyers.slice(0, 5));
+    const bad = await fetch(`${h.url}/api/sessions/${id}/report?limit=-1`, { headers: { authorization: `Bearer ${TEST_TOKENS.viewer}` } });
+    expect(bad.status).toBe(400);
+  }, 60_000);
 });
