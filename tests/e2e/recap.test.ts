@@ -192,7 +192,12 @@ describe('场次 and 复盘 pages', () => {
     expect(words.length).toBeGreaterThan(0);
     expect(words).toEqual(full.insights.keywords.slice(0, words.length).map((k) => k.count));
     expect(await page.locator('[data-testid="unanswered-row"]').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-testid="follow-up-row"]').count()).toBeGreaterThan(0);
+    // The follow-up list shows 20 rows, then 100 more a click, and says how many only the workbook holds.
+    const followUps = full.insights.followUp.length;
+    expect(followUps).toBeGreaterThan(20);
+    expect(await page.locator('[data-testid="follow-up-row"]').count()).toBe(20);
+    await page.locator('[data-testid="recap-follow-up"] [data-testid="show-more"]').click();
+    await until(async () => expect(await page.locator('[data-testid="follow-up-row"]').count()).toBe(Math.min(120, followUps)));
     expect(desk.errors).toEqual([]);
   });
 
