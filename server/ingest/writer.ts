@@ -4,13 +4,16 @@
  * many acks. An ack is only ever answered after its events are committed.
  */
 import { parseEvent, type IngestAck, type LiveEvent } from '../protocol/index.js';
-import type { Repository } from '../store/index.js';
+import type { OrderChange, Repository } from '../store/index.js';
 
 export interface WriterDeps {
   repo: Repository;
   now: () => number;
-  /** Called after each commit with the events that were new, per session. */
-  onCommitted: (sessionId: number, events: LiveEvent[]) => void;
+  /**
+   * Called after each commit with the events that were new, per session, and what each new order
+   * event did to its order (so the live model counts an order once without remembering it).
+   */
+  onCommitted: (sessionId: number, events: LiveEvent[], orderChanges: ReadonlyMap<LiveEvent, OrderChange>) => void;
   /** Called when a commit fails (disk full, read-only) and when writing works again. */
   onStoreHealth?: (error: Error | null) => void;
   /** Title of a session opened because events arrived while none was live. */
@@ -50,6 +53,7 @@ export function createWriter(deps: WriterDeps) {
     queue = [];
     const results: { accepted: number; duplicates: number }[] = [];
     const fresh = new Map<number, LiveEvent[]>();
+    const orderChanges = new Map<LiveEvent, OrderChange>();
     try {
       repo.transaction(() => {
         for (const p of group) {
@@ -60,7 +64,7 @@ export function createWriter(deps: WriterDeps) {
             let list = fresh.get(sessionId);
             if (!list) fresh.set(sessionId, (list = []));
             for (const e of p.events) {
-              if (repo.insertEvent(sessionId, e)) {
+              if (repo.insertEvent(sessionId, e, orderChanges)) {
                 accepted++;
                 list.push(e);
               } else duplicates++;
@@ -81,7 +85,7 @@ export function createWriter(deps: WriterDeps) {
       failing = false;
       deps.onStoreHealth?.(null);
     }
-    for (const [sessionId, events] of fresh) if (events.length) deps.onCommitted(sessionId, events);
+    for (const [sessionId, events] of fresh) if (events.length) deps.onCommitted(sessionId, events, orderChanges);
     group.forEach((p, i) => p.resolve({ ...results[i], rejected: p.rejected }));
   }
 

@@ -8,6 +8,7 @@ import type {
   CommentEntry,
   ItemAiring,
   Kpis,
+  LiveCoupon,
   LiveDeal,
   LiveEvent,
   LiveSnapshot,
@@ -19,8 +20,8 @@ import type {
   RunsheetItem,
   SessionInfo,
 } from '../protocol/index.js';
-import type { CommentStateRow } from '../store/index.js';
-import { statusRank } from '../store/index.js';
+import type { CommentStateRow, OrderChange } from '../store/index.js';
+import { createOrderLedger, type OrderLedger } from './orders.js';
 import { triageComment } from './triage.js';
 import { prompterOnGo, steerPrompter, type PrompterChange } from './prompter.js';
 import { DEFAULT_PROMPTER, type PrompterState } from '../protocol/prompter.js';
@@ -39,6 +40,11 @@ export interface LiveModelOptions {
    * few a minute: at thousands of comments a second the inbox must stay readable and cheap to draw.
    */
   questionsPerSecond?: number;
+  /**
+   * True when every live order event comes with what it changed in the store (the hub): then the
+   * ledger a replay needs is dropped once `reset` is done, and memory does not grow with orders.
+   */
+  ordersFromStore?: boolean;
 }
 
 interface PlatformAcc {
@@ -54,14 +60,6 @@ interface PlatformAcc {
   onlineTs: number;
   peakOnline: number;
   lastEventAt: number;
-}
-
-interface OrderState {
-  rank: number;
-  reachedPaid: boolean;
-  amountFen: number;
-  qty: number;
-  dealId: string | undefined;
 }
 
 const emptyBucket = (sec: number): Bucket => ({ sec, gmvFen: 0, orders: 0, units: 0, comments: 0, online: -1, enters: 0, clicks: 0 });
@@ -80,7 +78,9 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   let seq = 0;
   let session: SessionInfo | null = null;
   let platforms = new Map<string, PlatformAcc>();
-  let orders = new Map<string, OrderState>();
+  // Only for orders applied without the store's word: the replay in `reset`, and callers that keep no
+  // store (unit tests). The hub passes each order's change from the orders table.
+  let ledger: OrderLedger | null = null;
   let totalOnline = 0;
   let peakOnline = 0;
   let seconds = new Map<number, Bucket>();
@@ -99,6 +99,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   let promptedKey: string | null = null;
   let airings: ItemAiring[] = [];
   let deals = new Map<string, LiveDeal>();
+  let coupons = new Map<string, LiveCoupon>();
   let catalog: Product[] = [];
   let runsheet: RunsheetItem[] = [];
   let catalogDirty = false;
@@ -152,29 +153,20 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     if (s) s[field] += n;
   }
 
-  function applyOrder(e: Extract<LiveEvent, { type: 'order' }>, acc: PlatformAcc): void {
-    const key = `${e.platform}\u0000${e.orderId}`;
-    let o = orders.get(key);
-    if (!o) orders.set(key, (o = { rank: -1, reachedPaid: false, amountFen: e.amountFen, qty: e.qty, dealId: e.dealId }));
-    if (!o.dealId && e.dealId) o.dealId = e.dealId;
-    const rank = statusRank[e.status];
-    const paidNow = !o.reachedPaid && (e.status === 'paid' || e.status === 'refunded');
-    if (paidNow) {
-      o.reachedPaid = true;
-      acc.paidGmvFen += o.amountFen;
+  /** Counts an order once, at the second it reached paid, from what its event changed. */
+  function applyOrder(e: Extract<LiveEvent, { type: 'order' }>, acc: PlatformAcc, change: OrderChange): void {
+    if (change.paid) {
+      acc.paidGmvFen += change.amountFen;
       acc.orders++;
-      acc.units += o.qty;
-      acc.buyers.add(e.userId);
-      add(e.ts, 'gmvFen', o.amountFen);
+      acc.units += change.qty;
+      acc.buyers.add(change.userId);
+      add(e.ts, 'gmvFen', change.amountFen);
       add(e.ts, 'orders', 1);
-      add(e.ts, 'units', o.qty);
-      const deal = o.dealId ? deals.get(o.dealId) : undefined;
-      if (deal) deal.sold += o.qty;
+      add(e.ts, 'units', change.qty);
+      const deal = change.dealId ? deals.get(change.dealId) : undefined;
+      if (deal) deal.sold += change.qty;
     }
-    if (rank > o.rank) {
-      if (rank === statusRank.refunded) acc.refundFen += o.amountFen;
-      o.rank = rank;
-    }
+    if (change.refunded) acc.refundFen += change.amountFen;
   }
 
   function applyComment(e: Extract<LiveEvent, { type: 'comment' }>, acc: PlatformAcc): void {
@@ -219,13 +211,35 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     addMarker({ ts: e.ts, kind: 'item', label: product?.title ?? e.sku });
   }
 
+  function applyCouponStarted(e: Extract<LiveEvent, { type: 'coupon.started' }>): void {
+    const existing = coupons.get(e.couponId);
+    coupons.set(e.couponId, {
+      couponId: e.couponId,
+      sku: e.sku ?? null,
+      title: e.title,
+      discountFen: e.discountFen,
+      thresholdFen: e.thresholdFen ?? 0,
+      quantity: e.quantity,
+      claimed: existing?.claimed ?? 0,
+      perUserLimit: e.perUserLimit ?? 1,
+      startedAt: e.ts,
+      endsAt: e.ts + (e.durationSec ?? 300) * 1000,
+      endedAt: existing?.endedAt ?? null,
+      endReason: existing?.endReason ?? null,
+    });
+    addMarker({ ts: e.ts, kind: 'deal', label: `${e.title} 优惠券` });
+  }
+
   function addMarker(m: Marker): void {
     markers.push(m);
     newMarkers.push(m);
   }
 
-  /** Folds one committed event into the model. */
-  function apply(e: LiveEvent): void {
+  /**
+   * Folds one committed event into the model. An order event comes with what it did to its order in
+   * the store; without that, the model works it out from a ledger of its own (growing with orders).
+   */
+  function apply(e: LiveEvent, order?: OrderChange): void {
     changed = true;
     if (e.type === 'item.live') return applyItemLive(e);
     if (e.type === 'deal.started') {
@@ -256,11 +270,20 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       }
       return;
     }
+    if (e.type === 'coupon.started') return applyCouponStarted(e);
+    if (e.type === 'coupon.ended') {
+      const c = coupons.get(e.couponId);
+      if (c) {
+        c.endedAt = e.ts;
+        c.endReason = e.reason ?? 'stopped';
+      }
+      return;
+    }
     const acc = platformAcc(e.platform);
     if (e.ts > acc.lastEventAt) acc.lastEventAt = e.ts;
     switch (e.type) {
       case 'order':
-        return applyOrder(e, acc);
+        return applyOrder(e, acc, order ?? (ledger ??= createOrderLedger()).change(e));
       case 'comment':
         return applyComment(e, acc);
       case 'viewer.enter':
@@ -353,6 +376,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       promptedQuestion: promptedKey ? (questions.get(promptedKey) ?? null) : null,
       platforms: [...platforms].map(([platform, acc]) => ({ platform, lastEventAt: acc.lastEventAt })),
       deals: [...deals.values()].slice(-20),
+      coupons: [...coupons.values()].slice(-20),
       alarm,
       prompter,
       obs,
@@ -389,7 +413,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
 
   function clearLive(): void {
     platforms = new Map();
-    orders = new Map();
+    ledger = null;
     totalOnline = 0;
     peakOnline = 0;
     seconds = new Map();
@@ -405,6 +429,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     promptedKey = null;
     airings = [];
     deals = new Map();
+    coupons = new Map();
     changed = true;
   }
 
@@ -418,6 +443,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       clearLive();
       session = next;
       for (const e of events) apply(e);
+      if (options.ordersFromStore) ledger = null;
       for (const st of commentStates) {
         const q = questions.get(st.key);
         if (q) Object.assign(q, { status: st.status, claimedBy: st.claimedBy, prompted: st.prompted });
@@ -492,6 +518,21 @@ export function createLiveModel(options: LiveModelOptions = {}) {
         changed = true;
       }
     },
+    coupon(couponId: string): LiveCoupon | undefined {
+      return coupons.get(couponId);
+    },
+    /** Records coupons granted through the mall. */
+    setCouponClaimed(couponId: string, total: number): void {
+      const c = coupons.get(couponId);
+      if (c && c.claimed !== total) {
+        c.claimed = total;
+        changed = true;
+      }
+    },
+    /** Coupons of this session, oldest first. */
+    coupons(): LiveCoupon[] {
+      return [...coupons.values()];
+    },
     /** Deals of this session, oldest first. */
     deals(): LiveDeal[] {
       return [...deals.values()];
@@ -515,6 +556,10 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       obs = next;
     },
     kpis: totals,
+    /** Orders the model itself remembers: 0 live in the hub, where the store says what each order did. */
+    get rememberedOrders(): number {
+      return ledger?.size ?? 0;
+    },
     snapshot(now: number): LiveSnapshot {
       prune();
       return {

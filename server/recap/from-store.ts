@@ -1,5 +1,5 @@
 /** Loads a stored session and recaps it. The metrics themselves are pure, in compute.ts. */
-import type { Repository } from '../store/index.js';
+import { recapInputEvents, type Repository } from '../store/index.js';
 import { cachedOrCompute } from './cache.js';
 import { computeRecap } from './compute.js';
 import type { Recap } from './types.js';
@@ -18,7 +18,8 @@ export function recapFromStore(repo: Repository, which: number | 'latest', now: 
     const endAt = session.endedAt ?? Math.max(now, repo.eventSpan(session.id).hi ?? session.startedAt);
     return computeRecap({
       session: { id: session.id, title: session.title, startedAt: session.startedAt, endAt },
-      events: repo.eventsOfSession(session.id),
+      // The compact recap input, not the event bodies: see store/recap-input.ts.
+      events: recapInputEvents(repo.recapInput(session.id)),
       ...query,
     });
   });

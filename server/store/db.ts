@@ -5,11 +5,15 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { backfillRecapInput } from './recap-input.js';
 
 export type Db = Database.Database;
 
+/** SQL, or a step that needs code (filling derived data from JSON bodies). */
+export type Migration = string | ((db: Db) => void);
+
 /** Each entry moves the schema one version forward. Never edit a shipped entry; append a new one. */
-export const migrations: readonly string[] = [
+export const migrations: readonly Migration[] = [
   `
   CREATE TABLE sessions (
     id INTEGER PRIMARY KEY,
@@ -97,6 +101,24 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (session_id, key)
   ) WITHOUT ROWID;
   `,
+  // The recap's input, written with the events in the same transaction (see recap-input.ts), so a
+  // cold recap of a long show reads a few hundred rows instead of parsing every event body. Filled
+  // here from the events already stored.
+  (db) => {
+    db.exec(`
+      CREATE TABLE recap_input (
+        seq INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX recap_input_by_session ON recap_input(session_id);
+    `);
+    backfillRecapInput(db);
+  },
+  // Coupons are granted through the same log as deal units; `kind` says which a row is.
+  `
+  ALTER TABLE deal_grants ADD COLUMN kind TEXT NOT NULL DEFAULT 'deal';
+  `,
 ];
 
 export interface OpenOptions {
@@ -131,9 +153,10 @@ export function migrate(db: Db): number {
     throw new Error(`The database was written by a newer LiveDeck (schema ${version}, this one knows ${migrations.length}).`);
   }
   for (; version < migrations.length; version++) {
-    const sql = migrations[version];
+    const step = migrations[version];
     db.transaction(() => {
-      db.exec(sql);
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }

@@ -4,9 +4,66 @@
  */
 import type { Db } from './db.js';
 import type { LiveEvent, OrderEvent, OrderStatus, Product, RunsheetItem, RunsheetItemInput, SessionInfo } from '../protocol/index.js';
+import { encodeRecapInput, type RecapInputChunk } from './recap-input.js';
 
 /** Status rank: an order only ever moves to a higher rank, whatever order its events arrive in. */
 export const statusRank: Record<OrderStatus, number> = { created: 0, paid: 1, cancelled: 2, refunded: 3 };
+
+/**
+ * What storing one order event did to its order. The store knows the order's state before the event,
+ * so the live model can count each order once without remembering every order of the session.
+ */
+export interface OrderChange {
+  /** The order reached paid (or went straight to refunded) with this event, for the first time. */
+  paid: boolean;
+  /** The order became refunded with this event. */
+  refunded: boolean;
+  /** The order as stored after this event: its earliest event's buyer, amount and qty; its first deal. */
+  userId: string;
+  amountFen: number;
+  qty: number;
+  dealId: string | null;
+}
+
+/** An order's state as far as counting goes: what the orders table holds for it. */
+export interface OrderFacts {
+  rank: number;
+  reachedPaid: boolean;
+  userId: string;
+  amountFen: number;
+  qty: number;
+  dealId: string | null;
+  firstTs: number;
+}
+
+/**
+ * An order's state after one more event, by the rules of the orders table's upsert below: the status
+ * only moves up, the earliest event (by ts) says who bought what for how much, the first deal sticks.
+ */
+export function nextOrder(before: OrderFacts | undefined, e: OrderEvent): OrderFacts {
+  const earlier = !before || e.ts < before.firstTs;
+  return {
+    rank: Math.max(before?.rank ?? -1, statusRank[e.status]),
+    reachedPaid: e.status === 'paid' || e.status === 'refunded' || (before?.reachedPaid ?? false),
+    userId: earlier ? e.userId : before.userId,
+    amountFen: earlier ? e.amountFen : before.amountFen,
+    qty: earlier ? e.qty : before.qty,
+    dealId: before?.dealId ?? e.dealId ?? null,
+    firstTs: earlier ? e.ts : before.firstTs,
+  };
+}
+
+/** The change between an order's state before an event (undefined: first seen) and after it. */
+export function orderChange(before: OrderFacts | undefined, after: OrderFacts): OrderChange {
+  return {
+    paid: after.reachedPaid && !before?.reachedPaid,
+    refunded: after.rank === statusRank.refunded && (before?.rank ?? -1) < statusRank.refunded,
+    userId: after.userId,
+    amountFen: after.amountFen,
+    qty: after.qty,
+    dealId: after.dealId,
+  };
+}
 
 export interface SessionRow extends SessionInfo {
   auto: boolean;
@@ -38,6 +95,9 @@ const toSession = (r: RawSession): SessionRow => ({
 
 export type Repository = ReturnType<typeof createRepository>;
 
+/** What a row of the grant log granted: flash-deal units or coupons. */
+export type GrantKind = 'deal' | 'coupon';
+
 export function createRepository(db: Db) {
   const s = {
     liveSession: db.prepare('SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1'),
@@ -58,6 +118,9 @@ export function createRepository(db: Db) {
     // Read in table order (sequential pages) within the session's seq range, then sort by ts in JS:
     // far faster than walking the (session_id, ts) index, which jumps across the file per row.
     eventsInRange: db.prepare('SELECT ts, body FROM events WHERE seq BETWEEN ? AND ? AND +session_id = ?').raw(),
+    insertRecapInput: db.prepare('INSERT INTO recap_input (session_id, body) VALUES (?, ?)'),
+    recapInput: db.prepare('SELECT body FROM recap_input WHERE session_id = ? ORDER BY seq').pluck(),
+    deleteSessionRecapInput: db.prepare('DELETE FROM recap_input WHERE session_id = ?'),
     countEvents: db.prepare('SELECT count(*) FROM events WHERE session_id = ?').pluck(),
     upsertOrder: db.prepare(`
       INSERT INTO orders (platform, order_id, session_id, user_id, sku, qty, amount_fen, status, rank, reached_paid, first_ts, deal_id, promoter)
@@ -74,6 +137,10 @@ export function createRepository(db: Db) {
         deal_id = coalesce(deal_id, excluded.deal_id),
         first_ts = min(first_ts, excluded.first_ts)
     `),
+    // Read before the upsert, which is cheaper than the upsert answering with RETURNING.
+    orderState: db.prepare(
+      'SELECT rank, reached_paid AS reachedPaid, user_id AS userId, amount_fen AS amountFen, qty, deal_id AS dealId, first_ts AS firstTs FROM orders WHERE platform = ? AND order_id = ?',
+    ),
     catalog: db.prepare('SELECT body FROM catalog ORDER BY sku').pluck(),
     upsertProduct: db.prepare(
       'INSERT INTO catalog (sku, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (sku) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
@@ -85,14 +152,16 @@ export function createRepository(db: Db) {
     deleteItem: db.prepare('DELETE FROM runsheet WHERE item_id = ?'),
     audit: db.prepare('INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)'),
     auditTail: db.prepare('SELECT * FROM audit ORDER BY seq DESC LIMIT ?'),
-    insertGrant: db.prepare('INSERT INTO deal_grants (deal_id, user_id, qty, at) VALUES (?, ?, ?, ?)'),
+    insertGrant: db.prepare('INSERT INTO deal_grants (deal_id, user_id, qty, at, kind) VALUES (?, ?, ?, ?, ?)'),
     grantsOfDeal: db.prepare('SELECT user_id AS userId, sum(qty) AS qty FROM deal_grants WHERE deal_id = ? GROUP BY user_id'),
     paidOrders: db.prepare(`
       SELECT o.platform, o.user_id AS userId, o.session_id AS sessionId, s.started_at AS sessionStartedAt, o.first_ts AS ts, o.amount_fen AS amountFen
       FROM orders o JOIN sessions s ON s.id = o.session_id WHERE o.reached_paid = 1`),
     promoterRules: db.prepare('SELECT promoter, rule FROM promoters'),
+    // Events are stamped through their recap input, written in the same commit: a few hundred rows
+    // for a long show, where counting its events walked a million index entries on every request.
     sessionStamp: db.prepare(`
-      SELECT (SELECT count(*) || ':' || coalesce(max(seq), 0) FROM events WHERE session_id = @id)
+      SELECT (SELECT count(*) || ':' || coalesce(max(seq), 0) FROM recap_input WHERE session_id = @id)
         || ':' || (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM comment_state WHERE session_id = @id)
         || ':' || (SELECT count(*) || ':' || coalesce(group_concat(rule), '') FROM promoters)
         || ':' || (SELECT coalesce(ended_at, 'live') FROM sessions WHERE id = @id)`).pluck(),
@@ -107,16 +176,61 @@ export function createRepository(db: Db) {
     `),
   };
 
-  /** Stores one validated event in a session; false when (platform, id) was already stored. */
-  function insertEvent(sessionId: number, event: LiveEvent): boolean {
+  // Events stored in the open transaction, whose recap input is written as one chunk per session
+  // when the outermost transaction is about to commit (a rolled-back part drops its share).
+  const unwritten: { sessionId: number; event: LiveEvent }[] = [];
+  let depth = 0;
+
+  function transaction<T>(fn: () => T): T {
+    return db.transaction(() => {
+      const mark = unwritten.length;
+      depth++;
+      try {
+        const result = fn();
+        if (depth === 1) writeRecapInput();
+        return result;
+      } catch (err) {
+        unwritten.length = mark;
+        throw err;
+      } finally {
+        depth--;
+      }
+    })();
+  }
+
+  function writeRecapInput(): void {
+    if (unwritten.length === 0) return;
+    const bySession = new Map<number, LiveEvent[]>();
+    for (const { sessionId, event } of unwritten) {
+      let list = bySession.get(sessionId);
+      if (!list) bySession.set(sessionId, (list = []));
+      list.push(event);
+    }
+    for (const [sessionId, events] of bySession) s.insertRecapInput.run(sessionId, JSON.stringify(encodeRecapInput(events)));
+    unwritten.length = 0;
+  }
+
+  /**
+   * Stores one validated event in a session; false when (platform, id) was already stored. For a stored
+   * order event, what it did to its order goes into `orderChanges` when given.
+   */
+  function insertEvent(sessionId: number, event: LiveEvent, orderChanges?: Map<LiveEvent, OrderChange>): boolean {
+    // Alone, it still commits together with its recap input.
+    if (depth === 0) return transaction(() => insertEvent(sessionId, event, orderChanges));
     const info = s.insertEvent.run(sessionId, event.platform, event.id, event.type, event.ts, JSON.stringify(event));
     if (info.changes === 0) return false;
-    if (event.type === 'order') upsertOrder(sessionId, event);
+    if (event.type === 'order') {
+      const change = upsertOrder(sessionId, event);
+      orderChanges?.set(event, change);
+    }
+    unwritten.push({ sessionId, event });
     return true;
   }
 
-  function upsertOrder(sessionId: number, e: OrderEvent): void {
+  function upsertOrder(sessionId: number, e: OrderEvent): OrderChange {
     const rank = statusRank[e.status];
+    const row = s.orderState.get(e.platform, e.orderId) as (Omit<OrderFacts, 'reachedPaid'> & { reachedPaid: number }) | undefined;
+    const before = row && { ...row, reachedPaid: row.reachedPaid === 1 };
     s.upsertOrder.run({
       platform: e.platform,
       orderId: e.orderId,
@@ -132,14 +246,13 @@ export function createRepository(db: Db) {
       dealId: e.dealId ?? null,
       promoter: e.promoter ?? null,
     });
+    return orderChange(before, nextOrder(before, e));
   }
 
   return {
     db,
     /** Runs `fn` in one transaction (nested calls join the outer one). */
-    transaction<T>(fn: () => T): T {
-      return db.transaction(fn)();
-    },
+    transaction,
     insertEvent,
     liveSession(): SessionRow | null {
       const r = s.liveSession.get() as RawSession | undefined;
@@ -168,6 +281,7 @@ export function createRepository(db: Db) {
     deleteSession(id: number): void {
       db.transaction(() => {
         s.deleteSessionEvents.run(id);
+        s.deleteSessionRecapInput.run(id);
         s.deleteSessionOrders.run(id);
         s.deleteSessionComments.run(id);
         s.dropCache.run(id);
@@ -188,6 +302,10 @@ export function createRepository(db: Db) {
       // Sorting is stable, so events of the same ms keep the order they were stored in.
       rows.sort((a, b) => a[0] - b[0]);
       return rows.map((r) => JSON.parse(r[1]) as LiveEvent);
+    },
+    /** The session's recap input (see recap-input.ts), chunk by chunk, in stored order. */
+    recapInput(id: number): RecapInputChunk[] {
+      return (s.recapInput.all(id) as string[]).map((body) => JSON.parse(body) as RecapInputChunk);
     },
     countEvents(id: number): number {
       return s.countEvents.get(id) as number;
@@ -226,10 +344,11 @@ export function createRepository(db: Db) {
         detail: JSON.parse(r.detail) as unknown,
       }));
     },
-    insertGrant(dealId: string, userId: string, qty: number, at: number): void {
-      s.insertGrant.run(dealId, userId, qty, at);
+    /** One grant in the durable log; `dealId` is the coupon's id for a coupon. */
+    insertGrant(dealId: string, userId: string, qty: number, at: number, kind: GrantKind = 'deal'): void {
+      s.insertGrant.run(dealId, userId, qty, at, kind);
     },
-    /** Units granted per user for a deal, from the durable grant log. */
+    /** Units (or coupons) granted per user for a deal (or coupon), from the durable grant log. */
     grantsOfDeal(dealId: string): { userId: string; qty: number }[] {
       return s.grantsOfDeal.all(dealId) as { userId: string; qty: number }[];
     },

@@ -41,6 +41,22 @@ describe('the live model', () => {
     expect(tick.minutes).toEqual([expect.objectContaining({ sec: T0 / 1000, gmvFen: 3 * 4990 })]);
   });
 
+  it('counts from what the store says each order event changed, and keeps no order after a replay', () => {
+    const m = createLiveModel({ ordersFromStore: true });
+    const o = (id: string, status: 'created' | 'paid' | 'refunded', ts: number, orderId = 'O1'): Extract<LiveEvent, { type: 'order' }> => ({
+      type: 'order', platform: 'douyin', id, ts, orderId, userId: 'u1', sku: 'S', qty: 3, amountFen: 3 * 4990, status,
+    });
+    // The replay works orders out itself: O1 paid before the restart is not counted again below.
+    m.reset(session, [o('e1', 'created', T0), o('e2', 'paid', T0 + 2000), o('e3', 'created', T0 + 3000, 'O2')]);
+    expect(m.rememberedOrders).toBe(0);
+    const facts = { userId: 'u1', amountFen: 3 * 4990, qty: 3, dealId: null };
+    m.apply(o('e4', 'paid', T0 + 2500), { paid: false, refunded: false, ...facts });
+    m.apply(o('e5', 'paid', T0 + 4000, 'O2'), { paid: true, refunded: false, ...facts });
+    m.apply(o('e6', 'refunded', T0 + 9000), { paid: false, refunded: true, ...facts });
+    expect(m.kpis()).toMatchObject({ paidGmvFen: 2 * 3 * 4990, refundFen: 3 * 4990, orders: 2, units: 6, buyers: 1 });
+    expect(m.rememberedOrders).toBe(0);
+  });
+
   it('lifts questions out of the feed and samples the chatter in a busy second', () => {
     const m = createLiveModel({ feedPerSecond: 3 });
     m.reset(session);
