@@ -8,7 +8,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { recapFromStore } from '../recap/from-store.js';
 import { reportFromStore } from '../recap/report.js';
-import { writeRecapXlsx } from '../recap/workbook.js';
 import { createRepository, openDb } from '../store/index.js';
 import { defaultDb } from './paths.js';
 import { replayFile } from './replay.js';
@@ -100,6 +99,7 @@ export async function main(argv: string[]): Promise<number> {
       const query = { from: num(values.from), to: num(values.to), platform: values.platform };
       const recap = recapFromStore(repo, id, Date.now(), query);
       if (recap && values.xlsx) {
+        const { writeRecapXlsx } = await import('../recap/workbook.js');
         await writeRecapXlsx(reportFromStore(repo, recap.sessionId, Date.now(), query)!, values.xlsx);
         console.error(`Wrote ${values.xlsx}`);
       }

@@ -11,7 +11,6 @@ import { dispatch, type HubContext } from '../control/index.js';
 import { parseNdjson } from '../ingest/index.js';
 import type { HttpIngestAck } from '../protocol/index.js';
 import type { RecapRunner } from '../recap/runner.js';
-import { recapTables, recapWorkbook, tableCsv } from '../recap/workbook.js';
 import { roleOf, type Role, type Tokens } from './auth.js';
 import { sameOrigin, type AuthLimiter } from './guard.js';
 import { runsheetRoute, RunsheetHttpError } from './runsheet.js';
@@ -179,6 +178,8 @@ export function createHttpHandler(deps: HttpDeps) {
       const full = await deps.recaps.report(sessionRef(report[1]), recapQuery(url));
       if (!full) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
       const name = `livedeck-${full.recap.sessionId}`;
+      // Loaded on first export: exceljs takes longer to load than the rest of the hub together.
+      const { recapTables, recapWorkbook, tableCsv } = await import('../recap/workbook.js');
       if (report[2] === 'recap.xlsx') {
         const buffer = await recapWorkbook(full).xlsx.writeBuffer();
         res.writeHead(200, {

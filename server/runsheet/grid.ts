@@ -2,7 +2,7 @@
  * A sheet as a plain grid of cells, the same for xlsx and CSV, so header finding and row parsing are
  * pure functions over data. Loading is the only step that touches exceljs or bytes.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { decodeCsv, parseCsv, unguardFormula, unwrapExcelText } from './csv.js';
 import type { CellInput } from './values.js';
 
@@ -78,7 +78,9 @@ function parseRange(ref: string): MergeRange | null {
 
 /** Every worksheet of an xlsx file as a grid. */
 export async function loadXlsx(bytes: Uint8Array): Promise<Grid[]> {
-  const wb = new ExcelJS.Workbook();
+  // Loaded on first use: exceljs takes longer to load than the rest of the hub together.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   // exceljs's types ask for its own Buffer type; a Node Buffer is what it reads.
   await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
   const date1904 = !!wb.properties?.date1904;

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Product, RunsheetItem } from '../protocol/index.js';
 import { joinRunsheet, type ListedItem } from './apply.js';
 import { csvField, formatCsv } from './csv.js';
@@ -51,8 +51,10 @@ function valueOf(item: ListedItem, field: RunsheetField): string | number | null
 }
 
 /** The run-sheet as an exceljs workbook with one sheet, 排品表. */
-export function runsheetWorkbook(listed: readonly ListedItem[]): ExcelJS.Workbook {
-  const wb = new ExcelJS.Workbook();
+export async function runsheetWorkbook(listed: readonly ListedItem[]): Promise<ExcelJS.Workbook> {
+  // Loaded on first use: exceljs takes longer to load than the rest of the hub together.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   wb.creator = 'LiveDeck';
   const ws = wb.addWorksheet('排品表', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = exportColumns.map((c) => ({
@@ -102,7 +104,7 @@ export function formatOfFile(file: string): RunsheetFormat | null {
 export async function renderRunsheet(items: readonly RunsheetItem[], catalog: readonly Product[], format: RunsheetFormat): Promise<Buffer> {
   const listed = joinRunsheet(items, catalog);
   if (format === 'csv') return Buffer.from(formatCsv(runsheetCsvRows(listed)), 'utf8');
-  return Buffer.from(await runsheetWorkbook(listed).xlsx.writeBuffer());
+  return Buffer.from(await (await runsheetWorkbook(listed)).xlsx.writeBuffer());
 }
 
 /** Writes the run-sheet to `file` as xlsx or CSV (default: from the extension). Returns the rows written. */
