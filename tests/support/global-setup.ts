@@ -1,6 +1,6 @@
 /**
  * Builds the web UI once before the suite when `out/renderer` is missing or older than any source it is
- * built from (renderer/ and the protocol it imports), so browser tests always drive the current code.
+ * built from (renderer/ and the server folders it imports from), so browser tests always drive the current code.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const builtIndex = path.join(repoRoot, 'out', 'renderer', 'index.html');
-const sources = [path.join(repoRoot, 'renderer'), path.join(repoRoot, 'server', 'protocol')];
+const sources = [path.join(repoRoot, 'renderer'), ...['protocol', 'deals', 'recap', 'runsheet'].map((d) => path.join(repoRoot, 'server', d))];
 
 /** Newest modification time (ms) of any file under `dir`. */
 function newestMtime(dir: string): number {
