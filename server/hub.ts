@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Namespace } from 'socket.io';
 import { dispatch, type HubContext } from './control/index.js';
-import { createClaimDesk, sweepDeals } from './deals/index.js';
+import { couponClaimable, createClaimDesk, sweepDeals } from './deals/index.js';
 import { loadTokens, newToken, roleOf, saveTokens, type Role, type Tokens } from './http/auth.js';
 import { createHttpHandler } from './http/routes.js';
 import { createRecapRunner } from './recap/runner.js';
@@ -17,6 +17,7 @@ import { createLiveModel } from './live/index.js';
 import { createObsLink, obsConfigFromEnv, type ObsConfig } from './obs/index.js';
 import {
   controlActions,
+  couponClaimSchema,
   dealClaimSchema,
   type ConnectorCommand,
   type ControlClientToServer,
@@ -65,16 +66,17 @@ export function createHub(options: HubOptions) {
   const runId = crypto.randomBytes(4).toString('hex');
   let eventCounter = 0;
 
-  const live = createLiveModel();
+  // Each order event's change comes from the orders table, so the model keeps no order of its own.
+  const live = createLiveModel({ ordersFromStore: true });
   live.setCatalog(repo.catalog());
   live.setRunsheet(repo.runsheet());
 
   const writer = createWriter({
     repo,
     now,
-    onCommitted(sessionId, events) {
+    onCommitted(sessionId, events, orderChanges) {
       if (live.session?.id !== sessionId) reloadLive();
-      else for (const e of events) live.apply(e);
+      else for (const e of events) live.apply(e, orderChanges.get(e));
     },
     onStoreHealth(error) {
       live.setAlarm(error ? `数据库写入失败，已暂停确认 / Database write failed; acknowledgements paused: ${error.message}` : null);
@@ -90,12 +92,21 @@ export function createHub(options: HubOptions) {
   if (obsAtStart) void obs.configure(obsAtStart);
 
   const claims = createClaimDesk({ repo, now, deal: (id) => live.deal(id), onGranted: (id, total) => live.setClaimed(id, total) });
+  // Coupons are claimed the same way, one a claim, on their own desk and tallies.
+  const couponClaims = createClaimDesk({
+    repo,
+    now,
+    kind: 'coupon',
+    deal: (id) => couponClaimable(live.coupon(id)),
+    onGranted: (id, total) => live.setCouponClaimed(id, total),
+  });
 
   /** Rebuilds the live model from the stored events of the live session (and the mall's grants). */
   function reloadLive(): void {
     const session = repo.liveSession();
     live.reset(session, session ? repo.eventsOfSession(session.id) : [], session ? repo.commentStates(session.id) : []);
     for (const d of live.deals()) live.setClaimed(d.dealId, claims.granted(d.dealId));
+    for (const c of live.coupons()) live.setCouponClaimed(c.couponId, couponClaims.granted(c.couponId));
   }
   reloadLive();
 
@@ -161,6 +172,12 @@ export function createHub(options: HubOptions) {
       const p = dealClaimSchema.safeParse(payload);
       if (!p.success) return ack({ granted: false, reason: 'invalid' });
       void claims.claim(p.data).then(ack);
+    });
+    socket.on('coupon.claim', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const p = couponClaimSchema.safeParse(payload);
+      if (!p.success) return ack({ granted: false, reason: 'invalid' });
+      void couponClaims.claim({ dealId: p.data.couponId, userId: p.data.userId, qty: 1 }).then(ack);
     });
   });
 

@@ -1,10 +1,11 @@
 /**
- * Flash deals (秒杀) from the control room: fire the current item's preset, stop the live one; and the
- * commerce cue's other output, the OBS link (its light and where it points).
+ * Flash deals (秒杀) and coupon drops (优惠券) from the control room: fire the current item's preset,
+ * drop a coupon, stop either; and the commerce cue's other output, the OBS link (its light and where
+ * it points).
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref, watch } from 'vue';
-import type { ControlAck, LiveState, Product } from '@protocol';
+import type { ControlAck, ControlPayload, LiveState, Product } from '@protocol';
 import { floorFen } from '../../server/deals/rules';
 import type { LiveSocket } from '../api/hub';
 import { i18n } from '../i18n';
@@ -111,6 +112,33 @@ export const useDealsStore = defineStore('deals', () => {
     }
   }
 
+  /** True while a coupon drop waits for the hub. */
+  const dropping = ref(false);
+
+  /**
+   * Drops a coupon. One request id per form submit, so a double submit drops one coupon. The hub's
+   * refusal comes back as the ack (the form shows it where the operator is looking).
+   */
+  async function dropCoupon(terms: Omit<ControlPayload<'coupon.drop'>, 'requestId'>): Promise<ControlAck<'coupon.drop'>> {
+    if (dropping.value) return { ok: false, error: { code: 'busy', message: i18n.global.t('coupon.busy') } };
+    dropping.value = true;
+    try {
+      const ack = await useConnectionStore().send('coupon.drop', { ...terms, requestId: `coupon-${Date.now()}-${Math.random().toString(36).slice(2, 8)}` }, { quiet: true });
+      if (ack.ok) notifySuccess(i18n.global.t('coupon.dropped'));
+      return ack;
+    } finally {
+      dropping.value = false;
+    }
+  }
+
+  /** Stops the live coupon (the newest, when several are live). */
+  async function stopCoupon(): Promise<boolean> {
+    const coupon = useLiveStore().liveCoupon;
+    if (!coupon) return false;
+    const ack = await useConnectionStore().send('coupon.stop', { couponId: coupon.couponId });
+    return ack.ok;
+  }
+
   /** Stops the live deal. A stray S with no deal live does nothing (no error to dismiss mid-show). */
   async function stop(): Promise<boolean> {
     const deal = useLiveStore().liveDeal;
@@ -119,7 +147,7 @@ export const useDealsStore = defineStore('deals', () => {
     return ack.ok;
   }
 
-  return { pending, obs, obsError, floorOf, configureObs, fireCurrent, stop };
+  return { pending, dropping, obs, obsError, floorOf, configureObs, fireCurrent, stop, dropCoupon, stopCoupon };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useDealsStore, import.meta.hot));

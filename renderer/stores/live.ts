@@ -6,7 +6,7 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
-import type { Bucket, ItemAiring, Kpis, LiveDeal, LiveSnapshot, LiveState, LiveTick, Marker, PlatformStatus } from '@protocol';
+import type { Bucket, ItemAiring, Kpis, LiveCoupon, LiveDeal, LiveSnapshot, LiveState, LiveTick, Marker, PlatformStatus } from '@protocol';
 import type { LiveSocket } from '../api/hub';
 import { SECONDS_KEPT, contiguousMinutes, mergeBuckets, minuteOf, onlineSeries, pruneOlderThan, sorted } from '../lib/buckets';
 import { computePace, notablePace } from '../lib/pace';
@@ -50,6 +50,8 @@ export const useLiveStore = defineStore('live', () => {
   const airings = ref<ItemAiring[]>([]);
   /** Deals of this session (the hub sends the last 20). */
   const deals = ref<LiveDeal[]>([]);
+  /** Coupon drops of this session (the hub sends the last 20). */
+  const coupons = ref<LiveCoupon[]>([]);
   /** When each platform last sent something. */
   const platforms = ref<PlatformStatus[]>([]);
   /** A problem every screen must show (disk full…), or null. */
@@ -87,6 +89,7 @@ export const useLiveStore = defineStore('live', () => {
     if (changed('current', s.current)) current.value = s.current;
     if (changed('airings', s.airings)) airings.value = s.airings;
     if (changed('deals', s.deals)) deals.value = s.deals;
+    if (changed('coupons', s.coupons)) coupons.value = s.coupons ?? [];
     if (changed('platforms', s.platforms)) platforms.value = s.platforms;
     alarm.value = s.alarm;
     useSessionStore().applySession(s.session);
@@ -186,6 +189,8 @@ export const useLiveStore = defineStore('live', () => {
 
   /** The deal live now, if any (newest first). */
   const liveDeal = computed(() => [...deals.value].reverse().find((d) => d.endedAt === null) ?? null);
+  /** The newest live coupon, if any. */
+  const liveCoupon = computed(() => [...coupons.value].reverse().find((c) => c.endedAt === null) ?? null);
 
   return {
     kpis,
@@ -195,6 +200,7 @@ export const useLiveStore = defineStore('live', () => {
     current,
     airings,
     deals,
+    coupons,
     platforms,
     alarm,
     seconds,
@@ -209,6 +215,7 @@ export const useLiveStore = defineStore('live', () => {
     pace,
     paceNotable,
     liveDeal,
+    liveCoupon,
     applySnapshot,
     applyTick,
     subscribe,

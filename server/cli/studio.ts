@@ -100,6 +100,7 @@ async function startSimulator(hub: Hub, url: string, seed: number, rate: number)
     rate,
     currentSku: hub.ctx.live.current()?.sku ?? null,
     claim: (request) => mall.claim(request),
+    claimCoupon: (request) => mall.claimCoupon(request),
     sink: (events) => connector.sendMany(events),
     logger,
   });

@@ -428,13 +428,15 @@ export interface MallClaimer {
    * which a shop shows as "try again".
    */
   claim(request: { dealId: string; userId: string; qty: number }): Promise<ClaimAck>;
+  /** Asks the hub for one dropped coupon for `userId`; never rejects, as `claim`. */
+  claimCoupon(request: { couponId: string; userId: string }): Promise<ClaimAck>;
   close(): void;
   /** True while the socket is connected to the hub. */
   readonly connected: boolean;
 }
 
 /**
- * Connects to a hub's `/mall` namespace (`deal.claim`). The simulator's `mall` platform takes
+ * Connects to a hub's `/mall` namespace (`deal.claim`, `coupon.claim`). The simulator's `mall` platform takes
  * `claim` from here so its buyers go through the same stock authority as a real mini-program.
  */
 export function createMallClaimer(options: MallClaimerOptions): MallClaimer {
@@ -453,6 +455,14 @@ export function createMallClaimer(options: MallClaimerOptions): MallClaimer {
       if (!socket.connected) return Promise.resolve({ granted: false, reason: 'unavailable' });
       return new Promise<ClaimAck>((resolve) => {
         socket.timeout(timeoutMs).emit('deal.claim', request, (err: Error | null, ack: ClaimAck) => {
+          resolve(err || !ack ? { granted: false, reason: 'unavailable' } : ack);
+        });
+      });
+    },
+    claimCoupon(request) {
+      if (!socket.connected) return Promise.resolve({ granted: false, reason: 'unavailable' });
+      return new Promise<ClaimAck>((resolve) => {
+        socket.timeout(timeoutMs).emit('coupon.claim', request, (err: Error | null, ack: ClaimAck) => {
           resolve(err || !ack ? { granted: false, reason: 'unavailable' } : ack);
         });
       });

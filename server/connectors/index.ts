@@ -14,5 +14,5 @@ export {
   type MallClaimerOptions,
   type RejectedEvent,
 } from './client.js';
-export { createSimulator, type ClaimFn, type Simulator, type SimulatorOptions, type SimulatorState } from './simulator.js';
+export { createSimulator, type ClaimFn, type CouponClaimFn, type Simulator, type SimulatorOptions, type SimulatorState } from './simulator.js';
 export { createRng, hashSeed, type Rng } from './rng.js';

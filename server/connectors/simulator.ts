@@ -14,6 +14,8 @@ import { createRng, hashSeed, type Rng } from './rng.js';
 
 /** A mall buyer's request for deal units; in the studio, `createMallClaimer(...).claim`. */
 export type ClaimFn = (request: { dealId: string; userId: string; qty: number }) => Promise<ClaimAck>;
+/** A mall buyer taking a dropped coupon; in the studio, `createMallClaimer(...).claimCoupon`. */
+export type CouponClaimFn = (request: { couponId: string; userId: string }) => Promise<ClaimAck>;
 
 export interface SimulatorOptions {
   /** Same seed, same show. */
@@ -36,6 +38,8 @@ export interface SimulatorOptions {
    * Without it, mall buyers sit flash deals out: only the hub may grant mall deal stock.
    */
   claim?: ClaimFn;
+  /** How buyers on `mallPlatform` take dropped coupons from the hub's `/mall`; without it they take none. */
+  claimCoupon?: CouponClaimFn;
   /** The platform whose deal stock is granted by `claim` (default 'mall'). */
   mallPlatform?: string;
   /** The product on air at the start (default none: clicks spread thinly over the catalog). */
@@ -62,6 +66,8 @@ export interface SimulatorState {
   deals: { dealId: string; sku: string; stock: number; units: number; mallUnits: number; ended: boolean }[];
   /** Mall claims sent and not yet answered. */
   pendingClaims: number;
+  /** Coupons dropped, with how many the mall's buyers were granted. */
+  coupons: { couponId: string; quantity: number; mallClaimed: number; ended: boolean }[];
 }
 
 export interface Simulator {
@@ -74,7 +80,7 @@ export interface Simulator {
   /** Steps every `stepMs` on real timers, reading the clock. */
   start(): void;
   stop(): void;
-  /** Reacts to a hub command as a real audience would (`product.pin`, `deal.start`, `deal.end`, `coupon.drop`). */
+  /** Reacts to a hub command as a real audience would (`product.pin`, `deal.start`, `deal.end`, `coupon.drop`, `coupon.end`). */
   handleCommand(command: ConnectorCommand): void;
   /** Puts a product on air (as `product.pin` does, at its catalog live price). */
   setCurrentSku(sku: string | null): void;
@@ -156,6 +162,25 @@ interface SimDeal {
   mallClosed: boolean;
 }
 
+interface SimCoupon {
+  couponId: string;
+  quantity: number;
+  perUserLimit: number;
+  startedAt: number;
+  endsAt: number;
+  mallClaimed: number;
+  byUser: Map<string, number>;
+  ended: boolean;
+  /** The hub said there are none left to claim. */
+  mallClosed: boolean;
+}
+
+interface PendingCouponClaim {
+  userId: string;
+  coupon: SimCoupon;
+  result: ClaimAck | null;
+}
+
 interface Scheduled {
   dueMs: number;
   seq: number;
@@ -234,6 +259,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const inbox: Input[] = [];
   const schedule: Scheduled[] = [];
   const claims: PendingClaim[] = [];
+  const coupons = new Map<string, SimCoupon>();
+  const couponClaims: PendingCouponClaim[] = [];
   let scheduleSeq = 0;
   let eventSeq = 0;
   let orderSeq = 0;
@@ -334,7 +361,61 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       case 'coupon.drop':
         couponHeat += 0.6;
         burst += 0.08;
+        if (!coupons.has(cmd.couponId)) {
+          coupons.set(cmd.couponId, {
+            couponId: cmd.couponId,
+            quantity: Math.max(0, cmd.quantity),
+            perUserLimit: Math.max(1, cmd.perUserLimit || 1),
+            startedAt: nowMs,
+            endsAt: cmd.endsAt,
+            mallClaimed: 0,
+            byUser: new Map(),
+            ended: false,
+            mallClosed: false,
+          });
+        }
         break;
+      case 'coupon.end': {
+        const c = coupons.get(cmd.couponId);
+        if (c) c.ended = true;
+        break;
+      }
+    }
+  }
+
+  /** Coupon answers, in the order asked (as for deal claims): a grant counts, the hub's "none left" closes the rush. */
+  function settleCouponClaims(): void {
+    for (let i = 0; i < couponClaims.length; ) {
+      const c = couponClaims[i];
+      if (!c.result) {
+        i++;
+        continue;
+      }
+      couponClaims.splice(i, 1);
+      if (c.result.granted) {
+        c.coupon.mallClaimed++;
+        c.coupon.byUser.set(c.userId, (c.coupon.byUser.get(c.userId) ?? 0) + 1);
+      } else if (c.result.reason === 'sold_out' || c.result.reason === 'ended' || c.result.reason === 'not_found') c.coupon.mallClosed = true;
+    }
+  }
+
+  /** Mall viewers grab a dropped coupon, hardest in its first seconds. */
+  function grabCoupons(ps: PlatformState, nowMs: number, dtSec: number): void {
+    if (ps.name !== mallPlatform || !options.claimCoupon) return;
+    for (const c of coupons.values()) {
+      if (c.ended || c.mallClosed || nowMs >= c.endsAt) continue;
+      const sinceSec = (nowMs - c.startedAt) / 1000;
+      const grabs = rng.poisson(ps.present.length * 0.02 * (Math.exp(-sinceSec / 20) + 0.1) * dtSec);
+      for (let i = 0; i < grabs && claims.length + couponClaims.length < MAX_PENDING_CLAIMS; i++) {
+        const userId = ps.present[rng.int(ps.present.length)];
+        if ((c.byUser.get(userId) ?? 0) >= c.perUserLimit) continue;
+        const pending: PendingCouponClaim = { userId, coupon: c, result: null };
+        couponClaims.push(pending);
+        options.claimCoupon({ couponId: c.couponId, userId }).then(
+          (ack) => (pending.result = ack ?? { granted: false, reason: 'unavailable' }),
+          () => (pending.result = { granted: false, reason: 'unavailable' }),
+        );
+      }
     }
   }
 
@@ -531,6 +612,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     if (n === 0) return;
     const heat = dealHeat(nowMs);
     const who = () => ps.present[rng.int(ps.present.length)];
+    grabCoupons(ps, nowMs, dtSec);
 
     const comments = rng.poisson(n * 0.004 * (1 + 2 * heat + couponHeat) * dtSec);
     for (let i = 0; i < comments; i++) {
@@ -589,6 +671,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     const dtSec = clamp(dtMs / 1000, 0, 10);
     for (const input of inbox.splice(0)) apply(input, nowMs);
     settleClaims(nowMs, out);
+    settleCouponClaims();
     while (schedule.length > 0 && schedule[0].dueMs <= nowMs) schedule.shift()!.run(nowMs, out);
     for (const ps of platforms) audience(ps, nowMs, dtSec, out);
     burst *= Math.exp(-dtSec / 60);
@@ -639,7 +722,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
         online: Object.fromEntries(platforms.map((p) => [p.name, p.present.length])),
         seen: Object.fromEntries(platforms.map((p) => [p.name, p.known.size])),
         deals: [...deals.values()].map((d) => ({ dealId: d.dealId, sku: d.sku, stock: d.stock, units: d.units, mallUnits: d.mallUnits, ended: d.ended })),
-        pendingClaims: claims.filter((c) => !c.result).length,
+        pendingClaims: claims.filter((c) => !c.result).length + couponClaims.filter((c) => !c.result).length,
+        coupons: [...coupons.values()].map((c) => ({ couponId: c.couponId, quantity: c.quantity, mallClaimed: c.mallClaimed, ended: c.ended })),
       };
     },
     get running() {

@@ -11,11 +11,12 @@ import { tokenHandlers, type TokenHandlers } from './tokens.js';
 import { promoterHandlers, type PromoterHandlers } from './promoters.js';
 import { prompterHandlers, type PrompterHandlers } from './prompter.js';
 import { dealHandlers, type DealHandlers } from '../deals/handlers.js';
+import { couponHandlers, type CouponHandlers } from '../deals/coupons.js';
 import { obsHandlers, type ObsHandlers } from '../obs/handlers.js';
 
-export type AllHandlers = SessionHandlers & RunsheetHandlers & CommentHandlers & DealHandlers & TokenHandlers & PromoterHandlers & PrompterHandlers & ObsHandlers;
+export type AllHandlers = SessionHandlers & RunsheetHandlers & CommentHandlers & DealHandlers & CouponHandlers & TokenHandlers & PromoterHandlers & PrompterHandlers & ObsHandlers;
 
-export const handlers: AllHandlers = { ...sessionHandlers, ...runsheetHandlers, ...commentHandlers, ...dealHandlers, ...tokenHandlers, ...promoterHandlers, ...prompterHandlers, ...obsHandlers };
+export const handlers: AllHandlers = { ...sessionHandlers, ...runsheetHandlers, ...commentHandlers, ...dealHandlers, ...couponHandlers, ...tokenHandlers, ...promoterHandlers, ...prompterHandlers, ...obsHandlers };
 
 export const isControlAction = (name: string): name is ControlAction => Object.hasOwn(controlSchemas, name);
 

@@ -6,7 +6,7 @@
  * any concurrency and across restarts (tallies are rebuilt from the log).
  */
 import type { ClaimAck, LiveDeal } from '../protocol/index.js';
-import type { Repository } from '../store/index.js';
+import type { GrantKind, Repository } from '../store/index.js';
 
 export interface ClaimRequest {
   dealId: string;
@@ -14,13 +14,16 @@ export interface ClaimRequest {
   qty: number;
 }
 
+/** What a claim is decided against: a flash deal, or a coupon with its quantity as `stock`. */
+export type Claimable = Pick<LiveDeal, 'stock' | 'perUserLimit' | 'startedAt' | 'endsAt' | 'endedAt'>;
+
 interface Tally {
   total: number;
   perUser: Map<string, number>;
 }
 
 /** Pure decision: how many units this claim gets, or why none. */
-export function decideClaim(deal: LiveDeal | undefined, tally: Tally, req: ClaimRequest, now: number): { qty: number } | { reason: NonNullable<ClaimAck['reason']> } {
+export function decideClaim(deal: Claimable | undefined, tally: Tally, req: ClaimRequest, now: number): { qty: number } | { reason: NonNullable<ClaimAck['reason']> } {
   if (!deal) return { reason: 'not_found' };
   if (deal.endedAt !== null || now >= deal.endsAt) return { reason: tally.total >= deal.stock ? 'sold_out' : 'ended' };
   if (now < deal.startedAt) return { reason: 'not_live' };
@@ -37,13 +40,18 @@ export type ClaimDesk = ReturnType<typeof createClaimDesk>;
 export function createClaimDesk(deps: {
   repo: Repository;
   now: () => number;
-  deal: (dealId: string) => LiveDeal | undefined;
+  deal: (dealId: string) => Claimable | undefined;
+  /** What this desk grants, written on each grant (default 'deal'). */
+  kind?: GrantKind;
   /** Called after a commit with how many units a deal has granted in total. */
   onGranted?: (dealId: string, total: number) => void;
 }) {
   const tallies = new Map<string, Tally>();
-  let queue: { dealId: string; userId: string; qty: number; resolve: (a: ClaimAck) => void; userTotal: number }[] = [];
+  // Grants held in memory since the last commit, and who to answer once they are on disk (or not).
+  let queue: { dealId: string; userId: string; qty: number }[] = [];
+  let waiters: ((committed: boolean) => void)[] = [];
   let scheduled = false;
+  const unavailable: ClaimAck = { granted: false, reason: 'unavailable' };
 
   function tally(dealId: string): Tally {
     let t = tallies.get(dealId);
@@ -58,14 +66,32 @@ export function createClaimDesk(deps: {
     return t;
   }
 
+  /** Decides one claim; a grant's units are held in the tallies and queued for the next commit. */
+  function hold(req: ClaimRequest, now: number): ClaimAck {
+    const t = tally(req.dealId);
+    const decision = decideClaim(deps.deal(req.dealId), t, req, now);
+    if ('reason' in decision) return { granted: false, reason: decision.reason };
+    t.total += decision.qty;
+    const userTotal = (t.perUser.get(req.userId) ?? 0) + decision.qty;
+    t.perUser.set(req.userId, userTotal);
+    queue.push({ dealId: req.dealId, userId: req.userId, qty: decision.qty });
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+    return { granted: true, qty: decision.qty, userTotal };
+  }
+
   function flush(): void {
     scheduled = false;
     const group = queue;
+    const answer = waiters;
     queue = [];
+    waiters = [];
     const at = deps.now();
     try {
       deps.repo.transaction(() => {
-        for (const g of group) deps.repo.insertGrant(g.dealId, g.userId, g.qty, at);
+        for (const g of group) deps.repo.insertGrant(g.dealId, g.userId, g.qty, at, deps.kind);
       });
     } catch {
       // Nothing was written: give the units back and tell the buyers to retry.
@@ -73,33 +99,50 @@ export function createClaimDesk(deps: {
         const t = tally(g.dealId);
         t.total -= g.qty;
         t.perUser.set(g.userId, (t.perUser.get(g.userId) ?? g.qty) - g.qty);
-        g.resolve({ granted: false, reason: 'unavailable' });
       }
+      for (const w of answer) w(false);
       return;
     }
-    const touched = new Set<string>();
+    for (const w of answer) w(true);
+    let last = '';
     for (const g of group) {
-      touched.add(g.dealId);
-      g.resolve({ granted: true, qty: g.qty, userTotal: g.userTotal });
+      if (g.dealId === last) continue;
+      last = g.dealId;
+      deps.onGranted?.(g.dealId, tally(g.dealId).total);
     }
-    for (const id of touched) deps.onGranted?.(id, tally(id).total);
+  }
+
+  /** Decides one claim and answers it through `done` once its grant is durable (at once if refused). */
+  function take(req: ClaimRequest, done: (ack: ClaimAck) => void): void {
+    const ack = hold(req, deps.now());
+    if (!ack.granted) return done(ack);
+    waiters.push((committed) => done(committed ? ack : unavailable));
   }
 
   return {
     /** Decides and durably records one claim. */
     claim(req: ClaimRequest): Promise<ClaimAck> {
-      const t = tally(req.dealId);
-      const decision = decideClaim(deps.deal(req.dealId), t, req, deps.now());
-      if ('reason' in decision) return Promise.resolve({ granted: false, reason: decision.reason });
-      t.total += decision.qty;
-      const userTotal = (t.perUser.get(req.userId) ?? 0) + decision.qty;
-      t.perUser.set(req.userId, userTotal);
-      return new Promise((resolve) => {
-        queue.push({ ...req, qty: decision.qty, resolve, userTotal });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
+      return new Promise((resolve) => take(req, resolve));
+    },
+    take,
+    /**
+     * Decides claims in their order (each sees the grants of those before it, so per-user limits hold
+     * within one batch) and answers all of them at once, after the commit that holds their grants.
+     * A `null` item (one that failed validation) is answered `invalid` without touching the others.
+     */
+    claimMany(reqs: readonly (ClaimRequest | null)[], done: (answers: ClaimAck[]) => void): void {
+      const now = deps.now();
+      const answers: ClaimAck[] = new Array(reqs.length);
+      let held = false;
+      for (let i = 0; i < reqs.length; i++) {
+        const req = reqs[i];
+        answers[i] = req ? hold(req, now) : { granted: false, reason: 'invalid' };
+        if (answers[i].granted) held = true;
+      }
+      if (!held) return done(answers);
+      waiters.push((committed) => {
+        if (!committed) for (let i = 0; i < answers.length; i++) if (answers[i].granted) answers[i] = unavailable;
+        done(answers);
       });
     },
     /** Units granted so far for a deal. */

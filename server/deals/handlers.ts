@@ -4,14 +4,11 @@
  */
 import type { HubContext, Caller, Handlers } from '../control/context.js';
 import { fail } from '../control/context.js';
+import { sweepCoupons } from './coupons.js';
+import { startOnce } from './once.js';
 import { checkFire } from './rules.js';
 
 export type DealHandlers = Handlers<'deal.fire' | 'deal.stop'>;
-
-/** Fires already started, by request id, so the same request twice starts one deal. */
-const fired = new WeakMap<HubContext, Map<string, Promise<string | null>>>();
-/** Skus with a fire in progress: a second fire on the same sku waits for no one and is refused. */
-const firing = new WeakMap<HubContext, Set<string>>();
 
 /** Ends a live deal once: records `deal.ended`, tells connectors. */
 export async function endDeal(ctx: HubContext, dealId: string, reason: string, actor: string): Promise<boolean> {
@@ -27,48 +24,35 @@ export async function endDeal(ctx: HubContext, dealId: string, reason: string, a
 
 export const dealHandlers: DealHandlers = {
   async 'deal.fire'(input, ctx, caller: Caller) {
-    let byRequest = fired.get(ctx);
-    if (!byRequest) fired.set(ctx, (byRequest = new Map()));
-    let busy = firing.get(ctx);
-    if (!busy) firing.set(ctx, (busy = new Set()));
-    const again = input.requestId ? byRequest.get(input.requestId) : undefined;
-    if (again) {
-      const dealId = await again;
-      if (dealId) return { ok: true, dealId };
-    }
     const product = ctx.live.catalog.find((p) => p.sku === input.sku);
-    const refused = busy.has(input.sku)
-      ? { code: 'deal_live', message: `A deal on ${product?.title ?? input.sku} is being fired right now.` }
-      : checkFire(input, product, ctx.live.deals());
-    if (refused) return { ok: false, error: refused };
     const now = ctx.now();
-    const dealId = ctx.newEventId('deal');
-    busy.add(input.sku);
-    let done!: (id: string | null) => void;
-    if (input.requestId) byRequest.set(input.requestId, new Promise((r) => (done = r)));
-    try {
-      await ctx.record([
-      {
-        type: 'deal.started',
-        platform: 'studio',
-        id: dealId,
-        ts: now,
-        dealId,
-        sku: input.sku,
-        priceFen: input.priceFen,
-        stock: input.stock,
-        perUserLimit: input.perUserLimit,
-        durationSec: input.durationSec,
+    const started = await startOnce(
+      ctx,
+      'deal',
+      { requestId: input.requestId, key: input.sku, busy: { code: 'deal_live', message: `A deal on ${product?.title ?? input.sku} is being fired right now.` } },
+      () => checkFire(input, product, ctx.live.deals()),
+      async () => {
+        const dealId = ctx.newEventId('deal');
+        await ctx.record([
+          {
+            type: 'deal.started',
+            platform: 'studio',
+            id: dealId,
+            ts: now,
+            dealId,
+            sku: input.sku,
+            priceFen: input.priceFen,
+            stock: input.stock,
+            perUserLimit: input.perUserLimit,
+            durationSec: input.durationSec,
+          },
+        ]);
+        return dealId;
       },
-      ]);
-    } catch (err) {
-      done?.(null);
-      if (input.requestId) byRequest.delete(input.requestId);
-      throw err;
-    } finally {
-      busy.delete(input.sku);
-    }
-    done?.(dealId);
+    );
+    if (!started.ok) return started;
+    const dealId = started.id;
+    if (!started.fresh) return { ok: true, dealId };
     ctx.repo.audit(now, caller.actor, 'deal.fire', { dealId, ...input, underFloorOverride: input.confirmUnderFloor });
     ctx.command({
       type: 'deal.start',
@@ -117,7 +101,7 @@ async function autoFire(ctx: HubContext, now: number): Promise<void> {
   );
 }
 
-/** Ends deals whose time is up or whose stock is sold, and fires presets that are due; every tick. */
+/** Ends deals (and coupons) whose time is up or whose stock is gone, and fires presets that are due; every tick. */
 export async function sweepDeals(ctx: HubContext): Promise<void> {
   const now = ctx.now();
   await autoFire(ctx, now);
@@ -126,4 +110,5 @@ export async function sweepDeals(ctx: HubContext): Promise<void> {
     if (Math.max(d.sold, d.claimed) >= d.stock) await endDeal(ctx, d.dealId, 'sold_out', 'hub');
     else if (now >= d.endsAt) await endDeal(ctx, d.dealId, 'time', 'hub');
   }
+  await sweepCoupons(ctx, now);
 }

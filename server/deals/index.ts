@@ -1,4 +1,5 @@
-/** Flash deals' front door. */
+/** Flash deals' and coupons' front door. */
+export { couponHandlers, couponClaimable, endCoupon, sweepCoupons, type CouponHandlers } from './coupons.js';
 export { dealHandlers, endDeal, sweepDeals, type DealHandlers } from './handlers.js';
-export { checkFire, floorFen, DEFAULT_FLOOR_RATIO } from './rules.js';
-export { createClaimDesk, decideClaim, type ClaimDesk, type ClaimRequest } from './claims.js';
+export { checkDrop, checkFire, couponTitle, floorFen, DEFAULT_FLOOR_RATIO } from './rules.js';
+export { createClaimDesk, decideClaim, type Claimable, type ClaimDesk, type ClaimRequest } from './claims.js';

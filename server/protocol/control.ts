@@ -20,6 +20,28 @@ export const dealPresetSchema = z.object({
 });
 export type DealPreset = z.infer<typeof dealPresetSchema>;
 
+/**
+ * A coupon (优惠券): `discountFen` off, and with `thresholdFen` only on orders of at least that much
+ * (满 X 减 Y); without it, off anything (无门槛). The drop and a run-sheet item's preset share it.
+ */
+const couponTerms = {
+  /** Shown to buyers; generated from the terms ("满199减30") when absent. */
+  title: z.string().trim().max(40, 'is at most 40 characters').optional(),
+  discountFen: fenSchema,
+  thresholdFen: fenSchema.optional(),
+  quantity: z.number().int('must be a whole number').max(1_000_000),
+  perUserLimit: z.number().int().min(1, 'the limit is at least 1 a buyer').max(100).default(1),
+  durationSec: z.number().int().min(1).max(6 * 3600).default(300),
+};
+export const couponPresetSchema = z
+  .object({
+    ...couponTerms,
+    discountFen: fenSchema.refine((v) => v > 0, 'the discount must be above ¥0'),
+    quantity: couponTerms.quantity.min(1, 'quantity must be at least 1'),
+  })
+  .refine((c) => !c.thresholdFen || c.discountFen < c.thresholdFen, { message: 'the discount must be under the threshold (满 X 减 Y: Y < X)', path: ['discountFen'] });
+export type CouponPreset = z.infer<typeof couponPresetSchema>;
+
 export const productSchema = z.object({
   sku,
   title: z.string().trim().min(1, 'title must not be empty').max(120),
@@ -39,6 +61,8 @@ export const runsheetItemInput = z.object({
   script: text(20_000).default(''),
   livePriceFen: fenSchema.optional(),
   dealPreset: dealPresetSchema.nullable().default(null),
+  /** The coupon this item's cue drops (fired by hand); absent or null: none. */
+  couponPreset: couponPresetSchema.nullable().optional(),
   /** The OBS scene Go switches to (the commerce cue's overlay); empty or absent switches nothing. */
   obsScene: z.string().trim().max(100, 'is at most 100 characters').optional(),
 });
@@ -60,6 +84,7 @@ export const controlSchemas = {
       script: text(20_000),
       livePriceFen: fenSchema,
       dealPreset: dealPresetSchema.nullable(),
+      couponPreset: couponPresetSchema.nullable(),
       obsScene: runsheetItemInput.shape.obsScene,
     })
     .partial()
@@ -85,6 +110,15 @@ export const controlSchemas = {
     requestId: z.string().max(100).optional(),
   }),
   'deal.stop': z.object({ dealId: z.string().max(128).optional(), sku: sku.optional() }),
+  /** Drops a coupon; without `sku` it is good on the whole shop. Quantity is checked by the hub (a clear error). */
+  'coupon.drop': z.object({
+    ...couponTerms,
+    sku: sku.optional(),
+    /** Same key twice drops one coupon (double click, two operators). */
+    requestId: z.string().max(100).optional(),
+  }),
+  /** Stops a live coupon; without `couponId`, the newest live one. */
+  'coupon.stop': z.object({ couponId: z.string().max(128).optional() }).default({}),
   /** How a promoter (导购) is paid: fixed fen per unit sold, or a fraction of paid GMV. */
   'promoter.set': z.object({
     promoter: z.string().trim().min(1).max(128),
@@ -131,6 +165,8 @@ export interface ControlResults {
   'comment.prompt': { key: string };
   'deal.fire': { dealId: string };
   'deal.stop': { dealId: string };
+  'coupon.drop': { couponId: string };
+  'coupon.stop': { couponId: string };
   'promoter.set': { promoter: string };
   'tokens.rotate': { role: 'ingest' | 'operator' | 'viewer'; token: string };
   'prompter.play': { prompter: PrompterState };

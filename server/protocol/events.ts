@@ -84,6 +84,25 @@ export const dealEndedEvent = z.object({
   dealId: idSchema,
   reason: z.string().max(64).optional(),
 });
+/** The control room dropped a coupon (优惠券); `thresholdFen` 0 or absent: no threshold. */
+export const couponStartedEvent = z.object({
+  type: z.literal('coupon.started'),
+  ...base,
+  couponId: idSchema,
+  sku: skuSchema.optional(),
+  title: z.string().max(40),
+  discountFen: fenSchema,
+  thresholdFen: fenSchema.optional(),
+  quantity: countSchema,
+  perUserLimit: countSchema.optional(),
+  durationSec: countSchema.optional(),
+});
+export const couponEndedEvent = z.object({
+  type: z.literal('coupon.ended'),
+  ...base,
+  couponId: idSchema,
+  reason: z.string().max(64).optional(),
+});
 /** A platform stream dropped and came back: the gap is stored so timelines and recaps can show it. */
 export const streamGapEvent = z.object({
   type: z.literal('stream.gap'),
@@ -103,13 +122,15 @@ export const eventSchemas = {
   'item.live': itemLiveEvent,
   'deal.started': dealStartedEvent,
   'deal.ended': dealEndedEvent,
+  'coupon.started': couponStartedEvent,
+  'coupon.ended': couponEndedEvent,
   'stream.gap': streamGapEvent,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
 export const eventTypes = Object.keys(eventSchemas) as EventType[];
 /** Types the control room records about itself rather than the audience. */
-export const controlEventTypes: ReadonlySet<EventType> = new Set(['item.live', 'deal.started', 'deal.ended']);
+export const controlEventTypes: ReadonlySet<EventType> = new Set(['item.live', 'deal.started', 'deal.ended', 'coupon.started', 'coupon.ended']);
 
 export const eventSchema = z.discriminatedUnion('type', [
   viewerSnapshotEvent,
@@ -122,6 +143,8 @@ export const eventSchema = z.discriminatedUnion('type', [
   itemLiveEvent,
   dealStartedEvent,
   dealEndedEvent,
+  couponStartedEvent,
+  couponEndedEvent,
   streamGapEvent,
 ]);
 

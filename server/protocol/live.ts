@@ -2,7 +2,7 @@
  * The live state the hub pushes to screens: one `snapshot` on connect, then `tick`s carrying what
  * changed. Bucket arrays hold totals across platforms; KPIs are given in total and per platform.
  */
-import type { DealPreset, Product } from './control.js';
+import type { CouponPreset, DealPreset, Product } from './control.js';
 import type { PrompterState } from './prompter.js';
 
 /** One second (or minute) of the stream, summed over platforms. `sec` is epoch seconds. */
@@ -51,6 +51,7 @@ export interface RunsheetItem {
   script: string;
   livePriceFen?: number;
   dealPreset: DealPreset | null;
+  couponPreset?: CouponPreset | null;
   obsScene?: string;
 }
 
@@ -107,6 +108,25 @@ export interface LiveDeal {
   endReason: string | null;
 }
 
+/** A coupon drop (优惠券): LiveDeck grants it through `/mall` `coupon.claim`, `quantity` at most. */
+export interface LiveCoupon {
+  couponId: string;
+  /** The product it is good on, or null for the whole shop. */
+  sku: string | null;
+  title: string;
+  discountFen: number;
+  /** 满 X 减 Y: the order total it needs (X), 0 for none. */
+  thresholdFen: number;
+  quantity: number;
+  /** Coupons granted so far. */
+  claimed: number;
+  perUserLimit: number;
+  startedAt: number;
+  endsAt: number;
+  endedAt: number | null;
+  endReason: string | null;
+}
+
 export interface LiveState {
   /** Increases by one per push; a client seeing a jump asks for a snapshot. */
   seq: number;
@@ -120,6 +140,8 @@ export interface LiveState {
   promptedQuestion: QuestionCard | null;
   platforms: PlatformStatus[];
   deals: LiveDeal[];
+  /** Coupons of this session, newest last (the last 20). */
+  coupons: LiveCoupon[];
   /** A problem every screen must show (disk full, database read-only), or null. */
   alarm: string | null;
   /** What every prompter shows and how (scroll, speed, mirror, size). */

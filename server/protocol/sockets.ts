@@ -36,7 +36,19 @@ export type ConnectorCommand =
     }
   | { type: 'deal.end'; dealId: string; sku: string; reason: string }
   | { type: 'product.pin'; sku: string; priceFen: number | null }
-  | { type: 'coupon.drop'; couponId: string; sku: string | null; discountFen: number; quantity: number };
+  | {
+      type: 'coupon.drop';
+      couponId: string;
+      sku: string | null;
+      title: string;
+      discountFen: number;
+      /** 满 X 减 Y: X, or 0 for no threshold. */
+      thresholdFen: number;
+      quantity: number;
+      perUserLimit: number;
+      endsAt: number;
+    }
+  | { type: 'coupon.end'; couponId: string; reason: string };
 
 export interface IngestClientToServer {
   batch: (events: unknown[], ack: (result: IngestAck) => void) => void;
@@ -55,6 +67,8 @@ export interface ClaimAck {
 }
 export interface MallClientToServer {
   'deal.claim': (claim: { dealId: string; userId: string; qty: number }, ack: (result: ClaimAck) => void) => void;
+  /** One coupon for a buyer; the same reasons as `deal.claim`. */
+  'coupon.claim': (claim: { couponId: string; userId: string }, ack: (result: ClaimAck) => void) => void;
 }
 export type MallServerToClient = Record<string, never>;
 

@@ -191,7 +191,7 @@ export function computeRecap(input: RecapInput): Recap {
       }
       continue;
     }
-    if (e.type === 'deal.ended') continue;
+    if (e.type === 'deal.ended' || e.type === 'coupon.started' || e.type === 'coupon.ended') continue;
     if (only !== undefined && e.platform !== only) continue;
 
     if (e.platform !== lastPlatform || p === undefined) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSimulator, type ClaimFn, type SimulatorOptions } from '../../server/connectors/index.js';
+import { createSimulator, type ClaimFn, type CouponClaimFn, type SimulatorOptions } from '../../server/connectors/index.js';
 import { eventSchema, productSchema, type ClaimAck, type ConnectorCommand, type LiveEvent, type Product } from '../../server/protocol/index.js';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -48,7 +48,7 @@ async function run(
     t += stepMs;
     sim.step(t, stepMs);
     // Claim answers are promises: let them settle between steps, as real time would.
-    if (options.claim) await new Promise((r) => setImmediate(r));
+    if (options.claim || options.claimCoupon) await new Promise((r) => setImmediate(r));
   }
   expect(sinkCalls.every((n) => n > 0)).toBe(true);
   return { events, sim, endMs: t };
@@ -87,7 +87,7 @@ describe('the simulated audience', () => {
       at: {
         0: [{ current: 'NUT-DAILY30' }],
         60: [dealStart('d1', 'NUT-DAILY30', 5990, 100, 2, 120_000)],
-        100: [{ type: 'coupon.drop', couponId: 'cp1', sku: null, discountFen: 1000, quantity: 500 }],
+        100: [{ type: 'coupon.drop', couponId: 'cp1', sku: null, title: '立减10元', discountFen: 1000, thresholdFen: 0, quantity: 500, perUserLimit: 1, endsAt: 400_000 }],
         130: [{ type: 'product.pin', sku: 'PAN-MFS32', priceFen: 19900 }],
       },
     });
@@ -351,6 +351,37 @@ describe('the simulated audience', () => {
     expect(created(events).filter((o) => o.platform === 'mall' && o.sku === 'TOWEL-SET3' && o.ts >= T0 + 100_000 && o.ts < T0 + 160_000 && !o.dealId)).toEqual([]);
   });
 
+  it('on the mall, buyers grab a dropped coupon through claimCoupon, never past the limit, and stop when the hub says none are left', async () => {
+    const asked: { couponId: string; userId: string; ack: ClaimAck }[] = [];
+    const quantity = 40;
+    let granted = 0;
+    const claimCoupon: CouponClaimFn = async (request) => {
+      await Promise.resolve();
+      const ack: ClaimAck = granted < quantity ? { granted: true, qty: 1 } : { granted: false, reason: 'sold_out' };
+      if (ack.granted) granted++;
+      asked.push({ ...request, ack });
+      return ack;
+    };
+    const { sim } = await run({
+      seconds: 200,
+      rate: 20,
+      platforms: ['douyin', 'mall'],
+      claimCoupon,
+      at: {
+        0: [{ current: 'TEA-DHP250' }],
+        60: [{ type: 'coupon.drop', couponId: 'cp-tea', sku: 'TEA-DHP250', title: '满199减30', discountFen: 3000, thresholdFen: 19900, quantity, perUserLimit: 1, endsAt: 190_000 }],
+      },
+    });
+    expect(granted).toBe(quantity);
+    expect(asked.every((a) => a.couponId === 'cp-tea' && a.userId.startsWith('mall_'))).toBe(true);
+    const grantedUsers = asked.filter((a) => a.ack.granted).map((a) => a.userId);
+    expect(new Set(grantedUsers).size).toBe(grantedUsers.length);
+    // After the first "sold_out" the mall's buyers stop asking (only claims already in flight follow).
+    const firstRefusal = asked.findIndex((a) => !a.ack.granted);
+    expect(asked.length - firstRefusal).toBeLessThan(asked.length / 2);
+    expect(sim.state().coupons).toEqual([{ couponId: 'cp-tea', quantity, mallClaimed: quantity, ended: false }]);
+  });
+
   it('without a claim function, mall buyers sit deals out rather than sell stock nobody granted', async () => {
     const { events } = await run({
       seconds: 120,
@@ -366,7 +397,7 @@ describe('the simulated audience', () => {
   it('gets a little busier when a coupon drops', async () => {
     const base = { seconds: 240, rate: 10, at: { 0: [{ current: 'TEA-DHP250' }] } as Record<number, ({ current: string } | ConnectorCommand)[]> };
     const quiet = await run(base);
-    const coupon = await run({ ...base, at: { ...base.at, 180: [{ type: 'coupon.drop', couponId: 'c1', sku: 'TEA-DHP250', discountFen: 2000, quantity: 300 }] } });
+    const coupon = await run({ ...base, at: { ...base.at, 180: [{ type: 'coupon.drop', couponId: 'c1', sku: 'TEA-DHP250', title: '立减20元', discountFen: 2000, thresholdFen: 0, quantity: 300, perUserLimit: 1, endsAt: 480_000 }] } });
     const after = (events: LiveEvent[], type: LiveEvent['type']) => events.filter((e) => e.type === type && e.ts > T0 + 180_000).length;
     expect(after(coupon.events, 'product.click')).toBeGreaterThan(after(quiet.events, 'product.click') * 1.15);
     expect(after(coupon.events, 'comment')).toBeGreaterThan(after(quiet.events, 'comment'));

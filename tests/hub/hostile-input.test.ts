@@ -29,7 +29,7 @@ const deep = (n: number): unknown => (n === 0 ? {} : { a: deep(n - 1) });
 /** Records that must be refused, whatever else they carry. */
 const hostileRecord = fc.oneof(
   fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.string(), fc.array(fc.anything(), { maxLength: 3 })),
-  fc.string({ maxLength: 30 }).filter((t) => !['comment', 'order', 'viewer.snapshot', 'viewer.enter', 'viewer.leave', 'product.click', 'interaction', 'item.live', 'deal.started', 'deal.ended', 'stream.gap'].includes(t)).map((type) => ({ type, platform: 'douyin', id: `bad-${++seq}`, ts: T0 })),
+  fc.string({ maxLength: 30 }).filter((t) => !['comment', 'order', 'viewer.snapshot', 'viewer.enter', 'viewer.leave', 'product.click', 'interaction', 'item.live', 'deal.started', 'deal.ended', 'coupon.started', 'coupon.ended', 'stream.gap'].includes(t)).map((type) => ({ type, platform: 'douyin', id: `bad-${++seq}`, ts: T0 })),
   fc.constantFrom<Record<string, unknown>>(
     { qty: -1 },
     { qty: 1.5 },

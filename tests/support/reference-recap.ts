@@ -34,7 +34,7 @@ interface Order {
 }
 
 const MINUTE = 60_000;
-const CONTROL = ['item.live', 'deal.started', 'deal.ended'];
+const CONTROL = ['item.live', 'deal.started', 'deal.ended', 'coupon.started', 'coupon.ended'];
 const RANK: Record<string, number> = { created: 0, paid: 1, cancelled: 2, refunded: 3 };
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -2,7 +2,7 @@
  * What the deal panel and the on-stream overlay read off a {@link LiveDeal}, as pure functions over
  * the hub's numbers and a clock (the hub's, see `useNow`), so both screens agree to the unit.
  */
-import type { LiveDeal } from '@protocol';
+import type { LiveCoupon, LiveDeal } from '@protocol';
 
 /** How long the "已抢光 SOLD OUT" moment stays up after a deal sells out. */
 export const SOLD_OUT_MOMENT_MS = 5000;
@@ -27,7 +27,7 @@ export function leftFraction(deal: LiveDeal): number {
 }
 
 /** Whole seconds until the deal's time runs out (rounded up, so 0 only when it is over). */
-export function secondsLeft(deal: LiveDeal, nowMs: number): number {
+export function secondsLeft(deal: Pick<LiveDeal, 'endsAt'>, nowMs: number): number {
   return Math.max(0, Math.ceil((deal.endsAt - nowMs) / 1000));
 }
 
@@ -78,4 +78,14 @@ export function dealView(deals: readonly LiveDeal[], nowMs: number, sku?: string
   }
   if (live) return { phase: 'live', deal: live };
   return soldOut ? { phase: 'soldOut', deal: soldOut } : null;
+}
+
+/** Coupons still to claim, never below zero. */
+export function couponsLeft(coupon: LiveCoupon): number {
+  return Math.max(0, coupon.quantity - coupon.claimed);
+}
+
+/** Share of the coupons still there, 0…1. */
+export function couponLeftFraction(coupon: LiveCoupon): number {
+  return coupon.quantity > 0 ? couponsLeft(coupon) / coupon.quantity : 0;
 }

@@ -1,0 +1,61 @@
+/**
+ * One start per request: a flash deal fired or a coupon dropped twice (a double click, two operators
+ * pressing the same preset) starts one. A request id seen before answers what it started; while a
+ * start on the same key (a sku, a coupon's terms) is being recorded, another is refused.
+ */
+import type { AppError } from '../protocol/index.js';
+import type { HubContext } from '../control/context.js';
+
+interface Starts {
+  byRequest: Map<string, Promise<string | null>>;
+  busy: Set<string>;
+}
+
+const startsOf = new WeakMap<HubContext, Map<string, Starts>>();
+
+function starts(ctx: HubContext, kind: string): Starts {
+  let kinds = startsOf.get(ctx);
+  if (!kinds) startsOf.set(ctx, (kinds = new Map()));
+  let s = kinds.get(kind);
+  if (!s) kinds.set(kind, (s = { byRequest: new Map(), busy: new Set() }));
+  return s;
+}
+
+export type Started = { ok: true; id: string; fresh: boolean } | { ok: false; error: AppError };
+
+/**
+ * Runs `start` unless this request already started something (then answers its id, `fresh: false`),
+ * a start on `key` is in flight (`busy`), or `refuse` says no. `start` records and returns the new id.
+ */
+export async function startOnce(
+  ctx: HubContext,
+  kind: string,
+  request: { requestId?: string; key: string; busy: AppError },
+  refuse: () => AppError | null,
+  start: () => Promise<string>,
+): Promise<Started> {
+  const { byRequest, busy } = starts(ctx, kind);
+  const { requestId, key } = request;
+  const again = requestId ? byRequest.get(requestId) : undefined;
+  if (again) {
+    const id = await again;
+    if (id) return { ok: true, id, fresh: false };
+  }
+  const refused = busy.has(key) ? request.busy : refuse();
+  if (refused) return { ok: false, error: refused };
+  busy.add(key);
+  let done!: (id: string | null) => void;
+  if (requestId) byRequest.set(requestId, new Promise((r) => (done = r)));
+  let id: string;
+  try {
+    id = await start();
+  } catch (err) {
+    done?.(null);
+    if (requestId) byRequest.delete(requestId);
+    throw err;
+  } finally {
+    busy.delete(key);
+  }
+  done?.(id);
+  return { ok: true, id, fresh: true };
+}
