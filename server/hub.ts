@@ -19,6 +19,8 @@ import {
   controlActions,
   couponClaimSchema,
   dealClaimSchema,
+  dealClaimsSchema,
+  MAX_CLAIMS_PER_MESSAGE,
   type ConnectorCommand,
   type ControlClientToServer,
   type ControlServerToClient,
@@ -46,7 +48,8 @@ export interface HubOptions {
   /**
    * How often the hub looks for changes to push (ms; at most 250). A tick goes out only when
    * something changed (else once a second), so screens get at most 1000 / tickMs pushes a second
-   * whatever the event rate, and an event reaches them within about this long.
+   * whatever the event rate, and an event reaches them within about this long. Default 25 (or
+   * LIVEDECK_TICK_MS): the wait for the next tick is most of an event's way to a screen.
    */
   tickMs?: number;
   /** OBS to drive at start; by default from LIVEDECK_OBS_URL / LIVEDECK_OBS_PASSWORD, null for none. */
@@ -171,7 +174,19 @@ export function createHub(options: HubOptions) {
       if (typeof ack !== 'function') return;
       const p = dealClaimSchema.safeParse(payload);
       if (!p.success) return ack({ granted: false, reason: 'invalid' });
-      void claims.claim(p.data).then(ack);
+      claims.take(p.data, ack);
+    });
+    socket.on('deal.claims', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const p = dealClaimsSchema.safeParse(payload);
+      if (!p.success) return ack({ answers: [], error: { code: 'invalid', message: `deal.claims takes an array of 1–${MAX_CLAIMS_PER_MESSAGE} claims {dealId, userId, qty}` } });
+      claims.claimMany(
+        p.data.map((item) => {
+          const c = dealClaimSchema.safeParse(item);
+          return c.success ? c.data : null;
+        }),
+        (answers) => ack({ answers }),
+      );
     });
     socket.on('coupon.claim', (payload, ack) => {
       if (typeof ack !== 'function') return;
@@ -226,7 +241,7 @@ export function createHub(options: HubOptions) {
     controlNs.emit('tick', tick);
     viewNs.emit('tick', tick);
   }
-  const tickMs = Math.min(options.tickMs ?? Number(process.env.LIVEDECK_TICK_MS ?? 40), 250);
+  const tickMs = Math.min(options.tickMs ?? Number(process.env.LIVEDECK_TICK_MS ?? 25), 250);
   let sweeping = false;
   const timer = setInterval(() => {
     pushTick();

@@ -1,9 +1,10 @@
 /**
- * The brand mall's claims (`/mall` `deal.claim`): LiveDeck is the stock authority there. A claim is
- * decided synchronously against in-memory tallies (one thread, so no two claims interleave), then
- * written to the grant log with the other claims of the same turn in one transaction; the ack goes
- * out only after that commit. Exactly `stock` units are ever granted and per-user limits hold, under
- * any concurrency and across restarts (tallies are rebuilt from the log).
+ * The brand mall's claims (`/mall` `deal.claim`, `deal.claims`): LiveDeck is the stock authority
+ * there. A claim is decided synchronously against in-memory tallies (one thread, so no two claims
+ * interleave), then written to the grant log with the other claims of the same turn in one
+ * transaction; the ack goes out only after that commit. Exactly `stock` units are ever granted and
+ * per-user limits hold, under any concurrency and across restarts (tallies are rebuilt from the log).
+ * A batch's claims are decided in its order and answered together after the commit that holds them.
  */
 import type { ClaimAck, LiveDeal } from '../protocol/index.js';
 import type { GrantKind, Repository } from '../store/index.js';

@@ -65,8 +65,15 @@ export interface ClaimAck {
   /** Units granted to this user for the deal so far. */
   userTotal?: number;
 }
+/** The answer to `deal.claims`: `answers[i]` answers `claims[i]`; `error` (and no answers) when the message is not an array of 1–1000 claims. */
+export interface ClaimsAck {
+  answers: ClaimAck[];
+  error?: { code: 'invalid'; message: string };
+}
 export interface MallClientToServer {
   'deal.claim': (claim: { dealId: string; userId: string; qty: number }, ack: (result: ClaimAck) => void) => void;
+  /** Many claims in one message, decided in order and answered by one ack after one commit. */
+  'deal.claims': (claims: { dealId: string; userId: string; qty: number }[], ack: (result: ClaimsAck) => void) => void;
   /** One coupon for a buyer; the same reasons as `deal.claim`. */
   'coupon.claim': (claim: { couponId: string; userId: string }, ack: (result: ClaimAck) => void) => void;
 }
