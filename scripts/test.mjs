@@ -28,5 +28,7 @@ try {
 }
 const code = run.status ?? 1;
 if (code !== 0 && failed === 0) failed = 1;
-console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+// The skipped count goes on its own line: CI reads the last line as exactly `N passed, N failed`.
+if (skipped) console.log(`\n${skipped} skipped (named in the report above)`);
+console.log(`${skipped ? '' : '\n'}${passed} passed, ${failed} failed`);
 process.exit(code);
