@@ -54,6 +54,11 @@ export interface HubOptions {
   tickMs?: number;
   /** OBS to drive at start; by default from LIVEDECK_OBS_URL / LIVEDECK_OBS_PASSWORD, null for none. */
   obs?: ObsConfig | null;
+  /**
+   * Start the recap worker shortly after start-up rather than at the first recap (the studio does;
+   * tests with many short-lived hubs do not want a worker each).
+   */
+  prepareRecaps?: boolean;
 }
 
 export type Hub = Awaited<ReturnType<typeof createHub>>;
@@ -256,6 +261,9 @@ export function createHub(options: HubOptions) {
   const recaps = createRecapRunner({ repo, dbFile, now });
   // The recap is ready by the time the team sits down to it: computed off-thread as the show ends.
   ctx.sessionEnded = (sessionId) => void recaps.warm(sessionId);
+  // The recap worker starts once the hub is up and idle, not on the path to /health.
+  const prepareRecaps = options.prepareRecaps ? setTimeout(() => recaps.prepare(), 1500) : undefined;
+  prepareRecaps?.unref();
   httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, address: () => httpServer.address() }));
 
   let closed = false;
@@ -289,6 +297,7 @@ export function createHub(options: HubOptions) {
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      clearTimeout(prepareRecaps);
       await recaps.close();
       await obs.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -58,7 +58,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   const log = options.log ?? console.log;
   const staticDir = await ensureWebBuilt(log);
   if (seedDemo(options.dbFile)) log('Loaded the demo catalog and run-sheet into a new database.');
-  const hub = createHub({ db: options.dbFile, staticDir });
+  const hub = createHub({ db: options.dbFile, staticDir, prepareRecaps: true });
   const { url } = await hub.listen(options.port, options.host);
   let stopSim: (() => Promise<void>) | null = null;
   if (options.simulate) stopSim = await startSimulator(hub, url, options.seed, options.simRate ?? 1);

@@ -136,6 +136,13 @@ export function createRecapRunner(options: { repo: Repository; dbFile: string | 
           () => undefined,
         );
     },
+    /**
+     * Starts the worker ahead of the first recap (it loads the recap code, which takes a while), so
+     * the first person to open a recap does not wait for that too.
+     */
+    prepare(): void {
+      spawn();
+    },
     /** Whether recaps run in the worker thread (false: in the hub's thread). */
     get threaded(): boolean {
       return !broken;

@@ -18,6 +18,8 @@ import { percentile, report } from './lib.js';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 await buildWeb();
 process.env.LIVEDECK_WEB = path.resolve(import.meta.dirname, '..', '..', 'out', 'renderer');
+// As `livedeck studio` runs: the recap worker started after start-up, before anyone opens a recap.
+process.env.LIVEDECK_PREPARE_RECAPS = '1';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedeck-bench-recap-page-'));
 const dbFile = path.join(dir, 'show.db');
 const show = storeShow(dbFile);

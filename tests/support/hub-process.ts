@@ -3,8 +3,9 @@
 import { createHub } from '../../server/hub.js';
 
 const [db, port] = process.argv.slice(2);
-// LIVEDECK_WEB serves the built web UI too (the UI benchmark opens it).
-const hub = createHub({ db, tokens: { ingest: 'child-ingest', operator: 'child-operator', viewer: 'child-viewer' }, staticDir: process.env.LIVEDECK_WEB ?? null });
+// LIVEDECK_WEB serves the built web UI too (the UI benchmark opens it); LIVEDECK_PREPARE_RECAPS=1 starts
+// the recap worker after start-up as `livedeck studio` does.
+const hub = createHub({ db, tokens: { ingest: 'child-ingest', operator: 'child-operator', viewer: 'child-viewer' }, staticDir: process.env.LIVEDECK_WEB ?? null, prepareRecaps: process.env.LIVEDECK_PREPARE_RECAPS === '1' });
 const { url } = await hub.listen(Number(port ?? 0));
 console.log(JSON.stringify({ url, pid: process.pid }));
 process.on('SIGTERM', () => void hub.close().then(() => process.exit(0)));
