@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ClaimAck, ConnectorCommand, LiveTick } from '../../server/protocol/index.js';
 import { closeClients, connect, eventually, next, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
 import { startTestStudio } from '../support/studio.js';
+import { claimStorm } from './storm.js';
 
 let h: TestHub | null = null;
 afterEach(async () => {
@@ -143,22 +144,12 @@ describe('claiming coupons in the mall (LiveDeck keeps the count)', () => {
     connector.on('command', (c: ConnectorCommand) => commands.push(c));
     const { couponId } = await op.timeout(5000).emitWithAck('coupon.drop', drop);
     const sockets = await Promise.all(Array.from({ length: 20 }, () => connect(h!.url, '/mall', TEST_TOKENS.ingest)));
-    // 160 buyers shared by the claimers, so one buyer is claimed for from several connections at once.
-    const buyers = Array.from({ length: 160 }, (_, i) => `buyer-${i}`);
-    const grantedTo = new Map<string, number>();
-    const reasons = new Set<string>();
-    await Promise.all(
-      Array.from({ length: 40 }, async (_, claimer) => {
-        const s = sockets[claimer % sockets.length];
-        for (let k = 0; k < 8; k++) {
-          const userId = buyers[(claimer * 7 + k * 13) % buyers.length];
-          const ack: ClaimAck = await s.timeout(5000).emitWithAck('coupon.claim', { couponId, userId });
-          if (ack.granted) grantedTo.set(userId, (grantedTo.get(userId) ?? 0) + ack.qty!);
-          else reasons.add(ack.reason!);
-        }
-      }),
-    );
-    const total = [...grantedTo.values()].reduce((a, b) => a + b, 0);
+    const { grantedTo, reasons, total } = await claimStorm(sockets, {
+      claimers: 40,
+      rounds: 8,
+      buyers: 160,
+      claim: (s, userId) => s.timeout(5000).emitWithAck('coupon.claim', { couponId, userId }),
+    });
     expect(total).toBe(100);
     expect(Math.max(...grantedTo.values())).toBe(1);
     expect(reasons).toContain('sold_out');

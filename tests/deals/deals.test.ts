@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClaimAck, ConnectorCommand, LiveTick } from '../../server/protocol/index.js';
 import { closeClients, connect, eventually, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
+import { claimStorm } from './storm.js';
 
 let h: TestHub | null = null;
 afterEach(async () => {
@@ -82,23 +83,12 @@ describe('mall claims (LiveDeck keeps the stock)', () => {
     const op = await hubWithProduct();
     const { dealId } = await op.timeout(5000).emitWithAck('deal.fire', fire);
     const sockets = await Promise.all(Array.from({ length: 20 }, () => connect(h!.url, '/mall', TEST_TOKENS.ingest)));
-    // 120 buyers shared by the claimers, so the same buyer is claimed for from several connections at once.
-    const buyers = Array.from({ length: 120 }, (_, i) => `buyer-${i}`);
-    const grantedTo = new Map<string, number>();
-    const reasons = new Set<string>();
-    await Promise.all(
-      Array.from({ length: 40 }, async (_, claimer) => {
-        const s = sockets[claimer % sockets.length];
-        for (let k = 0; k < 12; k++) {
-          const userId = buyers[(claimer * 7 + k * 13) % buyers.length];
-          const qty = 1 + ((claimer + k) % 2);
-          const ack: ClaimAck = await s.timeout(5000).emitWithAck('deal.claim', { dealId, userId, qty });
-          if (ack.granted) grantedTo.set(userId, (grantedTo.get(userId) ?? 0) + ack.qty!);
-          else reasons.add(ack.reason!);
-        }
-      }),
-    );
-    const total = [...grantedTo.values()].reduce((a, b) => a + b, 0);
+    const { grantedTo, reasons, total } = await claimStorm(sockets, {
+      claimers: 40,
+      rounds: 12,
+      buyers: 120,
+      claim: (s, userId, claimer, k) => s.timeout(5000).emitWithAck('deal.claim', { dealId, userId, qty: 1 + ((claimer + k) % 2) }),
+    });
     expect(total).toBe(100);
     expect(Math.max(...grantedTo.values())).toBeLessThanOrEqual(2);
     expect(reasons).toContain('sold_out');
