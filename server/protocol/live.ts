@@ -91,15 +91,9 @@ export interface PlatformStatus {
   lastEventAt: number;
 }
 
-export interface LiveDeal {
-  dealId: string;
-  sku: string;
-  priceFen: number;
-  listPriceFen: number;
-  stock: number;
-  /** Units of paid orders carrying this deal's id (platforms that keep their own stock). */
-  sold: number;
-  /** Units granted through `/mall` claims (the brand mall, where LiveDeck keeps the stock). */
+/** What flash deals and coupons share: granted through `/mall` claims, per buyer at most, for a time. */
+export interface LiveGrant {
+  /** Units (deal) or coupons granted through `/mall` claims (where LiveDeck keeps the count). */
   claimed: number;
   perUserLimit: number;
   startedAt: number;
@@ -108,8 +102,18 @@ export interface LiveDeal {
   endReason: string | null;
 }
 
+export interface LiveDeal extends LiveGrant {
+  dealId: string;
+  sku: string;
+  priceFen: number;
+  listPriceFen: number;
+  stock: number;
+  /** Units of paid orders carrying this deal's id (platforms that keep their own stock). */
+  sold: number;
+}
+
 /** A coupon drop (优惠券): LiveDeck grants it through `/mall` `coupon.claim`, `quantity` at most. */
-export interface LiveCoupon {
+export interface LiveCoupon extends LiveGrant {
   couponId: string;
   /** The product it is good on, or null for the whole shop. */
   sku: string | null;
@@ -118,13 +122,6 @@ export interface LiveCoupon {
   /** 满 X 减 Y: the order total it needs (X), 0 for none. */
   thresholdFen: number;
   quantity: number;
-  /** Coupons granted so far. */
-  claimed: number;
-  perUserLimit: number;
-  startedAt: number;
-  endsAt: number;
-  endedAt: number | null;
-  endReason: string | null;
 }
 
 export interface LiveState {

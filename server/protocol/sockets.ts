@@ -5,7 +5,7 @@
  */
 import type { ControlAck, ControlAction, ControlPayload } from './control.js';
 import type { LiveEvent } from './events.js';
-import type { LiveSnapshot, LiveTick } from './live.js';
+import type { LiveCoupon, LiveSnapshot, LiveTick } from './live.js';
 
 /** Answer to one batch: counted only after the batch is committed to disk. */
 export interface IngestAck {
@@ -36,18 +36,7 @@ export type ConnectorCommand =
     }
   | { type: 'deal.end'; dealId: string; sku: string; reason: string }
   | { type: 'product.pin'; sku: string; priceFen: number | null }
-  | {
-      type: 'coupon.drop';
-      couponId: string;
-      sku: string | null;
-      title: string;
-      discountFen: number;
-      /** 满 X 减 Y: X, or 0 for no threshold. */
-      thresholdFen: number;
-      quantity: number;
-      perUserLimit: number;
-      endsAt: number;
-    }
+  | ({ type: 'coupon.drop' } & Pick<LiveCoupon, 'couponId' | 'sku' | 'title' | 'discountFen' | 'thresholdFen' | 'quantity' | 'perUserLimit' | 'endsAt'>)
   | { type: 'coupon.end'; couponId: string; reason: string };
 
 export interface IngestClientToServer {

@@ -7,7 +7,6 @@ import { computeAudience, type Audience } from './audience.js';
 import { cachedOrCompute } from './cache.js';
 import { recapFromStore, type RecapQuery } from './from-store.js';
 import { computeInsights, type CommissionRule, type Insights } from './insights.js';
-export { SCREEN_REPORT_LIMIT } from './limits.js';
 import type { Recap } from './types.js';
 
 export interface Report {

@@ -11,7 +11,8 @@ import { Worker } from 'node:worker_threads';
 import type { Repository } from '../store/index.js';
 import type { RecapQuery } from './from-store.js';
 import { recapFromStore } from './from-store.js';
-import { limitReport, reportFromStore, SCREEN_REPORT_LIMIT, type Report } from './report.js';
+import { SCREEN_REPORT_LIMIT } from './limits.js';
+import { limitReport, reportFromStore, type Report } from './report.js';
 import type { Recap } from './types.js';
 import type { RecapJob } from './worker.js';
 
