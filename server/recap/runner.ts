@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Repository } from '../store/index.js';
+import { plannedMerge, type Repository } from '../store/index.js';
 import type { RecapQuery } from './from-store.js';
 import { recapFromStore } from './from-store.js';
 import { SCREEN_REPORT_LIMIT } from './limits.js';
@@ -20,13 +20,19 @@ const defaultEntry = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url
 
 export type RecapRunner = ReturnType<typeof createRecapRunner>;
 
+interface Answer {
+  body: string;
+  limited?: string;
+  merge?: { seqs: number[]; bodies: string[] } | null;
+}
+
 export function createRecapRunner(options: { repo: Repository; dbFile: string | null; now: () => number; workerEntry?: string }) {
   const { repo, now } = options;
   const entry = options.workerEntry ?? defaultEntry;
   let worker: Worker | null = null;
   let broken = !options.dbFile || options.dbFile === ':memory:' || !fs.existsSync(entry);
   let nextId = 0;
-  const pending = new Map<number, { resolve: (answer: { body: string; limited?: string }) => void; reject: (err: Error) => void }>();
+  const pending = new Map<number, { resolve: (answer: Answer) => void; reject: (err: Error) => void }>();
 
   function spawn(): Worker | null {
     if (broken) return null;
@@ -38,10 +44,10 @@ export function createRecapRunner(options: { repo: Repository; dbFile: string | 
       return null;
     }
     worker.unref();
-    worker.on('message', (m: { id: number; ok: boolean; body?: string; limited?: string; error?: string }) => {
+    worker.on('message', (m: { id: number; ok: boolean; error?: string } & Partial<Answer>) => {
       const p = pending.get(m.id);
       pending.delete(m.id);
-      if (m.ok) p?.resolve({ body: m.body!, ...(m.limited !== undefined ? { limited: m.limited } : {}) });
+      if (m.ok) p?.resolve({ body: m.body ?? '', ...(m.limited !== undefined ? { limited: m.limited } : {}), ...(m.merge !== undefined ? { merge: m.merge } : {}) });
       else p?.reject(new Error(m.error));
     });
     const fail = (err: Error) => {
@@ -93,15 +99,9 @@ export function createRecapRunner(options: { repo: Repository; dbFile: string | 
       if (value === null) return null;
       return limit === undefined || kind === 'recap' ? JSON.stringify(value) : JSON.stringify(limitReport(value as Report, limit));
     };
-    const w = spawn();
-    if (!w) return inline();
-    let answer: { body: string; limited?: string };
+    let answer: Answer;
     try {
-      answer = await new Promise((resolve, reject) => {
-        const job: RecapJob = { id: ++nextId, kind, session: session.id, now: now(), query, ...(limit !== undefined && kind === 'report' ? { limit } : {}) };
-        pending.set(job.id, { resolve, reject });
-        w.postMessage(job);
-      });
+      answer = await ask({ kind, session: session.id, now: now(), query, ...(limit !== undefined && kind === 'report' ? { limit } : {}) });
     } catch {
       return inline();
     }
@@ -111,6 +111,32 @@ export function createRecapRunner(options: { repo: Repository; dbFile: string | 
     const limited = answer.limited ?? cut(answer.body);
     keep(limitedKey, limited);
     return limited;
+  }
+
+  /** Sends a job to the worker; rejects when there is no worker or it fails. */
+  function ask(job: Omit<RecapJob, 'id'>): Promise<Answer> {
+    const w = spawn();
+    if (!w) return Promise.reject(new Error('no recap worker'));
+    return new Promise((resolve, reject) => {
+      const id = ++nextId;
+      pending.set(id, { resolve, reject });
+      w.postMessage({ ...job, id });
+    });
+  }
+
+  /**
+   * Merges a finished show's recap input (a chunk per commit) into a few big chunks, planned in the
+   * worker and written here, so its later recaps (a time window, one platform, after a late event)
+   * parse each buyer's id once. Without a worker it is all done here.
+   */
+  async function merge(sessionId: number): Promise<void> {
+    let plan: Answer['merge'];
+    try {
+      plan = (await ask({ kind: 'merge', session: sessionId, now: now(), query: {} })).merge;
+    } catch {
+      plan = plannedMerge(repo.recapInputRows(sessionId));
+    }
+    if (plan) repo.replaceRecapInput(sessionId, plan.seqs, plan.bodies);
   }
 
   async function run<T>(kind: RecapJob['kind'], which: number | 'latest', query: RecapQuery): Promise<T | null> {
@@ -130,13 +156,16 @@ export function createRecapRunner(options: { repo: Repository; dbFile: string | 
      * ends), so the team opening it afterwards gets it at once. Failures only cost the head start.
      */
     warm(sessionId: number): Promise<void> {
-      return runJson('recap', sessionId, {})
+      return merge(sessionId)
+        .catch(() => undefined)
+        .then(() => runJson('recap', sessionId, {}))
         .then(() => runJson('report', sessionId, {}, SCREEN_REPORT_LIMIT))
         .then(
           () => undefined,
           () => undefined,
         );
     },
+    merge,
     /**
      * Starts the worker ahead of the first recap (it loads the recap code, which takes a while), so
      * the first person to open a recap does not wait for that too.

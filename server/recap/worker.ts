@@ -2,13 +2,14 @@
 // read while the hub writes), so a cold recap of a long show never stalls ingest or screens.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createRepository } from '../store/index.js';
+import { createRepository, plannedMerge } from '../store/index.js';
 import { recapFromStore } from './from-store.js';
 import { limitReport, reportFromStore } from './report.js';
 
 export interface RecapJob {
   id: number;
-  kind: 'recap' | 'report';
+  /** `merge`: the session's recap input merged (see `plannedMerge`), for the hub's thread to write. */
+  kind: 'recap' | 'report' | 'merge';
   session: number;
   now: number;
   query: { from?: number; to?: number; platform?: string };
@@ -21,6 +22,10 @@ parentPort!.on('message', (job: RecapJob) => {
   try {
     if (job.kind === 'recap') {
       parentPort!.postMessage({ id: job.id, ok: true, body: JSON.stringify(recapFromStore(repo, job.session, job.now, job.query)) });
+      return;
+    }
+    if (job.kind === 'merge') {
+      parentPort!.postMessage({ id: job.id, ok: true, merge: plannedMerge(repo.recapInputRows(job.session)) });
       return;
     }
     const value = reportFromStore(repo, job.session, job.now, job.query);

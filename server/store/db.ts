@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { backfillRecapInput } from './recap-input.js';
+import { backfillRecapInput, codeLegacyChunk, type LegacyRecapInputChunk, type RecapInputChunk } from './recap-input.js';
 
 export type Db = Database.Database;
 
@@ -119,6 +119,15 @@ export const migrations: readonly Migration[] = [
   `
   ALTER TABLE deal_grants ADD COLUMN kind TEXT NOT NULL DEFAULT 'deal';
   `,
+  // The recap input's ids are written once a chunk, in a table of strings (see recap-input.ts).
+  (db) => {
+    const update = db.prepare('UPDATE recap_input SET body = ? WHERE seq = ?');
+    const rows = db.prepare('SELECT seq, body FROM recap_input').raw().all() as [number, string][];
+    for (const [seq, body] of rows) {
+      const chunk = JSON.parse(body) as LegacyRecapInputChunk | RecapInputChunk;
+      if (!('strings' in chunk)) update.run(JSON.stringify(codeLegacyChunk(chunk)), seq);
+    }
+  },
 ];
 
 export interface OpenOptions {

@@ -30,6 +30,10 @@ const codeOfStatus = new Map<string, number>(orderStatuses.map((s, i) => [s, i])
  * snapshots (the recap breaks ties by it), `userId` for enters, leaves, orders and clicks, `sku` for
  * orders and clicks, the order fields for orders, `online` for snapshots. Comments and interactions
  * are only their platform and ts: that is all the recap reads of them.
+ *
+ * `userId`, `sku`, `orderId` and `dealId` are indexes into `strings`, where each value is written
+ * once: a buyer's id is parsed once per chunk, not once per event, and the recap's maps then meet the
+ * same string again and again (its hash kept) instead of a fresh copy each time.
  */
 export interface RecapInputChunk {
   platforms: string[];
@@ -39,10 +43,12 @@ export interface RecapInputChunk {
   /** ts of the first event, then each event's ts minus the one before it. */
   dts: number[];
   id: string[];
-  userId: string[];
-  sku: string[];
-  orderId: string[];
-  dealId: (string | null)[];
+  strings: string[];
+  userId: number[];
+  sku: number[];
+  orderId: number[];
+  /** −1: the order is not a deal's. */
+  dealId: number[];
   qty: number[];
   amountFen: number[];
   /** Index into `orderStatuses`. */
@@ -51,22 +57,45 @@ export interface RecapInputChunk {
   event: LiveEvent[];
 }
 
+/** A chunk as schema 5 wrote it, the coded fields inline (upgraded by `codeLegacyChunk`). */
+export interface LegacyRecapInputChunk extends Omit<RecapInputChunk, 'strings' | 'userId' | 'sku' | 'orderId' | 'dealId'> {
+  userId: string[];
+  sku: string[];
+  orderId: string[];
+  dealId: (string | null)[];
+}
+
+/** Events in a chunk at most when a finished show's chunks are merged (see `mergeRecapInput`). */
+export const MERGED_CHUNK = 1 << 21;
+
+/** Assigns each distinct string its index in `list`. */
+function dictionary(list: string[] = []) {
+  const index = new Map<string, number>(list.map((v, i) => [v, i]));
+  return {
+    list,
+    code(value: string): number {
+      let i = index.get(value);
+      if (i === undefined) {
+        index.set(value, (i = list.length));
+        list.push(value);
+      }
+      return i;
+    },
+  };
+}
+
 /** Events in a chunk when older events are backfilled. */
 const BACKFILL_CHUNK = 8192;
 
 /** The recap input of events, as one chunk. */
 export function encodeRecapInput(events: readonly LiveEvent[]): RecapInputChunk {
-  const c: RecapInputChunk = { platforms: [], platform: [], kind: [], dts: [], id: [], userId: [], sku: [], orderId: [], dealId: [], qty: [], amountFen: [], status: [], online: [], event: [] };
-  const platformIndex = new Map<string, number>();
+  const c: RecapInputChunk = { platforms: [], platform: [], kind: [], dts: [], id: [], strings: [], userId: [], sku: [], orderId: [], dealId: [], qty: [], amountFen: [], status: [], online: [], event: [] };
+  const platforms = dictionary(c.platforms);
+  const strings = dictionary(c.strings);
   let lastTs = 0;
   for (const e of events) {
-    let p = platformIndex.get(e.platform);
-    if (p === undefined) {
-      platformIndex.set(e.platform, (p = c.platforms.length));
-      c.platforms.push(e.platform);
-    }
     const kind = codeOfType.get(e.type) ?? 0;
-    c.platform.push(p);
+    c.platform.push(platforms.code(e.platform));
     c.kind.push(kind);
     c.dts.push(e.ts - lastTs);
     lastTs = e.ts;
@@ -77,18 +106,18 @@ export function encodeRecapInput(events: readonly LiveEvent[]): RecapInputChunk 
         break;
       case 'viewer.enter':
       case 'viewer.leave':
-        c.userId.push(e.userId);
+        c.userId.push(strings.code(e.userId));
         break;
       case 'product.click':
-        c.userId.push(e.userId);
-        c.sku.push(e.sku);
+        c.userId.push(strings.code(e.userId));
+        c.sku.push(strings.code(e.sku));
         break;
       case 'order':
         c.id.push(e.id);
-        c.userId.push(e.userId);
-        c.sku.push(e.sku);
-        c.orderId.push(e.orderId);
-        c.dealId.push(e.dealId ?? null);
+        c.userId.push(strings.code(e.userId));
+        c.sku.push(strings.code(e.sku));
+        c.orderId.push(strings.code(e.orderId));
+        c.dealId.push(e.dealId === undefined ? -1 : strings.code(e.dealId));
         c.qty.push(e.qty);
         c.amountFen.push(e.amountFen);
         c.status.push(codeOfStatus.get(e.status)!);
@@ -101,6 +130,78 @@ export function encodeRecapInput(events: readonly LiveEvent[]): RecapInputChunk 
     }
   }
   return c;
+}
+
+/** A schema-5 chunk in today's form (a chunk already in it is returned as it is). */
+export function codeLegacyChunk(chunk: LegacyRecapInputChunk | RecapInputChunk): RecapInputChunk {
+  if ('strings' in chunk) return chunk;
+  const strings = dictionary();
+  return {
+    ...chunk,
+    strings: strings.list,
+    userId: chunk.userId.map(strings.code),
+    sku: chunk.sku.map(strings.code),
+    orderId: chunk.orderId.map(strings.code),
+    dealId: chunk.dealId.map((d) => (d === null ? -1 : strings.code(d))),
+  };
+}
+
+/**
+ * Chunks joined into as few as hold them (`MERGED_CHUNK` events each), rows in the same order, each
+ * string once per merged chunk. A finished show's few thousand per-commit chunks are merged so its
+ * later recaps parse each buyer's id once for the whole show.
+ */
+export function mergeRecapInput(chunks: readonly RecapInputChunk[], limit = MERGED_CHUNK): RecapInputChunk[] {
+  const merged: RecapInputChunk[] = [];
+  let m: RecapInputChunk | null = null;
+  let platforms = dictionary();
+  let strings = dictionary();
+  let lastTs = 0;
+  for (const c of chunks) {
+    if (m === null || (m.kind.length > 0 && m.kind.length + c.kind.length > limit)) {
+      m = { platforms: [], platform: [], kind: [], dts: [], id: [], strings: [], userId: [], sku: [], orderId: [], dealId: [], qty: [], amountFen: [], status: [], online: [], event: [] };
+      merged.push(m);
+      platforms = dictionary(m.platforms);
+      strings = dictionary(m.strings);
+      lastTs = 0;
+    }
+    const platformCode = c.platforms.map(platforms.code);
+    const stringCode = c.strings.map(strings.code);
+    const target = m;
+    let ts = 0;
+    c.kind.forEach((kind, j) => {
+      ts += c.dts[j];
+      target.kind.push(kind);
+      target.platform.push(platformCode[c.platform[j]]);
+      target.dts.push(ts - lastTs);
+      lastTs = ts;
+    });
+    target.id.push(...c.id);
+    for (const u of c.userId) target.userId.push(stringCode[u]);
+    for (const k of c.sku) target.sku.push(stringCode[k]);
+    for (const o of c.orderId) target.orderId.push(stringCode[o]);
+    for (const d of c.dealId) target.dealId.push(d < 0 ? -1 : stringCode[d]);
+    for (const q of c.qty) target.qty.push(q);
+    for (const a of c.amountFen) target.amountFen.push(a);
+    for (const st of c.status) target.status.push(st);
+    for (const o of c.online) target.online.push(o);
+    target.event.push(...c.event);
+  }
+  return merged;
+}
+
+/**
+ * What merging a session's recap input would write: the merged chunks as JSON text and the seqs of
+ * the chunks they replace (for `Repository.replaceRecapInput`); null when there is nothing to merge.
+ */
+export function plannedMerge(rows: readonly { seq: number; chunk: RecapInputChunk }[], limit = MERGED_CHUNK): { seqs: number[]; bodies: string[] } | null {
+  if (rows.length < 2) return null;
+  const merged = mergeRecapInput(
+    rows.map((r) => r.chunk),
+    limit,
+  );
+  if (merged.length >= rows.length) return null;
+  return { seqs: rows.map((r) => r.seq), bodies: merged.map((c) => JSON.stringify(c)) };
 }
 
 /**
@@ -181,6 +282,7 @@ function spread(chunks: readonly RecapInputChunk[]): Rows {
   };
   let i = 0;
   for (const c of chunks) {
+    const strings = c.strings;
     let ts = 0;
     let iId = 0;
     let iUser = 0;
@@ -204,23 +306,25 @@ function spread(chunks: readonly RecapInputChunk[]): Rows {
           break;
         case ENTER:
         case LEAVE:
-          r.userId[i] = c.userId[iUser++];
+          r.userId[i] = strings[c.userId[iUser++]];
           break;
         case CLICK:
-          r.userId[i] = c.userId[iUser++];
-          r.sku[i] = c.sku[iSku++];
+          r.userId[i] = strings[c.userId[iUser++]];
+          r.sku[i] = strings[c.sku[iSku++]];
           break;
-        case ORDER:
+        case ORDER: {
           r.id[i] = c.id[iId++];
-          r.userId[i] = c.userId[iUser++];
-          r.sku[i] = c.sku[iSku++];
-          r.orderId[i] = c.orderId[iOrder];
-          r.dealId[i] = c.dealId[iOrder] ?? undefined;
+          r.userId[i] = strings[c.userId[iUser++]];
+          r.sku[i] = strings[c.sku[iSku++]];
+          r.orderId[i] = strings[c.orderId[iOrder]];
+          const deal = c.dealId[iOrder];
+          r.dealId[i] = deal < 0 ? undefined : strings[deal];
           r.qty[i] = c.qty[iOrder];
           r.amountFen[i] = c.amountFen[iOrder];
           r.status[i] = c.status[iOrder];
           iOrder++;
           break;
+        }
         default:
           break;
       }

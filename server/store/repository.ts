@@ -120,6 +120,10 @@ export function createRepository(db: Db) {
     eventsInRange: db.prepare('SELECT ts, body FROM events WHERE seq BETWEEN ? AND ? AND +session_id = ?').raw(),
     insertRecapInput: db.prepare('INSERT INTO recap_input (session_id, body) VALUES (?, ?)'),
     recapInput: db.prepare('SELECT body FROM recap_input WHERE session_id = ? ORDER BY seq').pluck(),
+    recapInputSeqs: db.prepare('SELECT seq FROM recap_input WHERE session_id = ? ORDER BY seq').pluck(),
+    recapInputRows: db.prepare('SELECT seq, body FROM recap_input WHERE session_id = ? ORDER BY seq').raw(),
+    putRecapInputAt: db.prepare('INSERT INTO recap_input (seq, session_id, body) VALUES (?, ?, ?)'),
+    deleteRecapInputAt: db.prepare('DELETE FROM recap_input WHERE seq = ?'),
     deleteSessionRecapInput: db.prepare('DELETE FROM recap_input WHERE session_id = ?'),
     countEvents: db.prepare('SELECT count(*) FROM events WHERE session_id = ?').pluck(),
     upsertOrder: db.prepare(`
@@ -306,6 +310,26 @@ export function createRepository(db: Db) {
     /** The session's recap input (see recap-input.ts), chunk by chunk, in stored order. */
     recapInput(id: number): RecapInputChunk[] {
       return (s.recapInput.all(id) as string[]).map((body) => JSON.parse(body) as RecapInputChunk);
+    },
+    /** The session's recap input chunks with where each is stored (its seq), in stored order. */
+    recapInputRows(id: number): { seq: number; chunk: RecapInputChunk }[] {
+      return (s.recapInputRows.all(id) as [number, string][]).map(([seq, body]) => ({ seq, chunk: JSON.parse(body) as RecapInputChunk }));
+    },
+    /**
+     * Puts `bodies` in place of the recap input chunks at `seqs` (in that order, at the first of
+     * those seqs, so chunks stored later stay after them) and drops the session's kept recaps. False,
+     * changing nothing, when those chunks are no longer all there.
+     */
+    replaceRecapInput(id: number, seqs: readonly number[], bodies: readonly string[]): boolean {
+      if (bodies.length > seqs.length) throw new Error('more chunks than places for them');
+      return db.transaction(() => {
+        const present = new Set(s.recapInputSeqs.all(id) as number[]);
+        if (!seqs.every((seq) => present.has(seq))) return false;
+        for (const seq of seqs) s.deleteRecapInputAt.run(seq);
+        bodies.forEach((body, i) => s.putRecapInputAt.run(seqs[i], id, body));
+        s.dropCache.run(id);
+        return true;
+      })();
     },
     countEvents(id: number): number {
       return s.countEvents.get(id) as number;

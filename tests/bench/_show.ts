@@ -1,10 +1,11 @@
 /**
  * A stored 4-hour show for the recap benchmarks: a seeded recording of `lines` events written into a
- * fresh SQLite file in roughly time order (as a live show reaches the store), with the catalog and
- * run-sheet of its skus so the recap page has titles and plans.
+ * fresh SQLite file in roughly time order and in commits of `COMMIT` events (as a live show reaches
+ * the store), with the catalog and run-sheet of its skus so the recap page has titles and plans.
+ * With `ended`, its recap input is then merged as the hub does when a show ends.
  */
 import { RECORDING_CATALOG } from '../e2e/recap-fixture.js';
-import { createRepository, openDb } from '../../server/store/index.js';
+import { createRepository, openDb, plannedMerge } from '../../server/store/index.js';
 import { makeRecording, readRecording, storedOrder } from '../support/recording.js';
 
 export interface StoredShow {
@@ -12,9 +13,15 @@ export interface StoredShow {
   events: number;
   /** Seconds spent writing the events. */
   loadSec: number;
+  /** Seconds spent merging the recap input at the show's end (0 when not `ended`). */
+  mergeSec: number;
 }
 
-export function storeShow(dbFile: string, lines = 1_000_000, hours = 4): StoredShow {
+/** Events a commit: what the hub's ingest commits at once at a few thousand events a second. */
+export const COMMIT = 500;
+
+export function storeShow(dbFile: string, options: { lines?: number; hours?: number; ended?: boolean } = {}): StoredShow {
+  const { lines = 1_000_000, hours = 4, ended = true } = options;
   const db = openDb(dbFile);
   const repo = createRepository(db);
   try {
@@ -30,9 +37,15 @@ export function storeShow(dbFile: string, lines = 1_000_000, hours = 4): StoredS
     const sessionId = repo.createSession(header?.title ?? '压测专场', header?.startedAt ?? events[0].ts, { endedAt: header?.endedAt ?? events[events.length - 1].ts });
     const t0 = performance.now();
     db.pragma('synchronous = OFF');
-    for (let i = 0; i < events.length; i += 50_000) repo.transaction(() => events.slice(i, i + 50_000).forEach((e) => repo.insertEvent(sessionId, e)));
+    for (let i = 0; i < events.length; i += COMMIT) repo.transaction(() => events.slice(i, i + COMMIT).forEach((e) => repo.insertEvent(sessionId, e)));
     db.pragma('synchronous = FULL');
-    return { sessionId, events: repo.countEvents(sessionId), loadSec: (performance.now() - t0) / 1000 };
+    const loadSec = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    if (ended) {
+      const plan = plannedMerge(repo.recapInputRows(sessionId));
+      if (plan) repo.replaceRecapInput(sessionId, plan.seqs, plan.bodies);
+    }
+    return { sessionId, events: repo.countEvents(sessionId), loadSec, mergeSec: ended ? (performance.now() - t1) / 1000 : 0 };
   } finally {
     db.close();
   }

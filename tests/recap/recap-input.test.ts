@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../server/protocol/index.js';
 import { computeRecap, recapFromStore, type Recap } from '../../server/recap/index.js';
-import { createRepository, encodeRecapInput, migrations, openDb, recapInputEvents, type Repository } from '../../server/store/index.js';
+import { createRepository, encodeRecapInput, mergeRecapInput, migrations, openDb, plannedMerge, recapInputEvents, type RecapInputChunk, type Repository } from '../../server/store/index.js';
 import { makeRecording, readRecording } from '../support/recording.js';
 import { referenceRecap } from '../support/reference-recap.js';
 
@@ -79,6 +79,25 @@ describe('the recap input', () => {
     const shuffled = [recorded.slice(0, 20_000), recorded.slice(20_000)].map(encodeRecapInput);
     const stableSorted = recorded.map((e, i) => [e, i] as const).sort((a, b) => a[0].ts - b[0].ts || a[1] - b[1]);
     expect(Array.from(recapInputEvents(shuffled), readFields)).toEqual(stableSorted.map(([e]) => readFields(e)));
+  });
+
+  it('merges chunks into fewer, each string once, handing back the same events in the same order', () => {
+    // Out of time order across chunk borders, so ties and the stored order both matter.
+    const chunks = [recorded.slice(0, 700), recorded.slice(700, 9000), recorded.slice(9000, 9001), recorded.slice(9001)].map(encodeRecapInput);
+    const expected = Array.from(recapInputEvents(chunks), readFields);
+    const one = mergeRecapInput(chunks);
+    expect(one).toHaveLength(1);
+    expect(Array.from(recapInputEvents(one), readFields)).toEqual(expected);
+    expect(new Set(one[0].strings).size).toBe(one[0].strings.length);
+    expect(one[0].strings.length).toBeLessThan(chunks.reduce((n, c) => n + c.strings.length, 0));
+    // At most 10,000 events a merged chunk: chunks are not split, so 700 + 8300 | 1 + 30,999.
+    const capped = mergeRecapInput(chunks, 10_000);
+    expect(capped.map((c) => c.kind.length)).toEqual([9001, recorded.length - 9001]);
+    expect(Array.from(recapInputEvents(capped), readFields)).toEqual(expected);
+    // Nothing to merge: one chunk, or chunks each too big to join.
+    expect(plannedMerge([{ seq: 1, chunk: chunks[0] }])).toBeNull();
+    expect(plannedMerge(chunks.map((chunk, i) => ({ seq: i + 1, chunk })), 500)).toBeNull();
+    expect(plannedMerge(chunks.map((chunk, i) => ({ seq: i + 1, chunk })))).toEqual({ seqs: [1, 2, 3, 4], bodies: [JSON.stringify(one[0])] });
   });
 
   it('sorts events whose times lie too far apart to pack into one number', () => {
@@ -166,5 +185,31 @@ describe('the recap input', () => {
     const after = recapFromStore(repo, show, Date.now())!;
     expect(after.paidGmvFen).toBe(before[0].paidGmvFen + 19_800);
     expect(after).toStrictEqual(recapFromBodies(repo.db, show, span.endedAt));
+  });
+
+  it('upgrades a schema-6 file whose recap input has its ids inline, and recaps it as before', () => {
+    const file = dbFile();
+    const repo = repoAt(file);
+    const id = repo.createSession('show', span.startedAt, { endedAt: span.endedAt });
+    for (let i = 0; i < recorded.length; i += 5000) repo.transaction(() => recorded.slice(i, i + 5000).forEach((e) => repo.insertEvent(id, e)));
+    const before = recapFromStore(repo, id, Date.now());
+    // Written back as schema 6 wrote them: userId, sku, orderId and dealId as strings, no table.
+    const inline = (c: RecapInputChunk) => {
+      const { strings, ...rest } = c;
+      return { ...rest, userId: c.userId.map((i) => strings[i]), sku: c.sku.map((i) => strings[i]), orderId: c.orderId.map((i) => strings[i]), dealId: c.dealId.map((i) => (i < 0 ? null : strings[i])) };
+    };
+    const rows = repo.recapInputRows(id);
+    expect(rows.length).toBeGreaterThan(5);
+    for (const { seq, chunk } of rows) repo.db.prepare('UPDATE recap_input SET body = ? WHERE seq = ?').run(JSON.stringify(inline(chunk)), seq);
+    repo.db.prepare('DELETE FROM recap_cache').run();
+    repo.db.pragma('user_version = 6');
+    repo.db.close();
+
+    const upgraded = repoAt(file);
+    expect(upgraded.db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    // Coded again (the table may list the strings in another order), the same values.
+    expect(upgraded.recapInputRows(id).map((r) => inline(r.chunk))).toEqual(rows.map((r) => inline(r.chunk)));
+    expect(upgraded.recapInputRows(id).every((r) => Array.isArray(r.chunk.strings))).toBe(true);
+    expect(recapFromStore(upgraded, id, Date.now())).toStrictEqual(before);
   });
 });

@@ -58,10 +58,10 @@ describe('recaps off the hub thread', () => {
     expect(ended.ok).toBe(true);
     const id = started.sessionId as number;
     const repo = h.hub.ctx.repo;
-    const stamp = repo.sessionStamp(id);
     const { SCREEN_REPORT_LIMIT } = await import('../../server/recap/limits.js');
-    // Nobody asked: the hub computed both in the background.
+    // Nobody asked: the hub computed both in the background (after merging the show's recap input).
     await eventually(() => {
+      const stamp = repo.sessionStamp(id);
       expect(repo.cachedRecap(id, 'recap:{}', stamp)).not.toBeNull();
       expect(repo.cachedRecap(id, `report:{}:limit=${SCREEN_REPORT_LIMIT}`, stamp)).not.toBeNull();
     });
@@ -80,5 +80,53 @@ describe('recaps off the hub thread', () => {
     expect(small.audience.buyers).toEqual(full.audience.buyers.slice(0, 5));
     const bad = await fetch(`${h.url}/api/sessions/${id}/report?limit=-1`, { headers: { authorization: `Bearer ${TEST_TOKENS.viewer}` } });
     expect(bad.status).toBe(400);
+  }, 60_000);
+
+  it('merges a show’s recap input into one chunk as the show ends; the recap is unchanged and later events still count', async () => {
+    h = await startTestHub();
+    const operator = await connect(h.url, '/control', TEST_TOKENS.operator);
+    const ingest = await connect(h.url, '/ingest', TEST_TOKENS.ingest);
+    const started = await operator.timeout(5000).emitWithAck('session.start', { title: '合并' });
+    const id = started.sessionId as number;
+    const repo = h.hub.ctx.repo;
+    const t = Date.now() - 60_000;
+    const { events } = readRecording(makeRecording({ seed: 12, lines: 6000, durationMs: 50_000, duplicateRate: 0 }));
+    const shifted = storedOrder(events).map((e) => ({ ...e, ts: e.ts - events[0].ts + t })) as LiveEvent[];
+    // Twelve batches: at least a chunk each, as a live show writes them.
+    for (let i = 0; i < shifted.length; i += 500) {
+      const ack: IngestAck = await ingest.timeout(10_000).emitWithAck('batch', shifted.slice(i, i + 500));
+      expect(ack.rejected).toEqual([]);
+    }
+    const chunksLive = repo.recapInputRows(id).length;
+    expect(chunksLive).toBeGreaterThanOrEqual(12);
+    const get = () => fetch(`${h!.url}/api/sessions/${id}/recap`, { headers: { authorization: `Bearer ${TEST_TOKENS.viewer}` } }).then((r) => r.json());
+    expect((await operator.timeout(5000).emitWithAck('session.end', {})).ok).toBe(true);
+    const { recapFromStore } = await import('../../server/recap/index.js');
+    const { encodeRecapInput, recapInputEvents } = await import('../../server/store/index.js');
+    const session = repo.session(id)!;
+    await eventually(() => expect(repo.recapInputRows(id)).toHaveLength(1));
+    await eventually(() => expect(repo.cachedRecap(id, 'recap:{}', repo.sessionStamp(id))).not.toBeNull());
+    const merged = await get();
+    expect(merged.orders).toBeGreaterThan(50);
+    const { computeRecap } = await import('../../server/recap/index.js');
+    // As computed from the stored events themselves: the whole show, one platform, a window.
+    const fromEvents = (query: { platform?: string; from?: number; to?: number } = {}) =>
+      computeRecap({ session: { id, title: session.title, startedAt: session.startedAt, endAt: session.endedAt! }, events: recapInputEvents([encodeRecapInput(repo.eventsOfSession(id))]), ...query });
+    expect(merged).toStrictEqual(JSON.parse(JSON.stringify(fromEvents())));
+    for (const query of [{ platform: 'douyin' }, { from: t + 10_000, to: t + 30_000 }]) expect(recapFromStore(repo, id, Date.now(), query)).toStrictEqual(fromEvents(query));
+
+    // A late order for the show, then the merge again: the recap kept before it must not be answered.
+    const late: LiveEvent = { type: 'order', platform: 'douyin', id: 'late-1', ts: session.endedAt! - 1000, orderId: 'late', userId: 'u-late', sku: 'MASK-10', qty: 1, amountFen: 12_300, status: 'paid' };
+    repo.insertEvent(id, late);
+    expect(repo.recapInputRows(id)).toHaveLength(2);
+    const { plannedMerge } = await import('../../server/store/index.js');
+    const plan = plannedMerge(repo.recapInputRows(id))!;
+    expect(repo.replaceRecapInput(id, plan.seqs, plan.bodies)).toBe(true);
+    // The merged chunk is back where the first one was, so its stamp is the one kept above.
+    expect(repo.recapInputRows(id)).toHaveLength(1);
+    expect((await get()).paidGmvFen).toBe(merged.paidGmvFen + 12_300);
+    // A plan made before chunks it names were replaced is refused, changing nothing.
+    expect(repo.replaceRecapInput(id, plan.seqs, plan.bodies)).toBe(false);
+    expect(repo.recapInputRows(id)).toHaveLength(1);
   }, 60_000);
 });
