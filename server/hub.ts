@@ -11,6 +11,7 @@ import { couponClaimable, createClaimDesk, sweepDeals } from './deals/index.js';
 import { loadTokens, newToken, roleOf, saveTokens, type Role, type Tokens } from './http/auth.js';
 import { createHttpHandler } from './http/routes.js';
 import { createRecapRunner } from './recap/runner.js';
+import { startCheckpointer } from './store/checkpointer.js';
 import { createAuthLimiter, sameOrigin } from './http/guard.js';
 import { createWriter } from './ingest/index.js';
 import { createLiveModel } from './live/index.js';
@@ -68,6 +69,8 @@ export function createHub(options: HubOptions) {
   const dbFile = typeof options.db === 'string' ? options.db : null;
   const db = typeof options.db === 'string' ? openDb(options.db) : options.db;
   const repo = createRepository(db);
+  // WAL checkpoints in a thread of their own, not inside a batch's commit.
+  const checkpointer = dbFile ? startCheckpointer(db, dbFile) : null;
   const loaded = options.tokens ? { tokens: options.tokens, file: null } : loadTokens(dbFile);
   let tokens = loaded.tokens;
   const startedAt = now();
@@ -302,6 +305,7 @@ export function createHub(options: HubOptions) {
       await obs.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();
+      await checkpointer?.close();
       if (typeof options.db === 'string') db.close();
     },
   };

@@ -2,3 +2,4 @@
 export { openDb, migrate, migrations, type Db } from './db.js';
 export { createRepository, statusRank, nextOrder, orderChange, type OrderChange, type OrderFacts, type Repository, type SessionRow, type CommentStateRow, type AuditRow, type GrantKind } from './repository.js';
 export { backfillRecapInput, encodeRecapInput, mergeRecapInput, plannedMerge, recapInputEvents, type RecapInputChunk } from './recap-input.js';
+export { eventBody, storedEvent } from './event-body.js';

@@ -9,6 +9,7 @@
  */
 import { orderStatuses, type LiveEvent } from '../protocol/index.js';
 import type { Db } from './db.js';
+import { storedEvent } from './event-body.js';
 
 /**
  * Codes of the event types whose recap fields are columns (the index is the code). Code 0 is every
@@ -366,7 +367,7 @@ function tsOrder(ts: Float64Array): ArrayLike<number> {
 export function backfillRecapInput(db: Db): void {
   const insert = db.prepare('INSERT INTO recap_input (session_id, body) VALUES (?, ?)');
   // Read a page at a time: the connection cannot write while a statement is still iterating.
-  const page = db.prepare('SELECT seq, session_id, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?').raw();
+  const page = db.prepare('SELECT seq, session_id, type, platform, id, ts, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?').raw();
   let sessionId = -1;
   let events: LiveEvent[] = [];
   const flush = () => {
@@ -374,14 +375,14 @@ export function backfillRecapInput(db: Db): void {
     events = [];
   };
   for (let after = 0; ; ) {
-    const rows = page.all(after, BACKFILL_CHUNK) as [number, number, string][];
+    const rows = page.all(after, BACKFILL_CHUNK) as [number, number, string, string, string, number, string][];
     if (rows.length === 0) break;
-    for (const [seq, session, body] of rows) {
+    for (const [seq, session, type, platform, id, ts, body] of rows) {
       if (session !== sessionId || events.length === BACKFILL_CHUNK) {
         flush();
         sessionId = session;
       }
-      events.push(JSON.parse(body) as LiveEvent);
+      events.push(storedEvent(type, platform, id, ts, body));
       after = seq;
     }
   }

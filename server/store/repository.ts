@@ -4,6 +4,7 @@
  */
 import type { Db } from './db.js';
 import type { LiveEvent, OrderEvent, OrderStatus, Product, RunsheetItem, RunsheetItemInput, SessionInfo } from '../protocol/index.js';
+import { eventBody, storedEvent } from './event-body.js';
 import { encodeRecapInput, type RecapInputChunk } from './recap-input.js';
 
 /** Status rank: an order only ever moves to a higher rank, whatever order its events arrive in. */
@@ -117,7 +118,7 @@ export function createRepository(db: Db) {
     seqRange: db.prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM events WHERE session_id = ?'),
     // Read in table order (sequential pages) within the session's seq range, then sort by ts in JS:
     // far faster than walking the (session_id, ts) index, which jumps across the file per row.
-    eventsInRange: db.prepare('SELECT ts, body FROM events WHERE seq BETWEEN ? AND ? AND +session_id = ?').raw(),
+    eventsInRange: db.prepare('SELECT ts, type, platform, id, body FROM events WHERE seq BETWEEN ? AND ? AND +session_id = ?').raw(),
     insertRecapInput: db.prepare('INSERT INTO recap_input (session_id, body) VALUES (?, ?)'),
     recapInput: db.prepare('SELECT body FROM recap_input WHERE session_id = ? ORDER BY seq').pluck(),
     recapInputSeqs: db.prepare('SELECT seq FROM recap_input WHERE session_id = ? ORDER BY seq').pluck(),
@@ -221,7 +222,7 @@ export function createRepository(db: Db) {
   function insertEvent(sessionId: number, event: LiveEvent, orderChanges?: Map<LiveEvent, OrderChange>): boolean {
     // Alone, it still commits together with its recap input.
     if (depth === 0) return transaction(() => insertEvent(sessionId, event, orderChanges));
-    const info = s.insertEvent.run(sessionId, event.platform, event.id, event.type, event.ts, JSON.stringify(event));
+    const info = s.insertEvent.run(sessionId, event.platform, event.id, event.type, event.ts, eventBody(event));
     if (info.changes === 0) return false;
     if (event.type === 'order') {
       const change = upsertOrder(sessionId, event);
@@ -302,10 +303,10 @@ export function createRepository(db: Db) {
     eventsOfSession(id: number): LiveEvent[] {
       const { lo, hi } = s.seqRange.get(id) as { lo: number | null; hi: number | null };
       if (lo === null || hi === null) return [];
-      const rows = s.eventsInRange.all(lo, hi, id) as [number, string][];
+      const rows = s.eventsInRange.all(lo, hi, id) as [number, string, string, string, string][];
       // Sorting is stable, so events of the same ms keep the order they were stored in.
       rows.sort((a, b) => a[0] - b[0]);
-      return rows.map((r) => JSON.parse(r[1]) as LiveEvent);
+      return rows.map(([ts, type, platform, eventId, body]) => storedEvent(type, platform, eventId, ts, body));
     },
     /** The session's recap input (see recap-input.ts), chunk by chunk, in stored order. */
     recapInput(id: number): RecapInputChunk[] {

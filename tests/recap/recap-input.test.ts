@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../server/protocol/index.js';
 import { computeRecap, recapFromStore, type Recap } from '../../server/recap/index.js';
-import { createRepository, encodeRecapInput, mergeRecapInput, migrations, openDb, plannedMerge, recapInputEvents, type RecapInputChunk, type Repository } from '../../server/store/index.js';
+import { createRepository, encodeRecapInput, mergeRecapInput, migrations, openDb, plannedMerge, recapInputEvents, storedEvent, type RecapInputChunk, type Repository } from '../../server/store/index.js';
 import { makeRecording, readRecording } from '../support/recording.js';
 import { referenceRecap } from '../support/reference-recap.js';
 
@@ -32,8 +32,8 @@ function repoAt(file: string): Repository {
 /** The recap as it was computed before the recap input existed: every stored body, parsed, in ts order. */
 function recapFromBodies(db: Database.Database, sessionId: number, endAt: number): Recap {
   const s = db.prepare('SELECT * FROM sessions WHERE id = ?').get(sessionId) as { id: number; title: string; started_at: number };
-  const bodies = db.prepare('SELECT body FROM events WHERE session_id = ? ORDER BY ts, seq').pluck().all(sessionId) as string[];
-  return computeRecap({ session: { id: s.id, title: s.title, startedAt: s.started_at, endAt }, events: bodies.map((b) => JSON.parse(b) as LiveEvent) });
+  const rows = db.prepare('SELECT type, platform, id, ts, body FROM events WHERE session_id = ? ORDER BY ts, seq').raw().all(sessionId) as [string, string, string, number, string][];
+  return computeRecap({ session: { id: s.id, title: s.title, startedAt: s.started_at, endAt }, events: rows.map((r) => storedEvent(...r)) });
 }
 
 /** The fields the recap reads, copied out of what `recapInputEvents` hands over. */
@@ -175,7 +175,7 @@ describe('the recap input', () => {
     expect(recapFromStore(repo, show, Date.now())).toStrictEqual(before[0]);
     expect(recapFromStore(repo, rehearsal, Date.now())).toStrictEqual(before[1]);
     // And as the independent reference computes it from the stored bodies.
-    const bodies = (repo.db.prepare('SELECT body FROM events WHERE session_id = ?').pluck().all(show) as string[]).map((b) => JSON.parse(b) as LiveEvent);
+    const bodies = (repo.db.prepare('SELECT type, platform, id, ts, body FROM events WHERE session_id = ?').raw().all(show) as [string, string, string, number, string][]).map((r) => storedEvent(...r));
     const session = { id: show, title: 'show', startedAt: span.startedAt, endAt: span.endedAt };
     expect(recapFromStore(repo, show, Date.now())).toStrictEqual(referenceRecap({ session, events: bodies }));
 
