@@ -50,12 +50,25 @@ export function formatDuration(totalSec: number, signed = false): string {
   return h > 0 ? `${sign}${h}:${String(m).padStart(2, '0')}:${ss}` : `${sign}${m}:${ss}`;
 }
 
+/**
+ * Formatters by locale and options, made once: `toLocaleTimeString` with options builds a new
+ * `Intl.DateTimeFormat` on every call, which the control room did for every card on every tick.
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: AppLocale, kind: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${kind}`;
+  let f = dateFormats.get(key);
+  if (!f) dateFormats.set(key, (f = new Intl.DateTimeFormat(locale, options)));
+  return f;
+}
+
 /** Wall-clock time, 24 h: `20:15:07` (or `20:15` without seconds). */
 export function formatClock(ms: number, locale: AppLocale, seconds = true): string {
-  return new Date(ms).toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) });
+  const options: Intl.DateTimeFormatOptions = { hour12: false, hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) };
+  return dateFormat(locale, seconds ? 'clock-s' : 'clock', options).format(ms);
 }
 
 /** Date and time for lists: `2025/11/23 20:15`. */
 export function formatDateTime(ms: number, locale: AppLocale): string {
-  return new Date(ms).toLocaleString(locale, { hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  return dateFormat(locale, 'date-time', { hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(ms);
 }
