@@ -143,9 +143,6 @@ export function openDb(file: string, options: OpenOptions = {}): Db {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = OFF');
-  // 32 MiB of pages (SQLite's default is 2 MiB): the events' unique index takes ids in no order, and
-  // with a small cache a long show's inserts keep reading its pages back.
-  db.pragma('cache_size = -32768');
   if (!options.skipIntegrityCheck && file !== ':memory:') {
     const result = db.pragma('quick_check', { simple: true });
     if (result !== 'ok') {
