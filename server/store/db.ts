@@ -122,10 +122,16 @@ export const migrations: readonly Migration[] = [
   // The recap input's ids are written once a chunk, in a table of strings (see recap-input.ts).
   (db) => {
     const update = db.prepare('UPDATE recap_input SET body = ? WHERE seq = ?');
-    const rows = db.prepare('SELECT seq, body FROM recap_input').raw().all() as [number, string][];
-    for (const [seq, body] of rows) {
-      const chunk = JSON.parse(body) as LegacyRecapInputChunk | RecapInputChunk;
-      if (!('strings' in chunk)) update.run(JSON.stringify(codeLegacyChunk(chunk)), seq);
+    // A page at a time: a studio's file may hold years of shows.
+    const page = db.prepare('SELECT seq, body FROM recap_input WHERE seq > ? ORDER BY seq LIMIT 256').raw();
+    for (let after = 0; ; ) {
+      const rows = page.all(after) as [number, string][];
+      if (rows.length === 0) break;
+      for (const [seq, body] of rows) {
+        const chunk = JSON.parse(body) as LegacyRecapInputChunk | RecapInputChunk;
+        if (!('strings' in chunk)) update.run(JSON.stringify(codeLegacyChunk(chunk)), seq);
+        after = seq;
+      }
     }
   },
 ];

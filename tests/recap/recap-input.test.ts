@@ -191,7 +191,8 @@ describe('the recap input', () => {
     const file = dbFile();
     const repo = repoAt(file);
     const id = repo.createSession('show', span.startedAt, { endedAt: span.endedAt });
-    for (let i = 0; i < recorded.length; i += 5000) repo.transaction(() => recorded.slice(i, i + 5000).forEach((e) => repo.insertEvent(id, e)));
+    // 100-event commits: more chunks than the upgrade reads a page at a time.
+    for (let i = 0; i < recorded.length; i += 100) repo.transaction(() => recorded.slice(i, i + 100).forEach((e) => repo.insertEvent(id, e)));
     const before = recapFromStore(repo, id, Date.now());
     // Written back as schema 6 wrote them: userId, sku, orderId and dealId as strings, no table.
     const inline = (c: RecapInputChunk) => {
@@ -199,7 +200,7 @@ describe('the recap input', () => {
       return { ...rest, userId: c.userId.map((i) => strings[i]), sku: c.sku.map((i) => strings[i]), orderId: c.orderId.map((i) => strings[i]), dealId: c.dealId.map((i) => (i < 0 ? null : strings[i])) };
     };
     const rows = repo.recapInputRows(id);
-    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeGreaterThan(256);
     for (const { seq, chunk } of rows) repo.db.prepare('UPDATE recap_input SET body = ? WHERE seq = ?').run(JSON.stringify(inline(chunk)), seq);
     repo.db.prepare('DELETE FROM recap_cache').run();
     repo.db.pragma('user_version = 6');
