@@ -44,13 +44,16 @@ export function reportFromStore(repo: Repository, which: number | 'latest', now:
   return cachedOrCompute(repo, id, `report:${JSON.stringify(query)}`, () => computeReport(repo, id, now, query));
 }
 
+/** What `computeInsights` reads; viewer traffic, most of a show's events, it does not. */
+const INSIGHT_TYPES = ['item.live', 'comment', 'product.click', 'order'] as const;
+
 function computeReport(repo: Repository, id: number, now: number, query: RecapQuery): Report | null {
   const recap = recapFromStore(repo, id, now, query);
   if (!recap) return null;
   const session = repo.session(recap.sessionId)!;
   const answered = new Set(repo.commentStates(session.id).filter((c) => c.status === 'answered').map((c) => c.key));
   const inWindow = function* () {
-    for (const e of repo.eventsOfSession(session.id)) {
+    for (const e of repo.eventsOfSession(session.id, INSIGHT_TYPES)) {
       if (e.ts < recap.from || e.ts > recap.to) continue;
       if (query.platform && e.platform !== query.platform && e.platform !== 'studio') continue;
       yield e;

@@ -99,6 +99,9 @@ export type Repository = ReturnType<typeof createRepository>;
 /** What a row of the grant log granted: flash-deal units or coupons. */
 export type GrantKind = 'deal' | 'coupon';
 
+/** A session's rows between two seqs (`+session_id`: walk the rowid range, not the session index). */
+const EVENTS_IN_RANGE = 'SELECT ts, type, platform, id, body FROM events WHERE seq BETWEEN ? AND ? AND +session_id = ?';
+
 export function createRepository(db: Db) {
   const s = {
     liveSession: db.prepare('SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1'),
@@ -118,7 +121,7 @@ export function createRepository(db: Db) {
     seqRange: db.prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM events WHERE session_id = ?'),
     // Read in table order (sequential pages) within the session's seq range, then sort by ts in JS:
     // far faster than walking the (session_id, ts) index, which jumps across the file per row.
-    eventsInRange: db.prepare('SELECT ts, type, platform, id, body FROM events WHERE seq BETWEEN ? AND ? AND +session_id = ?').raw(),
+    eventsInRange: db.prepare(EVENTS_IN_RANGE).raw(),
     insertRecapInput: db.prepare('INSERT INTO recap_input (session_id, body) VALUES (?, ?)'),
     recapInput: db.prepare('SELECT body FROM recap_input WHERE session_id = ? ORDER BY seq').pluck(),
     recapInputSeqs: db.prepare('SELECT seq FROM recap_input WHERE session_id = ? ORDER BY seq').pluck(),
@@ -299,11 +302,14 @@ export function createRepository(db: Db) {
     sessionOfEvent(platform: string, id: string): number | null {
       return (s.sessionOfEvent.get(platform, id) as number | undefined) ?? null;
     },
-    /** The session's events in time order (ties in arrival order), parsed from their stored JSON. */
-    eventsOfSession(id: number): LiveEvent[] {
+    /**
+     * The session's events in time order (ties in arrival order), parsed from their stored JSON; with
+     * `types`, only those types (the rest are neither read nor parsed).
+     */
+    eventsOfSession(id: number, types?: readonly LiveEvent['type'][]): LiveEvent[] {
       const { lo, hi } = s.seqRange.get(id) as { lo: number | null; hi: number | null };
       if (lo === null || hi === null) return [];
-      const rows = s.eventsInRange.all(lo, hi, id) as [number, string, string, string, string][];
+      const rows = (types ? db.prepare(`${EVENTS_IN_RANGE} AND type IN (${types.map(() => '?').join(', ')})`).raw().all(lo, hi, id, ...types) : s.eventsInRange.all(lo, hi, id)) as [number, string, string, string, string][];
       // Sorting is stable, so events of the same ms keep the order they were stored in.
       rows.sort((a, b) => a[0] - b[0]);
       return rows.map(([ts, type, platform, eventId, body]) => storedEvent(type, platform, eventId, ts, body));

@@ -33,6 +33,9 @@ describe('stored event bodies', () => {
       const old: LiveEvent = { type: 'viewer.enter', platform: 'channels', id: 'e1', ts: 1004, userId: 'u3' };
       repo.db.prepare('INSERT INTO events (session_id, platform, id, type, ts, body) VALUES (?, ?, ?, ?, ?, ?)').run(id, old.platform, old.id, old.type, old.ts, JSON.stringify(old));
       expect(repo.eventsOfSession(id)).toStrictEqual([...events, old]);
+      // Only the types asked for, still in time order.
+      expect(repo.eventsOfSession(id, ['viewer.enter', 'comment'])).toStrictEqual([events[0], old]);
+      expect(repo.eventsOfSession(id, ['interaction'])).toEqual([]);
     } finally {
       repo.db.close();
     }
