@@ -165,7 +165,6 @@ export function createRecapRunner(options: { repo: Repository; dbFile: string | 
           () => undefined,
         );
     },
-    merge,
     /**
      * Starts the worker ahead of the first recap (it loads the recap code, which takes a while), so
      * the first person to open a recap does not wait for that too.
