@@ -13,7 +13,8 @@ export function cachedOrCompute<T>(repo: Repository, sessionId: number, key: str
   const hit = repo.cachedRecap(sessionId, key, stamp);
   if (hit !== null) return JSON.parse(hit) as T;
   const value = compute();
-  if (value !== null) {
+  // A read-only connection (the recap worker's) cannot keep it: the hub keeps what the worker sends.
+  if (value !== null && !repo.db.readonly) {
     try {
       repo.putCachedRecap(sessionId, key, stamp, JSON.stringify(value));
     } catch {

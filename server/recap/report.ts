@@ -52,14 +52,9 @@ function computeReport(repo: Repository, id: number, now: number, query: RecapQu
   if (!recap) return null;
   const session = repo.session(recap.sessionId)!;
   const answered = new Set(repo.commentStates(session.id).filter((c) => c.status === 'answered').map((c) => c.key));
-  const inWindow = function* () {
-    for (const e of repo.eventsOfSession(session.id, INSIGHT_TYPES)) {
-      if (e.ts < recap.from || e.ts > recap.to) continue;
-      if (query.platform && e.platform !== query.platform && e.platform !== 'studio') continue;
-      yield e;
-    }
-  };
-  const insights = computeInsights({ events: inWindow(), answered, rules: repo.promoterRules() as Record<string, CommissionRule> });
+  // The window's events of one platform, with the control room's own ('studio': items on air).
+  const events = repo.eventsOfSession(session.id, { types: INSIGHT_TYPES, from: recap.from, to: recap.to, ...(query.platform ? { platforms: [query.platform, 'studio'] } : {}) });
+  const insights = computeInsights({ events, answered, rules: repo.promoterRules() as Record<string, CommissionRule> });
   const audience = computeAudience(repo.paidOrders(), session, session.endedAt ?? now);
   const planned: Record<string, number> = {};
   for (const item of repo.runsheet()) planned[item.sku] = (planned[item.sku] ?? 0) + item.plannedSec;

@@ -99,6 +99,14 @@ export type Repository = ReturnType<typeof createRepository>;
 /** What a row of the grant log granted: flash-deal units or coupons. */
 export type GrantKind = 'deal' | 'coupon';
 
+/** Which of a session's events to read (see `eventsOfSession`). */
+export interface EventFilter {
+  types?: readonly LiveEvent['type'][];
+  platforms?: readonly string[];
+  from?: number;
+  to?: number;
+}
+
 /** A session's rows between two seqs (`+session_id`: walk the rowid range, not the session index). */
 const EVENTS_IN_RANGE = 'SELECT ts, type, platform, id, body FROM events WHERE seq BETWEEN ? AND ? AND +session_id = ?';
 
@@ -119,6 +127,7 @@ export function createRepository(db: Db) {
     insertEvent: db.prepare('INSERT OR IGNORE INTO events (session_id, platform, id, type, ts, body) VALUES (?, ?, ?, ?, ?, ?)'),
     sessionOfEvent: db.prepare('SELECT session_id FROM events WHERE platform = ? AND id = ?').pluck(),
     seqRange: db.prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM events WHERE session_id = ?'),
+    seqRangeIn: db.prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM events WHERE session_id = ? AND ts BETWEEN ? AND ?'),
     // Read in table order (sequential pages) within the session's seq range, then sort by ts in JS:
     // far faster than walking the (session_id, ts) index, which jumps across the file per row.
     eventsInRange: db.prepare(EVENTS_IN_RANGE).raw(),
@@ -303,13 +312,34 @@ export function createRepository(db: Db) {
       return (s.sessionOfEvent.get(platform, id) as number | undefined) ?? null;
     },
     /**
-     * The session's events in time order (ties in arrival order), parsed from their stored JSON; with
-     * `types`, only those types (the rest are neither read nor parsed).
+     * The session's events in time order (ties in arrival order), parsed from their stored JSON. With
+     * `only`, just those types, platforms and times (`from`…`to`, both included): the rest are
+     * neither read nor parsed.
      */
-    eventsOfSession(id: number, types?: readonly LiveEvent['type'][]): LiveEvent[] {
-      const { lo, hi } = s.seqRange.get(id) as { lo: number | null; hi: number | null };
+    eventsOfSession(id: number, only: EventFilter = {}): LiveEvent[] {
+      const windowed = only.from !== undefined || only.to !== undefined;
+      const from = only.from ?? -Infinity;
+      const to = only.to ?? Infinity;
+      // The window's first and last rows, from the (session_id, ts) index; then table order between.
+      const { lo, hi } = (windowed ? s.seqRangeIn.get(id, from, to) : s.seqRange.get(id)) as { lo: number | null; hi: number | null };
       if (lo === null || hi === null) return [];
-      const rows = (types ? db.prepare(`${EVENTS_IN_RANGE} AND type IN (${types.map(() => '?').join(', ')})`).raw().all(lo, hi, id, ...types) : s.eventsInRange.all(lo, hi, id)) as [number, string, string, string, string][];
+      let rows: [number, string, string, string, string][];
+      if (!only.types && !only.platforms && !windowed) rows = s.eventsInRange.all(lo, hi, id) as typeof rows;
+      else {
+        const where: string[] = [];
+        const args: unknown[] = [lo, hi, id];
+        const oneOf = (column: string, values: readonly string[]) => {
+          where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+          args.push(...values);
+        };
+        if (only.types) oneOf('type', only.types);
+        if (only.platforms) oneOf('platform', only.platforms);
+        if (windowed) {
+          where.push('ts BETWEEN ? AND ?');
+          args.push(from, to);
+        }
+        rows = db.prepare(`${EVENTS_IN_RANGE} AND ${where.join(' AND ')}`).raw().all(...args) as typeof rows;
+      }
       // Sorting is stable, so events of the same ms keep the order they were stored in.
       rows.sort((a, b) => a[0] - b[0]);
       return rows.map(([ts, type, platform, eventId, body]) => storedEvent(type, platform, eventId, ts, body));

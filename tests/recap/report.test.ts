@@ -86,6 +86,33 @@ describe('what the comments and clicks say', () => {
   });
 });
 
+describe('a report for a window or one platform', () => {
+  it('says of exactly the window’s events, and of one platform’s with the control room’s own, what the whole session’s events filtered say', async () => {
+    const { makeRecording, readRecording, storedOrder } = await import('../support/recording.js');
+    const { header, events } = readRecording(makeRecording({ seed: 21, lines: 20_000, duplicateRate: 0 }));
+    const repo = createRepository(openDb(tempDbFile('report-window')));
+    const id = repo.createSession('窗口', header!.startedAt!, { endedAt: header!.endedAt! });
+    const stored = storedOrder(events);
+    for (let i = 0; i < stored.length; i += 700) repo.transaction(() => stored.slice(i, i + 700).forEach((e) => repo.insertEvent(id, e)));
+    const rules = repo.promoterRules() as Parameters<typeof computeInsights>[0]['rules'];
+    const all = repo.eventsOfSession(id);
+    const span = header!.endedAt! - header!.startedAt!;
+    const windows = [{}, { from: header!.startedAt! + span / 4, to: header!.startedAt! + span / 2 }, { platform: 'douyin' }, { platform: 'taobao', from: header!.startedAt! + span / 3 }];
+    for (const query of windows) {
+      const report = reportFromStore(repo, id, header!.endedAt!, query)!;
+      const { from, to } = report.recap;
+      const expected = computeInsights({
+        events: all.filter((e) => e.ts >= from && e.ts <= to && (!query.platform || e.platform === query.platform || e.platform === 'studio')),
+        answered: new Set(),
+        rules,
+      });
+      expect(report.insights.unanswered.length, JSON.stringify(query)).toBeGreaterThan(0);
+      expect(report.insights, JSON.stringify(query)).toStrictEqual(expected);
+    }
+    repo.db.close();
+  });
+});
+
 describe('the recap workbook', () => {
   it('reads back with the right numbers as yuan with a ¥ format and ratios with a % format', async () => {
     const repo = createRepository(openDb(tempDbFile('xlsx')));
