@@ -69,6 +69,10 @@ export interface LegacyRecapInputChunk extends Omit<RecapInputChunk, 'strings' |
 /** Events in a chunk at most when a finished show's chunks are merged (see `mergeRecapInput`). */
 export const MERGED_CHUNK = 1 << 21;
 
+function emptyChunk(): RecapInputChunk {
+  return { platforms: [], platform: [], kind: [], dts: [], id: [], strings: [], userId: [], sku: [], orderId: [], dealId: [], qty: [], amountFen: [], status: [], online: [], event: [] };
+}
+
 /** Assigns each distinct string its index in `list`. */
 function dictionary(list: string[] = []) {
   const index = new Map<string, number>(list.map((v, i) => [v, i]));
@@ -90,7 +94,7 @@ const BACKFILL_CHUNK = 8192;
 
 /** The recap input of events, as one chunk. */
 export function encodeRecapInput(events: readonly LiveEvent[]): RecapInputChunk {
-  const c: RecapInputChunk = { platforms: [], platform: [], kind: [], dts: [], id: [], strings: [], userId: [], sku: [], orderId: [], dealId: [], qty: [], amountFen: [], status: [], online: [], event: [] };
+  const c = emptyChunk();
   const platforms = dictionary(c.platforms);
   const strings = dictionary(c.strings);
   let lastTs = 0;
@@ -160,7 +164,7 @@ export function mergeRecapInput(chunks: readonly RecapInputChunk[], limit = MERG
   let lastTs = 0;
   for (const c of chunks) {
     if (m === null || (m.kind.length > 0 && m.kind.length + c.kind.length > limit)) {
-      m = { platforms: [], platform: [], kind: [], dts: [], id: [], strings: [], userId: [], sku: [], orderId: [], dealId: [], qty: [], amountFen: [], status: [], online: [], event: [] };
+      m = emptyChunk();
       merged.push(m);
       platforms = dictionary(m.platforms);
       strings = dictionary(m.strings);
@@ -177,7 +181,8 @@ export function mergeRecapInput(chunks: readonly RecapInputChunk[], limit = MERG
       target.dts.push(ts - lastTs);
       lastTs = ts;
     });
-    target.id.push(...c.id);
+    // One push at a time: a chunk merged before holds a whole show, too many for push(...spread).
+    for (const id of c.id) target.id.push(id);
     for (const u of c.userId) target.userId.push(stringCode[u]);
     for (const k of c.sku) target.sku.push(stringCode[k]);
     for (const o of c.orderId) target.orderId.push(stringCode[o]);
@@ -186,7 +191,7 @@ export function mergeRecapInput(chunks: readonly RecapInputChunk[], limit = MERG
     for (const a of c.amountFen) target.amountFen.push(a);
     for (const st of c.status) target.status.push(st);
     for (const o of c.online) target.online.push(o);
-    target.event.push(...c.event);
+    for (const e of c.event) target.event.push(e);
   }
   return merged;
 }

@@ -100,6 +100,17 @@ describe('the recap input', () => {
     expect(plannedMerge(chunks.map((chunk, i) => ({ seq: i + 1, chunk })))).toEqual({ seqs: [1, 2, 3, 4], bodies: [JSON.stringify(one[0])] });
   });
 
+  it('merges again a chunk merged before, however many ids it holds', () => {
+    // A whole show's viewer snapshots and orders in one chunk, then a late one: merged again.
+    const big = encodeRecapInput(Array.from({ length: 300_000 }, (_, i): LiveEvent => ({ type: 'viewer.snapshot', platform: 'douyin', id: `s${i}`, ts: 1000 + i, online: i })));
+    const late = encodeRecapInput([{ type: 'viewer.snapshot', platform: 'taobao', id: 'late', ts: 500, online: 7 }]);
+    const [merged] = mergeRecapInput([big, late]);
+    expect(merged.id).toHaveLength(300_001);
+    const out = Array.from(recapInputEvents([merged]), (e) => [e.ts, e.id]);
+    expect(out[0]).toEqual([500, 'late']);
+    expect(out[300_000]).toEqual([300_999, 's299999']);
+  });
+
   it('sorts events whose times lie too far apart to pack into one number', () => {
     const at = (id: string, ts: number): LiveEvent => ({ type: 'comment', platform: 'douyin', id, ts, userId: 'u', nick: '', text: '在吗' });
     // (8.6e15 − 0 + 1) × 3 events is past 2^53, so the comparator sorts these.
