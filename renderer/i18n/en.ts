@@ -288,6 +288,8 @@ export default {
       delete: 'Delete the selected item',
       fire: "Fire the current item's deal preset",
       stop: 'Stop the live deal',
+      coupon: "Drop a coupon with the current item's preset (Enter drops it)",
+      'coupon-stop': 'Stop the live coupon',
       claim: 'Claim the oldest open question',
       prompt: 'Send my claimed question to the prompter',
       answer: 'Mark my claimed question answered',

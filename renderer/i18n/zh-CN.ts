@@ -286,6 +286,8 @@ export default {
       delete: '删除选中项',
       fire: '开抢当前商品的秒杀预设',
       stop: '停止正在进行的秒杀',
+      coupon: '发券：带当前商品的优惠券预设（Enter 发出）',
+      'coupon-stop': '停止正在发放的优惠券',
       claim: '认领最早的待答问题',
       prompt: '把我认领的问题送上提词器',
       answer: '把我认领的问题标为已答',

@@ -14,6 +14,8 @@ export type KeyAction =
   | 'delete'
   | 'fire'
   | 'stop'
+  | 'coupon'
+  | 'coupon-stop'
   | 'claim'
   | 'answer'
   | 'prompt'
@@ -39,6 +41,8 @@ export const keymap: KeyBinding[] = [
   { action: 'delete', combos: ['delete'], keys: ['Delete'] },
   { action: 'fire', combos: ['f'], keys: ['F'] },
   { action: 'stop', combos: ['s'], keys: ['S'] },
+  { action: 'coupon', combos: ['c'], keys: ['C'] },
+  { action: 'coupon-stop', combos: ['x'], keys: ['X'] },
   { action: 'claim', combos: ['space'], keys: ['Space'] },
   { action: 'prompt', combos: ['p'], keys: ['P'] },
   { action: 'answer', combos: ['d'], keys: ['D'] },

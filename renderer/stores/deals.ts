@@ -119,6 +119,9 @@ export const useDealsStore = defineStore('deals', () => {
    * Drops a coupon. One request id per form submit, so a double submit drops one coupon. The hub's
    * refusal comes back as the ack (the form shows it where the operator is looking).
    */
+  /** The coupon drop form is open (the 发券 key or `C`). */
+  const couponFormOpen = ref(false);
+
   async function dropCoupon(terms: Omit<ControlPayload<'coupon.drop'>, 'requestId'>): Promise<ControlAck<'coupon.drop'>> {
     if (dropping.value) return { ok: false, error: { code: 'busy', message: i18n.global.t('coupon.busy') } };
     dropping.value = true;
@@ -147,7 +150,7 @@ export const useDealsStore = defineStore('deals', () => {
     return ack.ok;
   }
 
-  return { pending, dropping, obs, obsError, floorOf, configureObs, fireCurrent, stop, dropCoupon, stopCoupon };
+  return { pending, dropping, couponFormOpen, obs, obsError, floorOf, configureObs, fireCurrent, stop, dropCoupon, stopCoupon };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useDealsStore, import.meta.hot));

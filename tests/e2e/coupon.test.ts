@@ -170,6 +170,35 @@ describe('coupon drops', () => {
     expect(desk.errors).toEqual([]);
   });
 
+  it('drops a coupon from the keyboard: C opens the form on the amount with the preset, Enter drops it, X stops it', async () => {
+    const { page } = desk;
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('c');
+    const form = page.locator('[data-testid="coupon-form"]');
+    await form.waitFor();
+    await until(async () => expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="coupon-discount"]') !== null)).toBe(true));
+    expect(await form.locator('[data-testid="coupon-quantity"] input').inputValue()).toBe('300');
+    // A different amount typed straight into the focused field, then Enter.
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('25');
+    await page.keyboard.press('Enter');
+    await form.waitFor({ state: 'hidden' });
+    const coupon = await until(() => {
+      const c = liveCoupon();
+      expect(c).toMatchObject({ sku: item.sku, thresholdFen: 19900, discountFen: 2500, quantity: 300, perUserLimit: 1, title: '满199减25' });
+      return c!;
+    });
+    await page.locator(`[data-testid="coupon-live"][data-coupon-id="${coupon.couponId}"]`).waitFor();
+    // While one is live, C does not open a second form.
+    await page.keyboard.press('c');
+    await page.waitForTimeout(300);
+    expect(await form.isVisible()).toBe(false);
+    await page.keyboard.press('x');
+    await until(() => expect(studio.hub.ctx.live.coupon(coupon.couponId)).toMatchObject({ endReason: 'stopped' }));
+    await page.locator('[data-testid="coupon-open"]').waitFor();
+    expect(desk.errors).toEqual([]);
+  });
+
   it('shows the hub’s refusal of bad terms in the form and drops nothing', async () => {
     const { page } = desk;
     const before = studio.hub.ctx.live.coupons().length;
