@@ -2,7 +2,7 @@
  * The run-sheet in the store: loading imported rows into the catalog and the run-sheet in one
  * transaction, and listing the run-sheet joined with its products, as export and `livedeck runsheet list` show it.
  */
-import { productSchema, runsheetItemInput, type Product, type RunsheetItem, type RunsheetItemInput } from '../protocol/index.js';
+import { productSchema, runsheetItemInput, type CouponPreset, type Product, type RunsheetItem, type RunsheetItemInput } from '../protocol/index.js';
 import type { Repository } from '../store/index.js';
 import type { ImportedRow } from './read.js';
 
@@ -38,6 +38,7 @@ export interface ListedItem {
   sellingPoints: string;
   script: string;
   deal: { priceFen: number; stock: number; perUserLimit: number; durationSec: number; autoFireAtSec?: number } | null;
+  coupon: CouponPreset | null;
   itemId: number;
 }
 
@@ -60,6 +61,7 @@ function toRecords(row: ImportedRow, existing: Product | undefined): { product: 
     script: row.script,
     livePriceFen: row.livePriceFen,
     dealPreset: row.deal,
+    ...(row.coupon !== undefined ? { couponPreset: row.coupon } : {}),
   });
   if (!item.success) throw new Error(`${where}: ${item.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   return { product: product.data, item: item.data };
@@ -127,6 +129,7 @@ export function joinRunsheet(items: readonly RunsheetItem[], catalog: readonly P
             ...(d.autoFireAtSec !== undefined ? { autoFireAtSec: d.autoFireAtSec } : {}),
           }
         : null,
+      coupon: item.couponPreset ?? null,
       itemId: item.itemId,
     };
   });

@@ -18,6 +18,12 @@ export const runsheetFields = [
   'perUserLimit',
   'dealDuration',
   'dealAutoFireAt',
+  'couponTitle',
+  'couponThreshold',
+  'couponDiscount',
+  'couponQuantity',
+  'couponLimit',
+  'couponDuration',
 ] as const;
 export type RunsheetField = (typeof runsheetFields)[number];
 
@@ -38,6 +44,12 @@ export const fieldLabels: Record<RunsheetField, string> = {
   perUserLimit: '限购',
   dealDuration: '秒杀时长',
   dealAutoFireAt: '开秒时间',
+  couponTitle: '优惠券名称',
+  couponThreshold: '券门槛',
+  couponDiscount: '券面额',
+  couponQuantity: '发券张数',
+  couponLimit: '每人限领',
+  couponDuration: '发券时长',
 };
 
 /**
@@ -57,6 +69,12 @@ export const headerAliases: Record<RunsheetField, readonly string[]> = {
   perUserLimit: ['限购', '每人限购', '限购数量', '限购件数', '单人限购', '秒杀限购', 'peruserlimit', 'limitperuser', 'maxperuser', 'perlimit', 'limit'],
   dealDuration: ['秒杀时长', '秒杀时间', '秒杀持续时间', 'dealduration', 'deallength', 'flashduration', 'dealtime'],
   dealAutoFireAt: ['开秒时间', '自动开秒', '开秒', '自动秒杀', '秒杀开始', 'autofireat', 'autofire', 'dealat', 'firesat'],
+  couponTitle: ['优惠券名称', '券名称', '券名', '优惠券标题', 'coupontitle', 'couponname'],
+  couponThreshold: ['券门槛', '优惠券门槛', '使用门槛', '满减门槛', '门槛', '满', 'couponthreshold', 'couponminimum', 'couponmin', 'couponminspend'],
+  couponDiscount: ['券面额', '优惠券面额', '优惠券金额', '券额', '优惠券', '立减', '减', 'coupondiscount', 'couponamount', 'couponvalue', 'coupon'],
+  couponQuantity: ['发券张数', '发券数量', '优惠券数量', '券数量', '券张数', '张数', 'couponquantity', 'couponcount', 'coupons'],
+  couponLimit: ['每人限领', '限领', '单人限领', '每人限领张数', 'couponlimit', 'couponperuser'],
+  couponDuration: ['发券时长', '券时长', '优惠券时长', '领券时长', 'couponduration', 'coupontime'],
 };
 
 const aliasIndex = new Map<string, { field: RunsheetField; rank: number }>();

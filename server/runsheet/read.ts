@@ -19,6 +19,16 @@ export interface ImportedDeal {
   autoFireAtSec?: number;
 }
 
+/** A coupon preset read from a row: the 优惠券 columns. Absent limit and duration take the preset defaults. */
+export interface ImportedCoupon {
+  discountFen: number;
+  quantity: number;
+  title?: string;
+  thresholdFen?: number;
+  perUserLimit?: number;
+  durationSec?: number;
+}
+
 /** One good row of a run-sheet, ready for {@link applyRunsheet}. */
 export interface ImportedRow {
   /** The row number the spreadsheet shows (1-based). */
@@ -31,6 +41,8 @@ export interface ImportedRow {
   sellingPoints: string;
   script: string;
   deal: ImportedDeal | null;
+  /** Absent where the sheet has no coupon columns (older sheets): the same as none. */
+  coupon?: ImportedCoupon | null;
 }
 
 /** A row that was not imported, and why, in a sentence. */
@@ -195,6 +207,12 @@ const fieldNamesEn: Record<RunsheetField, string> = {
   perUserLimit: 'per-user limit',
   dealDuration: 'deal duration',
   dealAutoFireAt: 'deal auto-fire time',
+  couponTitle: 'coupon title',
+  couponThreshold: 'coupon threshold',
+  couponDiscount: 'coupon discount',
+  couponQuantity: 'coupon quantity',
+  couponLimit: 'coupons per buyer',
+  couponDuration: 'coupon duration',
 };
 
 const TOTAL_ROW = /^(合计|总计|小计|总和)|^(total|subtotal|sum)\b/i;
@@ -213,6 +231,12 @@ const fieldOfPath: Record<string, RunsheetField> = {
   'dealPreset.perUserLimit': 'perUserLimit',
   'dealPreset.durationSec': 'dealDuration',
   'dealPreset.autoFireAtSec': 'dealAutoFireAt',
+  'couponPreset.title': 'couponTitle',
+  'couponPreset.thresholdFen': 'couponThreshold',
+  'couponPreset.discountFen': 'couponDiscount',
+  'couponPreset.quantity': 'couponQuantity',
+  'couponPreset.perUserLimit': 'couponLimit',
+  'couponPreset.durationSec': 'couponDuration',
 };
 
 interface SheetContext {
@@ -288,13 +312,36 @@ function readRow(ctx: SheetContext, row: number): ImportedRow | RowError | null 
       if (autoFireAtSec !== undefined) deal.autoFireAtSec = autoFireAtSec;
     }
   }
+
+  let coupon: ImportedCoupon | null = null;
+  const discountFen = optional('couponDiscount', price('couponDiscount'));
+  if (isBlank(cellOf('couponDiscount'))) {
+    const orphan = (['couponTitle', 'couponThreshold', 'couponQuantity', 'couponLimit', 'couponDuration'] as const).filter((f) => !isBlank(cellOf(f)));
+    if (orphan.length) problems.push(`${orphan.map(label).join(', ')} set but ${label('couponDiscount')} (coupon discount) is empty`);
+  } else {
+    const quantity = optional('couponQuantity', (cell) => parseCount(cell));
+    if (isBlank(cellOf('couponQuantity'))) problems.push(`${label('couponDiscount')} is set but ${label('couponQuantity')} (coupon quantity) is empty`);
+    const couponTitle = parseText(cellOf('couponTitle'));
+    const thresholdFen = optional('couponThreshold', price('couponThreshold'));
+    const perUserLimit = optional('couponLimit', (cell) => parseCount(cell));
+    const durationSec = optional('couponDuration', duration('couponDuration', 'sec'));
+    if (discountFen !== undefined && quantity !== undefined) {
+      coupon = { discountFen, quantity };
+      if (couponTitle) coupon.title = couponTitle;
+      // 0 or blank: no threshold (无门槛).
+      if (thresholdFen) coupon.thresholdFen = thresholdFen;
+      if (perUserLimit !== undefined) coupon.perUserLimit = perUserLimit;
+      if (durationSec !== undefined) coupon.durationSec = durationSec;
+    }
+  }
   if (problems.length || !sku || !title || listPriceFen === undefined || plannedSec === undefined) return { row, message: problems.join('; ') };
 
   const result: ImportedRow = { row, sku, title, listPriceFen, plannedSec, sellingPoints, script, deal };
+  if (mapping.couponDiscount !== undefined) result.coupon = coupon;
   if (livePriceFen !== undefined) result.livePriceFen = livePriceFen;
   const checked = [
     productSchema.safeParse({ sku, title, listPriceFen, livePriceFen }),
-    runsheetItemInput.safeParse({ sku, plannedSec, sellingPoints, script, livePriceFen, dealPreset: deal }),
+    runsheetItemInput.safeParse({ sku, plannedSec, sellingPoints, script, livePriceFen, dealPreset: deal, couponPreset: coupon }),
   ];
   for (const c of checked) {
     if (c.success) continue;

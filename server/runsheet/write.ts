@@ -1,7 +1,7 @@
 /**
  * Writing the run-sheet as a studio's 排品表: one header row with the Chinese headers the reader
  * recognises, money as yuan (numbers with a ¥ format in xlsx, exact decimals in CSV), slot length in
- * minutes, deal timings in seconds — so export, edit in Excel, import gives back the same items.
+ * minutes, deal and coupon timings in seconds — so export, edit in Excel, import gives back the same items.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -30,6 +30,12 @@ export const exportColumns: readonly { field: RunsheetField; header: string; kin
   { field: 'perUserLimit', header: '限购', kind: 'count', width: 8 },
   { field: 'dealDuration', header: '秒杀时长(秒)', kind: 'seconds', width: 13 },
   { field: 'dealAutoFireAt', header: '开秒时间(秒)', kind: 'seconds', width: 13 },
+  { field: 'couponTitle', header: '优惠券名称', kind: 'text', width: 14 },
+  { field: 'couponThreshold', header: '券门槛(元)', kind: 'yuan', width: 11 },
+  { field: 'couponDiscount', header: '券面额(元)', kind: 'yuan', width: 11 },
+  { field: 'couponQuantity', header: '发券张数', kind: 'count', width: 10 },
+  { field: 'couponLimit', header: '每人限领', kind: 'count', width: 9 },
+  { field: 'couponDuration', header: '发券时长(秒)', kind: 'seconds', width: 13 },
 ];
 
 /** A listed item's value for a column: fen, seconds and counts as integers, text as text, null when absent. */
@@ -47,6 +53,12 @@ function valueOf(item: ListedItem, field: RunsheetField): string | number | null
     case 'perUserLimit': return item.deal?.perUserLimit ?? null;
     case 'dealDuration': return item.deal?.durationSec ?? null;
     case 'dealAutoFireAt': return item.deal?.autoFireAtSec ?? null;
+    case 'couponTitle': return item.coupon?.title ?? null;
+    case 'couponThreshold': return item.coupon?.thresholdFen ?? null;
+    case 'couponDiscount': return item.coupon?.discountFen ?? null;
+    case 'couponQuantity': return item.coupon?.quantity ?? null;
+    case 'couponLimit': return item.coupon?.perUserLimit ?? null;
+    case 'couponDuration': return item.coupon?.durationSec ?? null;
   }
 }
 

@@ -201,6 +201,36 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
     ]);
   });
 
+  it('reads coupon presets (满 X 减 Y) from the coupon columns, and says what is wrong with a bad one', async () => {
+    const file = path.join(tempDir(), 'coupons.csv');
+    fs.writeFileSync(
+      file,
+      [
+        '商品编码,商品名称,原价,讲解时长,优惠券名称,门槛,优惠券,张数,限领,发券时长(分钟)',
+        'A,面膜,129,5,粉丝券,129,20,300,2,2.5',
+        'B,口红,99,5,,,5,100,,',
+        'C,精华,99,5,,,,,2,',
+        'D,茶叶,99,5,,50,60,100,,',
+        'E,锅,99,5,,,10,,,',
+        'F,毛巾,39,5,,,,,,',
+      ].join('\n'),
+    );
+    const result = await readRunsheetFile(file);
+    expect(result.unmapped).toEqual([]);
+    expect(result.rows.map((r) => [r.sku, r.coupon])).toEqual([
+      // 2.5 minutes: the header's unit
+      ['A', { title: '粉丝券', thresholdFen: 12900, discountFen: 2000, quantity: 300, perUserLimit: 2, durationSec: 150 }],
+      // no threshold: 无门槛; limit and duration left to the preset's defaults
+      ['B', { discountFen: 500, quantity: 100 }],
+      ['F', null],
+    ]);
+    expect(result.errors).toEqual([
+      { row: 4, message: '限领 set but 优惠券 (coupon discount) is empty' },
+      { row: 5, message: '优惠券: the discount must be under the threshold (满 X 减 Y: Y < X)' },
+      { row: 6, message: '优惠券 is set but 张数 (coupon quantity) is empty' },
+    ]);
+  });
+
   it('picks the sheet that holds the run-sheet', async () => {
     const file = await writeWorkbook(path.join(tempDir(), 'sheets.xlsx'), [
       { name: '说明', rows: [['填表说明：价格单位为元']] },

@@ -23,9 +23,13 @@ const row = (over: Partial<ImportedRow> & Pick<ImportedRow, 'sku'>): ImportedRow
 
 /** Rows chosen to be hard to round-trip: odd seconds, a fen, a million yuan, script text Excel would run as a formula. */
 const hardRows: ImportedRow[] = [
-  row({ sku: 'MASK-01', title: '玻尿酸面膜 20片', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 290, sellingPoints: '补水, 保湿', script: '家人们，"扣1"\n上链接！\n三、二、一', deal: { priceFen: 6900, stock: 200, perUserLimit: 2, durationSec: 90, autoFireAtSec: 120 } }),
+  row({
+    sku: 'MASK-01', title: '玻尿酸面膜 20片', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 290, sellingPoints: '补水, 保湿', script: '家人们，"扣1"\n上链接！\n三、二、一',
+    deal: { priceFen: 6900, stock: 200, perUserLimit: 2, durationSec: 90, autoFireAtSec: 120 },
+    coupon: { title: '粉丝专享', thresholdFen: 12900, discountFen: 2001, quantity: 300, perUserLimit: 2, durationSec: 150 },
+  }),
   row({ sku: '00123', title: '口红', listPriceFen: 1, plannedSec: 1, script: '=SUM(A1) 不是公式', sellingPoints: '- 显白\n- 不拔干' }),
-  row({ sku: 'PAN-06', title: '炒锅', listPriceFen: 129_999_999, livePriceFen: 100_000_001, plannedSec: 3600, script: '+1 买一送一', deal: { priceFen: 1, stock: 1_000_000 } }),
+  row({ sku: 'PAN-06', title: '炒锅', listPriceFen: 129_999_999, livePriceFen: 100_000_001, plannedSec: 3600, script: '+1 买一送一', deal: { priceFen: 1, stock: 1_000_000 }, coupon: { discountFen: 1, quantity: 1 } }),
   row({ sku: 'MASK-01', title: '玻尿酸面膜 20片', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 125, script: '返场' }),
 ];
 const withoutIds = (items: ListedItem[]) => items.map(({ itemId: _id, ...rest }) => rest);
@@ -47,6 +51,9 @@ describe('applyRunsheet', () => {
     });
     // a deal without limit or duration takes the preset's defaults: 1 per user, 60 seconds
     expect(repo.runsheet()[2].dealPreset).toEqual({ priceFen: 1, stock: 1_000_000, perUserLimit: 1, durationSec: 60 });
+    // likewise a coupon without threshold, limit or duration: 无门槛, 1 a buyer, 300 seconds
+    expect(repo.runsheet()[2].couponPreset).toEqual({ discountFen: 1, quantity: 1, perUserLimit: 1, durationSec: 300 });
+    expect(repo.runsheet()[0].couponPreset).toEqual({ title: '粉丝专享', thresholdFen: 12900, discountFen: 2001, quantity: 300, perUserLimit: 2, durationSec: 150 });
     expect(repo.auditTail(1)[0]).toMatchObject({
       at: AT, actor: 'test', action: 'runsheet.import', detail: { mode: 'replace', source: 'show.xlsx', items: 4, removed: 1, productsCreated: 2, productsUpdated: 1 },
     });
@@ -78,12 +85,13 @@ describe('listRunsheet', () => {
     const { repo } = fresh();
     applyRunsheet(repo, hardRows.slice(0, 2), { mode: 'replace', at: AT, actor: 'test' });
     const [mask, lip] = listRunsheet(repo);
-    expect(Object.keys(mask)).toEqual(['sku', 'title', 'listPriceFen', 'livePriceFen', 'plannedSec', 'sellingPoints', 'script', 'deal', 'itemId']);
+    expect(Object.keys(mask)).toEqual(['sku', 'title', 'listPriceFen', 'livePriceFen', 'plannedSec', 'sellingPoints', 'script', 'deal', 'coupon', 'itemId']);
     expect(mask).toMatchObject({
       sku: 'MASK-01', title: '玻尿酸面膜 20片', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 290,
       deal: { priceFen: 6900, stock: 200, perUserLimit: 2, durationSec: 90, autoFireAtSec: 120 },
     });
-    expect(lip).toMatchObject({ sku: '00123', listPriceFen: 1, livePriceFen: null, deal: null });
+    expect(mask.coupon).toEqual({ title: '粉丝专享', thresholdFen: 12900, discountFen: 2001, quantity: 300, perUserLimit: 2, durationSec: 150 });
+    expect(lip).toMatchObject({ sku: '00123', listPriceFen: 1, livePriceFen: null, deal: null, coupon: null });
   });
 });
 
@@ -132,7 +140,11 @@ describe('export → import round-trips', () => {
     const ws = await readCells(file);
     expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual([
       '商品编码', '商品名称', '原价(元)', '直播价(元)', '讲解时长(分钟)', '卖点', '话术', '秒杀价(元)', '秒杀库存', '限购', '秒杀时长(秒)', '开秒时间(秒)',
+      '优惠券名称', '券门槛(元)', '券面额(元)', '发券张数', '每人限领', '发券时长(秒)',
     ]);
+    expect(ws.getCell('N2').value).toBe(129); // 券门槛 12900 fen
+    expect(ws.getCell('O2').value).toBe(20.01);
+    expect(ws.getCell('O2').numFmt).toBe(YUAN_FORMAT);
     expect(ws.getCell('C2').value).toBe(129.9); // 12990 / 100
     expect(ws.getCell('C2').numFmt).toBe(YUAN_FORMAT);
     expect(ws.getCell('E2').value).toBe(290 / 60); // 4.8333… minutes, read back as Math.round(4.8333… × 60) = 290
@@ -148,7 +160,7 @@ describe('export → import round-trips', () => {
     await writeRunsheetFile(repo.runsheet(), repo.catalog(), file);
     const text = fs.readFileSync(file, 'utf8');
     expect(text.startsWith('\uFEFF商品编码,商品名称,原价(元)')).toBe(true);
-    expect(text).toContain(`00123,口红,0.01,,${1 / 60},"'- 显白\n- 不拔干",'=SUM(A1) 不是公式,,,,,\r\n`);
-    expect(text).toContain("PAN-06,炒锅,1299999.99,1000000.01,60,,'+1 买一送一,0.01,1000000,1,60,\r\n");
+    expect(text).toContain(`00123,口红,0.01,,${1 / 60},"'- 显白\n- 不拔干",'=SUM(A1) 不是公式,,,,,,,,,,,\r\n`);
+    expect(text).toContain("PAN-06,炒锅,1299999.99,1000000.01,60,,'+1 买一送一,0.01,1000000,1,60,,,,0.01,1,1,300\r\n");
   });
 });
