@@ -1,4 +1,6 @@
 /** 简体中文 — the default language. Every key here must exist in en.ts (a test checks both ways). */
+import { fieldLabels } from '../../server/runsheet/fields';
+
 export default {
   app: { title: '直播中控台' },
   nav: { control: '中控台', screen: '数据大屏', prompter: '提词器', sessions: '场次' },
@@ -198,26 +200,8 @@ export default {
     applyMapping: '按这个对应重新读取',
     notMapped: '（不导入）',
     columnOption: '{col} 列 · {text}',
-    fields: {
-      sku: '商品编码',
-      title: '商品名称',
-      listPrice: '原价',
-      livePrice: '直播价',
-      plannedTime: '讲解时长',
-      sellingPoints: '卖点',
-      script: '话术',
-      dealPrice: '秒杀价',
-      dealStock: '秒杀库存',
-      perUserLimit: '限购',
-      dealDuration: '秒杀时长',
-      dealAutoFireAt: '开秒时间',
-      couponTitle: '优惠券名称',
-      couponThreshold: '券门槛',
-      couponDiscount: '券面额',
-      couponQuantity: '发券张数',
-      couponLimit: '每人限领',
-      couponDuration: '发券时长',
-    },
+    // The labels the hub writes as export headers and in its row errors, so the two never differ.
+    fields: { ...fieldLabels },
     mode: '导入方式',
     replace: '替换当前流程单',
     append: '追加到末尾',
