@@ -1,5 +1,5 @@
 /** 简体中文 — the default language. Every key here must exist in en.ts (a test checks both ways). */
-import { fieldLabels } from '../../server/runsheet/fields';
+import { fieldLabels } from '../../server/runsheet/fields.js';
 
 export default {
   app: { title: '直播中控台' },
