@@ -132,7 +132,6 @@ export function createRepository(db: Db) {
     // far faster than walking the (session_id, ts) index, which jumps across the file per row.
     eventsInRange: db.prepare(EVENTS_IN_RANGE).raw(),
     insertRecapInput: db.prepare('INSERT INTO recap_input (session_id, body) VALUES (?, ?)'),
-    recapInput: db.prepare('SELECT body FROM recap_input WHERE session_id = ? ORDER BY seq').pluck(),
     recapInputSeqs: db.prepare('SELECT seq FROM recap_input WHERE session_id = ? ORDER BY seq').pluck(),
     recapInputRows: db.prepare('SELECT seq, body FROM recap_input WHERE session_id = ? ORDER BY seq').raw(),
     putRecapInputAt: db.prepare('INSERT INTO recap_input (seq, session_id, body) VALUES (?, ?, ?)'),
@@ -244,6 +243,10 @@ export function createRepository(db: Db) {
     return true;
   }
 
+  function recapInputRows(id: number): { seq: number; chunk: RecapInputChunk }[] {
+    return (s.recapInputRows.all(id) as [number, string][]).map(([seq, body]) => ({ seq, chunk: JSON.parse(body) as RecapInputChunk }));
+  }
+
   function upsertOrder(sessionId: number, e: OrderEvent): OrderChange {
     const rank = statusRank[e.status];
     const row = s.orderState.get(e.platform, e.orderId) as (Omit<OrderFacts, 'reachedPaid'> & { reachedPaid: number }) | undefined;
@@ -346,12 +349,10 @@ export function createRepository(db: Db) {
     },
     /** The session's recap input (see recap-input.ts), chunk by chunk, in stored order. */
     recapInput(id: number): RecapInputChunk[] {
-      return (s.recapInput.all(id) as string[]).map((body) => JSON.parse(body) as RecapInputChunk);
+      return recapInputRows(id).map((r) => r.chunk);
     },
-    /** The session's recap input chunks with where each is stored (its seq), in stored order. */
-    recapInputRows(id: number): { seq: number; chunk: RecapInputChunk }[] {
-      return (s.recapInputRows.all(id) as [number, string][]).map(([seq, body]) => ({ seq, chunk: JSON.parse(body) as RecapInputChunk }));
-    },
+    /** The same chunks with where each is stored (its seq), for merging them. */
+    recapInputRows,
     /**
      * Puts `bodies` in place of the recap input chunks at `seqs` (in that order, at the first of
      * those seqs, so chunks stored later stay after them) and drops the session's kept recaps. False,
