@@ -13,6 +13,7 @@ import { defaultDb } from './paths.js';
 import { replayFile } from './replay.js';
 import { runStudio } from './studio.js';
 import { RUNSHEET_USAGE, runsheetCommand } from './runsheet.js';
+import { REPORT_USAGE, ReportInputError, reportCommand } from './report.js';
 
 const USAGE = `livedeck — LiveDeck (直播中控台) hub
 
@@ -22,6 +23,7 @@ const USAGE = `livedeck — LiveDeck (直播中控台) hub
       ingest a recording as one session; prints the session id
   livedeck recap SESSION|latest [--db FILE] [--json] [--xlsx OUT] [--from MS] [--to MS] [--platform P]
       the recap (复盘) of a session
+${REPORT_USAGE}
   livedeck backup OUT [--db FILE]
       a consistent copy of the database, taken while the hub runs
 ${RUNSHEET_USAGE}
@@ -56,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       xlsx: { type: 'string' },
       'sim-rate': { type: 'string' },
       append: { type: 'boolean' },
+      lang: { type: 'string' },
     },
   });
   const dbFile = values.db ?? defaultDb();
@@ -130,6 +133,8 @@ export async function main(argv: string[]): Promise<number> {
       console.log(out);
       return 0;
     }
+    case 'report':
+      return reportCommand({ dbFile, from: values.from, to: values.to, platform: values.platform, json: values.json, xlsx: values.xlsx, lang: values.lang });
     case 'runsheet':
       return runsheetCommand(positionals, { dbFile, append: values.append, json: values.json });
     default:
@@ -142,7 +147,7 @@ export async function run(argv: string[]): Promise<void> {
     const code = await main(argv);
     if (code) process.exitCode = code;
   } catch (err) {
-    console.error(err instanceof UsageError ? err.message : `livedeck: ${(err as Error).message}`);
+    console.error(err instanceof UsageError || err instanceof ReportInputError ? err.message : `livedeck: ${(err as Error).message}`);
     process.exitCode = 2;
   }
 }

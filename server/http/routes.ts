@@ -15,6 +15,7 @@ import { roleOf, type Role, type Tokens } from './auth.js';
 import { sameOrigin, type AuthLimiter } from './guard.js';
 import { runsheetRoute, RunsheetHttpError } from './runsheet.js';
 import { lanInfo } from './lan.js';
+import { parsePeriod, type PeriodQuery } from '../period/index.js';
 
 /** Largest NDJSON body `POST /api/ingest` takes. */
 export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
@@ -119,6 +120,14 @@ function recapQuery(url: URL) {
   };
 }
 
+/** `?from=&to=&platform=` of a period report, checked; bad input is a 400 with the period's code. */
+function periodQuery(url: URL, platformSeen: (platform: string) => boolean): PeriodQuery {
+  const q = url.searchParams;
+  const parsed = parsePeriod({ from: q.get('from'), to: q.get('to'), platform: q.get('platform') }, { from: 'from', to: 'to', platform: 'platform' }, platformSeen);
+  if (!parsed.ok) throw new HttpError(400, parsed.error.code, parsed.error.message);
+  return parsed.value;
+}
+
 export function createHttpHandler(deps: HttpDeps) {
   const { ctx } = deps;
   // dev mode: files are looked up per request, so a rebuilt UI is served without restarting the hub.
@@ -192,6 +201,28 @@ export function createHttpHandler(deps: HttpDeps) {
       if (!table) throw new HttpError(404, 'not_found', `No table ${report[3]}.`);
       res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}-${report[3]}.csv"` });
       return void res.end(tableCsv(table));
+    }
+    const period = /^\/api\/reports(\.xlsx|\/csv\/(\d+))?$/.exec(p);
+    if (period && method === 'GET') {
+      requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
+      const query = periodQuery(url, (platform) => ctx.repo.platformSeen(platform));
+      const json = await deps.recaps.periodJson(query);
+      if (!period[1]) return sendJsonText(res, json);
+      const { periodCsv, periodFileName, periodTables, periodWorkbook } = await import('../period/workbook.js');
+      const report = JSON.parse(json) as Parameters<typeof periodTables>[0];
+      const lang = url.searchParams.get('lang') === 'en' ? 'en' : 'zh-CN';
+      if (period[1] === '.xlsx') {
+        const buffer = await periodWorkbook(report, lang).xlsx.writeBuffer();
+        res.writeHead(200, {
+          'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          'content-disposition': `attachment; filename="${periodFileName(report, '.xlsx')}"`,
+        });
+        return void res.end(Buffer.from(buffer as ArrayBuffer));
+      }
+      const table = periodTables(report, lang)[Number(period[2])];
+      if (!table) throw new HttpError(404, 'not_found', `No table ${period[2]}.`);
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${periodFileName(report, `-${period[2]}.csv`)}"` });
+      return void res.end(periodCsv(table));
     }
     if (p === '/api/lan' && method === 'GET') {
       // Operator only: pairing screens is the control room's job, and the answer hands out a token.

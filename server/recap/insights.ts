@@ -9,6 +9,17 @@ import type { LiveEvent } from '../protocol/index.js';
 /** How a promoter is paid: fixed fen per unit sold, or a fraction of paid GMV. */
 export type CommissionRule = { kind: 'perUnit'; fen: number } | { kind: 'percent'; rate: number };
 
+/**
+ * What a promoter is owed under `rule` for sales of `units` units worth `paidGmvFen` (paid orders,
+ * later refunds included), unrounded; 0 without a rule. The one home of the rule: a show's promoter
+ * table and the period statement both pay by it.
+ */
+export function commissionFen(rule: CommissionRule | null | undefined, sales: { units: number; paidGmvFen: number }): number {
+  if (rule?.kind === 'perUnit') return sales.units * rule.fen;
+  if (rule?.kind === 'percent') return sales.paidGmvFen * rule.rate;
+  return 0;
+}
+
 export interface Keyword {
   word: string;
   count: number;
@@ -170,10 +181,7 @@ export function computeInsights(input: InsightsInput): Insights {
     row.paidGmvFen += o.amountFen;
     if (o.rank === rank.refunded) row.refundFen += o.amountFen;
   }
-  for (const row of promoters.values()) {
-    if (row.rule?.kind === 'perUnit') row.commissionFen = row.units * row.rule.fen;
-    else if (row.rule?.kind === 'percent') row.commissionFen = row.paidGmvFen * row.rule.rate;
-  }
+  for (const row of promoters.values()) row.commissionFen = commissionFen(row.rule, row);
 
   const followUp: FollowUp[] = [];
   for (const [who, p] of interest) {

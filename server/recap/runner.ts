@@ -15,6 +15,7 @@ import { SCREEN_REPORT_LIMIT } from './limits.js';
 import { limitReport, reportFromStore, type Report } from './report.js';
 import type { Recap } from './types.js';
 import type { RecapJob } from './worker.js';
+import { periodFromStore, SHOW_FACTS_KEY, showFactsFromStore, type ComputedFacts, type PeriodQuery } from '../period/index.js';
 
 const defaultEntry = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
 
@@ -24,6 +25,8 @@ interface Answer {
   body: string;
   limited?: string;
   merge?: { seqs: number[]; bodies: string[] } | null;
+  /** Period-report facts of shows the worker computed, to keep here. */
+  facts?: ComputedFacts[];
 }
 
 export function createRecapRunner(options: { repo: Repository; dbFile: string | null; now: () => number; workerEntry?: string }) {
@@ -47,7 +50,13 @@ export function createRecapRunner(options: { repo: Repository; dbFile: string | 
     worker.on('message', (m: { id: number; ok: boolean; error?: string } & Partial<Answer>) => {
       const p = pending.get(m.id);
       pending.delete(m.id);
-      if (m.ok) p?.resolve({ body: m.body ?? '', ...(m.limited !== undefined ? { limited: m.limited } : {}), ...(m.merge !== undefined ? { merge: m.merge } : {}) });
+      if (m.ok)
+        p?.resolve({
+          body: m.body ?? '',
+          ...(m.limited !== undefined ? { limited: m.limited } : {}),
+          ...(m.merge !== undefined ? { merge: m.merge } : {}),
+          ...(m.facts !== undefined ? { facts: m.facts } : {}),
+        });
       else p?.reject(new Error(m.error));
     });
     const fail = (err: Error) => {
@@ -139,6 +148,40 @@ export function createRecapRunner(options: { repo: Repository; dbFile: string | 
     if (plan) repo.replaceRecapInput(sessionId, plan.seqs, plan.bodies);
   }
 
+  /** Keeps facts the worker computed, unless the show changed since (its stamp moved on). */
+  function keepFacts(facts: readonly ComputedFacts[] | undefined): void {
+    for (const f of facts ?? []) {
+      try {
+        if (repo.sessionStamp(f.sessionId) === f.stamp) repo.putCachedRecap(f.sessionId, SHOW_FACTS_KEY, f.stamp, f.body);
+      } catch {
+        // Not kept (disk trouble): the next report computes them again.
+      }
+    }
+  }
+
+  /**
+   * The period report (DESIGN §12) of a checked query as JSON text, computed in the worker from the
+   * shows' kept facts (the ones it had to compute are kept here for the next time).
+   */
+  async function periodJson(query: PeriodQuery): Promise<string> {
+    try {
+      const answer = await ask({ kind: 'period', session: 0, now: now(), query });
+      keepFacts(answer.facts);
+      return answer.body;
+    } catch {
+      return JSON.stringify(periodFromStore(repo, query, now()));
+    }
+  }
+
+  /** Computes and keeps a finished show's period-report facts (when it ends, or after a late event). */
+  async function keepShowFacts(sessionId: number): Promise<void> {
+    try {
+      keepFacts((await ask({ kind: 'facts', session: sessionId, now: now(), query: {} })).facts);
+    } catch {
+      showFactsFromStore(repo, sessionId, now());
+    }
+  }
+
   async function run<T>(kind: RecapJob['kind'], which: number | 'latest', query: RecapQuery): Promise<T | null> {
     const body = await runJson(kind, which, query);
     return body === null ? null : (JSON.parse(body) as T);
@@ -151,6 +194,8 @@ export function createRecapRunner(options: { repo: Repository; dbFile: string | 
     recapJson: (which: number | 'latest', query: RecapQuery = {}) => runJson('recap', which, query),
     /** The report as JSON text, its long lists cut to `limit` rows when given. */
     reportJson: (which: number | 'latest', query: RecapQuery = {}, limit?: number) => runJson('report', which, query, limit),
+    periodJson,
+    keepShowFacts,
     /**
      * Computes and keeps a show's recap and the recap page's report in the background (when the show
      * ends), so the team opening it afterwards gets it at once. Failures only cost the head start.
@@ -160,6 +205,7 @@ export function createRecapRunner(options: { repo: Repository; dbFile: string | 
         .catch(() => undefined)
         .then(() => runJson('recap', sessionId, {}))
         .then(() => runJson('report', sessionId, {}, SCREEN_REPORT_LIMIT))
+        .then(() => keepShowFacts(sessionId))
         .then(
           () => undefined,
           () => undefined,

@@ -9,8 +9,8 @@ import type { Report } from './report.js';
 export const YUAN_FORMAT = '"¥"#,##0.00';
 export const PERCENT_FORMAT = '0.00%';
 
-type Kind = 'text' | 'int' | 'yuan' | 'pct' | 'num' | 'time';
-interface Column {
+export type Kind = 'text' | 'int' | 'yuan' | 'pct' | 'num' | 'time';
+export interface Column {
   header: string;
   kind: Kind;
 }
@@ -158,10 +158,15 @@ export function recapTables(report: Report): Table[] {
 const FORMATS: Partial<Record<Kind, string>> = { yuan: YUAN_FORMAT, pct: PERCENT_FORMAT, num: '#,##0.00', int: '#,##0' };
 
 export function recapWorkbook(report: Report): ExcelJS.Workbook {
+  return tablesWorkbook(recapTables(report), new Date(report.recap.endAt));
+}
+
+/** Tables as a workbook: a sheet each, the header row bold and frozen, each column in its kind's number format. */
+export function tablesWorkbook(tables: readonly Table[], created: Date): ExcelJS.Workbook {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'LiveDeck';
-  wb.created = new Date(report.recap.endAt);
-  for (const table of recapTables(report)) {
+  wb.created = created;
+  for (const table of tables) {
     const ws = wb.addWorksheet(table.name, { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.columns = table.columns.map((c) => ({ header: c.header, width: Math.max(12, Math.min(40, c.header.length * 1.6)), style: FORMATS[c.kind] ? { numFmt: FORMATS[c.kind] } : {} }));
     ws.getRow(1).font = { bold: true };

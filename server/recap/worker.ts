@@ -3,13 +3,18 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRepository, plannedMerge } from '../store/index.js';
+import { periodFromStore, showFactsFromStore, type ComputedFacts } from '../period/index.js';
 import { recapFromStore } from './from-store.js';
 import { limitReport, reportFromStore } from './report.js';
 
 export interface RecapJob {
   id: number;
-  /** `merge`: the session's recap input merged (see `plannedMerge`), for the hub's thread to write. */
-  kind: 'recap' | 'report' | 'merge';
+  /**
+   * `merge`: the session's recap input merged (see `plannedMerge`), for the hub's thread to write.
+   * `facts`: the session's period-report facts; `period`: the period report of `query` (its `from`
+   * and `to` given), `session` unused. Both answer the facts they computed, for the hub to keep.
+   */
+  kind: 'recap' | 'report' | 'merge' | 'facts' | 'period';
   session: number;
   now: number;
   query: { from?: number; to?: number; platform?: string };
@@ -22,6 +27,17 @@ parentPort!.on('message', (job: RecapJob) => {
   try {
     if (job.kind === 'recap') {
       parentPort!.postMessage({ id: job.id, ok: true, body: JSON.stringify(recapFromStore(repo, job.session, job.now, job.query)) });
+      return;
+    }
+    if (job.kind === 'facts' || job.kind === 'period') {
+      const facts: ComputedFacts[] = [];
+      const onComputed = (c: ComputedFacts) => facts.push(c);
+      const body =
+        job.kind === 'facts'
+          ? 'null'
+          : JSON.stringify(periodFromStore(repo, { from: job.query.from!, to: job.query.to!, ...(job.query.platform ? { platform: job.query.platform } : {}) }, job.now, { onComputed }));
+      if (job.kind === 'facts') showFactsFromStore(repo, job.session, job.now, { onComputed });
+      parentPort!.postMessage({ id: job.id, ok: true, body, facts });
       return;
     }
     if (job.kind === 'merge') {

@@ -174,6 +174,19 @@ export function createRepository(db: Db) {
       SELECT o.platform, o.user_id AS userId, o.session_id AS sessionId, s.started_at AS sessionStartedAt, o.first_ts AS ts, o.amount_fen AS amountFen
       FROM orders o JOIN sessions s ON s.id = o.session_id WHERE o.reached_paid = 1`),
     promoterRules: db.prepare('SELECT promoter, rule FROM promoters'),
+    sessionsStartedIn: db.prepare('SELECT * FROM sessions WHERE started_at >= ? AND started_at < ? ORDER BY started_at, id'),
+    paidOrdersOfSession: db.prepare(
+      'SELECT platform, user_id AS userId, sku, qty, amount_fen AS amountFen FROM orders WHERE session_id = ? AND reached_paid = 1 ORDER BY platform, order_id',
+    ),
+    // Each buyer is one seek on orders_by_buyer; the JSON list keeps it one statement, not one call a buyer.
+    boughtBefore: db
+      .prepare(
+        `SELECT b.value ->> 0 AS platform, b.value ->> 1 AS userId FROM json_each(?) AS b
+         WHERE EXISTS (SELECT 1 FROM orders o JOIN sessions s ON s.id = o.session_id
+           WHERE o.platform = b.value ->> 0 AND o.user_id = b.value ->> 1 AND o.reached_paid = 1 AND s.started_at < ?)`,
+      )
+      .raw(),
+    platformSeen: db.prepare('SELECT 1 FROM events WHERE platform = ? LIMIT 1').pluck(),
     // Events are stamped through their recap input, written in the same commit: a few hundred rows
     // for a long show, where counting its events walked a million index entries on every request.
     sessionStamp: db.prepare(`
@@ -430,6 +443,23 @@ export function createRepository(db: Db) {
     /** Every reached-paid order of every session, for buyers across sessions. */
     paidOrders(): { platform: string; userId: string; sessionId: number; sessionStartedAt: number; ts: number; amountFen: number }[] {
       return s.paidOrders.all() as { platform: string; userId: string; sessionId: number; sessionStartedAt: number; ts: number; amountFen: number }[];
+    },
+    /** Sessions whose start is in [from, to), oldest first. */
+    sessionsStartedIn(from: number, to: number): SessionRow[] {
+      return (s.sessionsStartedIn.all(from, to) as RawSession[]).map(toSession);
+    },
+    /** The session's reached-paid orders as the orders table folds them (see `nextOrder`). */
+    paidOrdersOfSession(id: number): { platform: string; userId: string; sku: string; qty: number; amountFen: number }[] {
+      return s.paidOrdersOfSession.all(id) as { platform: string; userId: string; sku: string; qty: number; amountFen: number }[];
+    },
+    /** Of these buyers ([platform, userId]), those with a reached-paid order in a session started before `at`. */
+    boughtBefore(buyers: readonly (readonly [string, string])[], at: number): [string, string][] {
+      if (buyers.length === 0) return [];
+      return s.boughtBefore.all(JSON.stringify(buyers), at) as [string, string][];
+    },
+    /** Whether any stored event came from this platform. */
+    platformSeen(platform: string): boolean {
+      return s.platformSeen.get(platform) !== undefined;
     },
     promoterRules(): Record<string, unknown> {
       return Object.fromEntries((s.promoterRules.all() as { promoter: string; rule: string }[]).map((r) => [r.promoter, JSON.parse(r.rule) as unknown]));
