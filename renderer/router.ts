@@ -1,4 +1,4 @@
-/** Routes (hash history, the same in Electron and a browser): control, screen, prompter, sessions, recap. */
+/** Routes (hash history, the same in Electron and a browser): control, screen, prompter, sessions, recap, period reports. */
 import { createRouter, createWebHashHistory } from 'vue-router';
 
 export const router = createRouter({
@@ -9,6 +9,7 @@ export const router = createRouter({
     { path: '/screen', name: 'screen', component: () => import('./pages/ScreenPage.vue'), meta: { titleKey: 'nav.screen' } },
     { path: '/prompter', name: 'prompter', component: () => import('./pages/PrompterPage.vue'), meta: { titleKey: 'nav.prompter' } },
     { path: '/sessions', name: 'sessions', component: () => import('./pages/SessionsPage.vue'), meta: { titleKey: 'nav.sessions' } },
+    { path: '/reports', name: 'reports', component: () => import('./pages/ReportsPage.vue'), meta: { titleKey: 'reports.title' } },
     { path: '/recap/:sessionId', name: 'recap', component: () => import('./pages/RecapPage.vue'), props: true, meta: { titleKey: 'recap.title' } },
     { path: '/:rest(.*)*', redirect: '/control' },
   ],

@@ -52,13 +52,13 @@ export function queryString(q: RecapQuery, extra: Record<string, string> = {}): 
 const sameQuery = (a: RecapQuery, b: RecapQuery) => a.from === b.from && a.to === b.to && (a.platform ?? '') === (b.platform ?? '');
 
 /** The file name the hub suggests (`content-disposition`), or a fallback. */
-function fileNameOf(res: Response, fallback: string): string {
+export function fileNameOf(res: Response, fallback: string): string {
   const header = res.headers.get('content-disposition') ?? '';
   return /filename="?([^";]+)"?/.exec(header)?.[1] ?? fallback;
 }
 
 /** Saves a fetched file through a temporary blob link (works in a browser and in Electron). */
-function saveBlob(blob: Blob, name: string): void {
+export function saveBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
