@@ -54,7 +54,10 @@ export const usePeriodStore = defineStore('period', () => {
     return connection.info;
   }
 
-  /** Loads the report of a period and the one before it (both at once: each is a lookup of kept facts). */
+  /**
+   * Loads the report of a period, then the one before it: the hub computes one at a time, and the
+   * page is whole without the change figures, which follow.
+   */
   async function open(q: PeriodQuery, options: { force?: boolean } = {}): Promise<void> {
     if (!options.force && sameQuery(query.value, q) && report.value) return;
     const gen = ++generation;
@@ -63,13 +66,13 @@ export const usePeriodStore = defineStore('period', () => {
     error.value = null;
     try {
       const conn = await info();
-      const [now, before] = await Promise.all([
-        getJson<PeriodReport>(conn, `/api/reports${periodQueryString(q)}`),
-        getJson<PeriodReport>(conn, `/api/reports${periodQueryString({ ...q, ...previousRange(q) })}`).catch(() => null),
-      ]);
+      const now = await getJson<PeriodReport>(conn, `/api/reports${periodQueryString(q)}`);
       if (gen !== generation) return;
+      previous.value = null;
       report.value = now;
-      previous.value = before;
+      loading.value = false;
+      const before = await getJson<PeriodReport>(conn, `/api/reports${periodQueryString({ ...q, ...previousRange(q) })}`).catch(() => null);
+      if (gen === generation) previous.value = before;
     } catch (err) {
       if (gen !== generation) return;
       report.value = null;
