@@ -37,6 +37,9 @@ import {
 import { createRepository, openDb, type Db } from './store/index.js';
 
 
+/** How long after an ended show's last late event its recaps are computed again in the background. */
+const LATE_REWARM_MS = 10_000;
+
 export interface HubOptions {
   /** The studio's SQLite file (or an open database). */
   db: string | Db;
@@ -86,8 +89,17 @@ export function createHub(options: HubOptions) {
     repo,
     now,
     onCommitted(sessionId, events, orderChanges) {
-      if (live.session?.id !== sessionId) reloadLive();
-      else for (const e of events) live.apply(e, orderChanges.get(e));
+      if (live.session?.id === sessionId) {
+        for (const e of events) live.apply(e, orderChanges.get(e));
+        return;
+      }
+      if (repo.session(sessionId)?.endedAt != null) {
+        // Late events of an ended show (an order's payment or refund, DESIGN §3): its kept recaps are
+        // stale, the live show is not touched.
+        lateEvents(sessionId);
+        return;
+      }
+      reloadLive();
     },
     onStoreHealth(error) {
       live.setAlarm(error ? `数据库写入失败，已暂停确认 / Database write failed; acknowledgements paused: ${error.message}` : null);
@@ -262,6 +274,18 @@ export function createHub(options: HubOptions) {
   timer.unref();
 
   const recaps = createRecapRunner({ repo, dbFile, now });
+  // An ended show's late events drop its kept recaps at once and warm them again once they stop coming.
+  const rewarm = new Map<number, NodeJS.Timeout>();
+  function lateEvents(sessionId: number): void {
+    repo.dropKeptRecaps(sessionId);
+    clearTimeout(rewarm.get(sessionId));
+    const timer = setTimeout(() => {
+      rewarm.delete(sessionId);
+      if (!closed) void recaps.warm(sessionId);
+    }, LATE_REWARM_MS);
+    timer.unref();
+    rewarm.set(sessionId, timer);
+  }
   // The recap is ready by the time the team sits down to it: computed off-thread as the show ends.
   ctx.sessionEnded = (sessionId) => void recaps.warm(sessionId);
   // The recap worker starts once the hub is up and idle, not on the path to /health.
@@ -301,6 +325,7 @@ export function createHub(options: HubOptions) {
       closed = true;
       clearInterval(timer);
       clearTimeout(prepareRecaps);
+      for (const t of rewarm.values()) clearTimeout(t);
       await recaps.close();
       await obs.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -50,9 +50,9 @@ describe('the live model', () => {
     m.reset(session, [o('e1', 'created', T0), o('e2', 'paid', T0 + 2000), o('e3', 'created', T0 + 3000, 'O2')]);
     expect(m.rememberedOrders).toBe(0);
     const facts = { userId: 'u1', amountFen: 3 * 4990, qty: 3, dealId: null };
-    m.apply(o('e4', 'paid', T0 + 2500), { paid: false, refunded: false, ...facts });
-    m.apply(o('e5', 'paid', T0 + 4000, 'O2'), { paid: true, refunded: false, ...facts });
-    m.apply(o('e6', 'refunded', T0 + 9000), { paid: false, refunded: true, ...facts });
+    m.apply(o('e4', 'paid', T0 + 2500), { paid: false, refunded: false, refundDeltaFen: 0, ...facts });
+    m.apply(o('e5', 'paid', T0 + 4000, 'O2'), { paid: true, refunded: false, refundDeltaFen: 0, ...facts });
+    m.apply(o('e6', 'refunded', T0 + 9000), { paid: false, refunded: true, refundDeltaFen: 3 * 4990, ...facts });
     expect(m.kpis()).toMatchObject({ paidGmvFen: 2 * 3 * 4990, refundFen: 3 * 4990, orders: 2, units: 6, buyers: 1 });
     expect(m.rememberedOrders).toBe(0);
   });
