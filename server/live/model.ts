@@ -22,7 +22,7 @@ import type {
 } from '../protocol/index.js';
 import type { CommentStateRow, OrderChange } from '../store/index.js';
 import { createOrderLedger, type OrderLedger } from './orders.js';
-import { triageComment } from './triage.js';
+import { triageComment } from '../rules/index.js';
 import { prompterOnGo, steerPrompter, type PrompterChange } from './prompter.js';
 import { DEFAULT_PROMPTER, type PrompterState } from '../protocol/prompter.js';
 
