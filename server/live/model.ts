@@ -23,7 +23,7 @@ import type {
 import type { CommentStateRow } from '../store/index.js';
 import type { OrderChange } from '../rules/orders.js';
 import { createOrderLedger, type OrderLedger } from './orders.js';
-import { triageComment } from './triage.js';
+import { triageComment } from '../rules/index.js';
 import { prompterOnGo, steerPrompter, type PrompterChange } from './prompter.js';
 import { DEFAULT_PROMPTER, type PrompterState } from '../protocol/prompter.js';
 

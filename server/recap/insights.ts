@@ -3,7 +3,7 @@
  * follow-up list for the 私域 team, and promoter (导购) commissions. Pure functions over a session's
  * stored events, like the metrics.
  */
-import { isQuestion } from '../live/triage.js';
+import { isQuestion } from '../rules/index.js';
 import type { LiveEvent } from '../protocol/index.js';
 import { foldOrderEvent, newOrderState, refundedFen, type OrderState } from '../rules/orders.js';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { createLiveModel } from '../../server/live/index.js';
-import { isQuestion } from '../../server/live/triage.js';
 import type { LiveEvent } from '../../server/protocol/index.js';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -87,15 +86,6 @@ describe('the live model', () => {
     const forced = m.tick(T0 + 1000, true)!;
     expect(forced.seconds).toEqual([]);
     expect(forced.kpis.views).toBe(1);
-  });
-});
-
-describe('comment triage', () => {
-  it.each(['多少钱', '链接在哪', '尺码怎么选', '敏感肌能用吗', '有没有优惠券', '能不能便宜点', 'Does it ship abroad?', '几号发货'])('“%s” is a question', (t) => {
-    expect(isQuestion(t)).toBe(true);
-  });
-  it.each(['主播好美', '已拍', '好看', '666', '来了来了'])('“%s” is not', (t) => {
-    expect(isQuestion(t)).toBe(false);
   });
 });
 
