@@ -10,6 +10,7 @@ import { dispatch, type HubContext } from './control/index.js';
 import { couponClaimable, createClaimDesk, sweepDeals } from './deals/index.js';
 import { loadTokens, newToken, roleOf, saveTokens, type Role, type Tokens } from './http/auth.js';
 import { createHttpHandler } from './http/routes.js';
+import { createJobPool } from './jobs/index.js';
 import { createRecapRunner } from './recap/runner.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { createAuthLimiter, sameOrigin } from './http/guard.js';
@@ -288,10 +289,17 @@ export function createHub(options: HubOptions) {
   }
   // The recap is ready by the time the team sits down to it: computed off-thread as the show ends.
   ctx.sessionEnded = (sessionId) => void recaps.warm(sessionId);
-  // The recap worker starts once the hub is up and idle, not on the path to /health.
-  const prepareRecaps = options.prepareRecaps ? setTimeout(() => recaps.prepare(), 1500) : undefined;
+  // Spreadsheets and exports: in worker threads with a heap limit and a deadline (see server/jobs).
+  const jobs = createJobPool();
+  // The workers start once the hub is up and idle, not on the path to /health.
+  const prepareRecaps = options.prepareRecaps
+    ? setTimeout(() => {
+        recaps.prepare();
+        jobs.prepare();
+      }, 1500)
+    : undefined;
   prepareRecaps?.unref();
-  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, address: () => httpServer.address() }));
+  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, jobs, address: () => httpServer.address() }));
 
   let closed = false;
   return {
@@ -327,6 +335,7 @@ export function createHub(options: HubOptions) {
       clearTimeout(prepareRecaps);
       for (const t of rewarm.values()) clearTimeout(t);
       await recaps.close();
+      await jobs.close();
       await obs.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();
