@@ -7,3 +7,4 @@ export { couponKey, couponTermsProblem, couponTitle, couponYuan, discountUnderTh
 export { DEFAULT_FLOOR_RATIO, floorFen, type FlooredProduct } from './floor.js';
 export { livePriceFen, onAirPriceFen, type PricedItem, type PricedProduct } from './price.js';
 export { DEFAULT_KEYWORDS, isQuestion, triageComment, type Triage } from './question.js';
+export * from './orders.js';
