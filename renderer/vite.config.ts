@@ -17,7 +17,11 @@ export default defineConfig({
   base: './',
   plugins: [vue()],
   resolve: {
-    alias: { '@protocol': path.join(repoRoot, 'server', 'protocol', 'index.ts') },
+    alias: {
+      '@protocol': path.join(repoRoot, 'server', 'protocol', 'index.ts'),
+      // The business rules the hub applies, pure and free of zod (server/rules/index.ts).
+      '@rules': path.join(repoRoot, 'server', 'rules', 'index.ts'),
+    },
   },
   define: {
     __VUE_OPTIONS_API__: 'true',

@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const checkout = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Bumped when the build options below change, so old bundles are not taken for new ones. */
-const RECIPE = 1;
+const RECIPE = 2;
 /** Bundles kept besides the newest: a hub still running may load a lazy chunk of its own. */
 const KEEP = 4;
 
@@ -51,8 +51,13 @@ export async function hubBundle({ root = checkout, cacheDir = path.join(root, 'n
     const esbuild = await import('esbuild');
     await esbuild.build({
       absWorkingDir: root,
-      // `worker-entry` sits beside the chunks, where the recap runner looks for its worker.
-      entryPoints: { main: path.join(serverDir, 'cli', 'main.ts'), 'worker-entry': path.join(serverDir, 'recap', 'worker.ts') },
+      // `worker-entry` and `jobs-entry` sit beside the chunks, where the recap runner and the job pool
+      // look for their workers.
+      entryPoints: {
+        main: path.join(serverDir, 'cli', 'main.ts'),
+        'worker-entry': path.join(serverDir, 'recap', 'worker.ts'),
+        'jobs-entry': path.join(serverDir, 'jobs', 'worker.ts'),
+      },
       outdir: tmp,
       bundle: true,
       // Lazy imports (exceljs, the simulator, vite) stay lazy: split into chunks loaded on first use.

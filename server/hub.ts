@@ -10,6 +10,7 @@ import { dispatch, type HubContext } from './control/index.js';
 import { couponClaimable, createClaimDesk, sweepDeals } from './deals/index.js';
 import { loadTokens, newToken, roleOf, saveTokens, type Role, type Tokens } from './http/auth.js';
 import { createHttpHandler } from './http/routes.js';
+import { createJobPool } from './jobs/index.js';
 import { createRecapRunner } from './recap/runner.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { createAuthLimiter, sameOrigin } from './http/guard.js';
@@ -36,6 +37,9 @@ import {
 } from './protocol/index.js';
 import { createRepository, openDb, type Db } from './store/index.js';
 
+
+/** How long after an ended show's last late event its recaps are computed again in the background. */
+const LATE_REWARM_MS = 10_000;
 
 export interface HubOptions {
   /** The studio's SQLite file (or an open database). */
@@ -86,8 +90,17 @@ export function createHub(options: HubOptions) {
     repo,
     now,
     onCommitted(sessionId, events, orderChanges) {
-      if (live.session?.id !== sessionId) reloadLive();
-      else for (const e of events) live.apply(e, orderChanges.get(e));
+      if (live.session?.id === sessionId) {
+        for (const e of events) live.apply(e, orderChanges.get(e));
+        return;
+      }
+      if (repo.session(sessionId)?.endedAt != null) {
+        // Late events of an ended show (an order's payment or refund, DESIGN §3): its kept recaps are
+        // stale, the live show is not touched.
+        lateEvents(sessionId);
+        return;
+      }
+      reloadLive();
     },
     onStoreHealth(error) {
       live.setAlarm(error ? `数据库写入失败，已暂停确认 / Database write failed; acknowledgements paused: ${error.message}` : null);
@@ -262,12 +275,31 @@ export function createHub(options: HubOptions) {
   timer.unref();
 
   const recaps = createRecapRunner({ repo, dbFile, now });
+  // An ended show's late events drop its kept recaps at once and warm them again once they stop coming.
+  const rewarm = new Map<number, NodeJS.Timeout>();
+  function lateEvents(sessionId: number): void {
+    repo.dropKeptRecaps(sessionId);
+    clearTimeout(rewarm.get(sessionId));
+    const timer = setTimeout(() => {
+      rewarm.delete(sessionId);
+      if (!closed) void recaps.warm(sessionId);
+    }, LATE_REWARM_MS);
+    timer.unref();
+    rewarm.set(sessionId, timer);
+  }
   // The recap is ready by the time the team sits down to it: computed off-thread as the show ends.
   ctx.sessionEnded = (sessionId) => void recaps.warm(sessionId);
-  // The recap worker starts once the hub is up and idle, not on the path to /health.
-  const prepareRecaps = options.prepareRecaps ? setTimeout(() => recaps.prepare(), 1500) : undefined;
+  // Spreadsheets and exports: in worker threads with a heap limit and a deadline (see server/jobs).
+  const jobs = createJobPool();
+  // The workers start once the hub is up and idle, not on the path to /health.
+  const prepareRecaps = options.prepareRecaps
+    ? setTimeout(() => {
+        recaps.prepare();
+        jobs.prepare();
+      }, 1500)
+    : undefined;
   prepareRecaps?.unref();
-  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, address: () => httpServer.address() }));
+  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, jobs, address: () => httpServer.address() }));
 
   let closed = false;
   return {
@@ -301,7 +333,9 @@ export function createHub(options: HubOptions) {
       closed = true;
       clearInterval(timer);
       clearTimeout(prepareRecaps);
+      for (const t of rewarm.values()) clearTimeout(t);
       await recaps.close();
+      await jobs.close();
       await obs.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();

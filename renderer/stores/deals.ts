@@ -6,7 +6,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import type { ControlAck, ControlPayload, LiveState, Product } from '@protocol';
-import { floorFen } from '../../server/deals/rules';
+import { floorFen } from '@rules';
 import type { LiveSocket } from '../api/hub';
 import { i18n } from '../i18n';
 import { formatMoney } from '../i18n/format';
@@ -28,7 +28,7 @@ export const useDealsStore = defineStore('deals', () => {
 
   /**
    * The brand floor for a product: the lowest deal price the hub takes without an explicit override.
-   * The same rule the hub applies (server/deals/rules.ts), so the warning and the refusal agree.
+   * The same rule the hub applies (server/rules/floor.ts), so the warning and the refusal agree.
    */
   function floorOf(product: Product | null | undefined): number | null {
     return product ? floorFen(product) : null;

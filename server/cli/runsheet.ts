@@ -4,6 +4,7 @@
  * nothing was imported, 2 when the command itself was wrong.
  */
 import fs from 'node:fs';
+import { checkSpreadsheetBounds, SheetBoundsError } from '../runsheet/bounds.js';
 import { applyRunsheet, formatOfFile, listRunsheet, readRunsheetFile, RunsheetFileError, writeRunsheetFile, type ListedItem } from '../runsheet/index.js';
 import { createRepository, openDb, type Repository } from '../store/index.js';
 
@@ -73,9 +74,11 @@ async function importCommand(file: string, options: RunsheetCliOptions): Promise
   return withRepo(options.dbFile, async (repo) => {
     let result;
     try {
+      // The same bounds the hub checks before it reads a brand's file (see runsheet/bounds.ts).
+      checkSpreadsheetBounds(await fs.promises.readFile(file).catch(() => new Uint8Array()));
       result = await readRunsheetFile(file, { catalog: repo.catalog() });
     } catch (err) {
-      if (!(err instanceof RunsheetFileError)) throw err;
+      if (!(err instanceof RunsheetFileError) && !(err instanceof SheetBoundsError)) throw err;
       console.error(err.message);
       return 1;
     }

@@ -9,6 +9,7 @@
  * It emits only audience events (never `item.live` or `deal.*`, which the control room records).
  */
 import type { ClaimAck, ConnectorCommand, LiveEvent, Product } from '../protocol/index.js';
+import { onAirPriceFen } from '../rules/index.js';
 import { commentText, nickname, type CommentMood } from './phrases.js';
 import { createRng, hashSeed, type Rng } from './rng.js';
 
@@ -289,7 +290,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   function regularPriceFen(sku: string): number {
     const p = bySku.get(sku);
     if (current && current.sku === sku && current.priceFen !== null) return current.priceFen;
-    return p?.livePriceFen ?? p?.listPriceFen ?? 9900;
+    return onAirPriceFen(null, p) ?? 9900;
   }
 
   function liveDealFor(sku: string, nowMs: number): SimDeal | null {

@@ -1,6 +1,7 @@
 /** Catalog and run-sheet handlers, and putting an item on air (`item.go`, `item.next`). */
 import type { RunsheetItem, RunsheetItemInput } from '../protocol/index.js';
 import { fail, type HubContext, type Caller, type Handlers } from './context.js';
+import { onAirPriceFen } from '../rules/index.js';
 
 export type RunsheetHandlers = Handlers<
   'catalog.upsert' | 'runsheet.add' | 'runsheet.update' | 'runsheet.remove' | 'runsheet.reorder' | 'item.go' | 'item.next'
@@ -20,7 +21,7 @@ async function goLive(item: RunsheetItem, ctx: HubContext, caller: Caller) {
   await ctx.record([{ type: 'item.live', platform: 'studio', id: ctx.newEventId('item'), ts: now, sku: item.sku, itemId: String(item.itemId) }]);
   ctx.repo.audit(now, caller.actor, 'item.go', { itemId: item.itemId, sku: item.sku });
   const product = ctx.live.catalog.find((p) => p.sku === item.sku);
-  ctx.command({ type: 'product.pin', sku: item.sku, priceFen: item.livePriceFen ?? product?.livePriceFen ?? product?.listPriceFen ?? null });
+  ctx.command({ type: 'product.pin', sku: item.sku, priceFen: onAirPriceFen(item, product) });
   // Not awaited: the item is on air whatever OBS says, and a slow OBS must not hold up the Go.
   if (item.obsScene) void ctx.obs.switchScene(item.obsScene);
   return { ok: true as const, itemId: item.itemId, sku: item.sku };

@@ -8,7 +8,8 @@ import { fail } from '../control/context.js';
 import type { LiveCoupon } from '../protocol/index.js';
 import type { Claimable } from './claims.js';
 import { startOnce } from './once.js';
-import { checkDrop, couponKey, couponTitle } from './rules.js';
+import { couponKey, couponTitle } from '../rules/index.js';
+import { checkDrop } from './rules.js';
 
 export type CouponHandlers = Handlers<'coupon.drop' | 'coupon.stop'>;
 

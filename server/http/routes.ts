@@ -9,6 +9,7 @@ import path from 'node:path';
 import sirv from 'sirv';
 import { dispatch, type HubContext } from '../control/index.js';
 import { parseNdjson } from '../ingest/index.js';
+import type { JobPool } from '../jobs/index.js';
 import type { HttpIngestAck } from '../protocol/index.js';
 import type { RecapRunner } from '../recap/runner.js';
 import { roleOf, type Role, type Tokens } from './auth.js';
@@ -30,6 +31,8 @@ export interface HttpDeps {
   limiter: AuthLimiter;
   /** Recaps, computed off the hub's thread. */
   recaps: RecapRunner;
+  /** Worker threads for spreadsheets and exports (see server/jobs). */
+  jobs: JobPool;
   /** Where the server listens (`server.address()`), for LAN pairing; else the request's local address is used. */
   address?: () => AddressInfo | string | null;
 }
@@ -240,7 +243,7 @@ export function createHttpHandler(deps: HttpDeps) {
       requireRole(req, url, deps.tokens(), ['operator'], deps.limiter);
       const actor = (typeof req.headers['x-livedeck-actor'] === 'string' && req.headers['x-livedeck-actor'].slice(0, 40)) || 'http';
       try {
-        return await runsheetRoute(sheet[1], req, res, url, () => readBytes(req, MAX_INGEST_BYTES), ctx, actor);
+        return await runsheetRoute(sheet[1], req, res, url, () => readBytes(req, MAX_INGEST_BYTES), ctx, actor, deps.jobs);
       } catch (err) {
         if (err instanceof RunsheetHttpError) throw new HttpError(err.status, err.code, err.message);
         throw err;

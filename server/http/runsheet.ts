@@ -5,7 +5,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HubContext } from '../control/index.js';
-import { applyRunsheet, readRunsheetFile, renderRunsheet, RunsheetFileError, type ColumnMapping } from '../runsheet/index.js';
+import { JobError, type JobPool } from '../jobs/index.js';
+import { applyRunsheet, readRunsheetFile, renderRunsheet, RunsheetFileError, type ColumnMapping, type ReadOptions, type ReadResult } from '../runsheet/index.js';
+import { checkSpreadsheetBounds, SheetBoundsError } from '../runsheet/bounds.js';
+
+/** How long reading one run-sheet may take in its worker: a real one takes well under a second. */
+export const RUNSHEET_READ_TIMEOUT_MS = 15_000;
+/** How long building one export may take in its worker. */
+export const EXPORT_TIMEOUT_MS = 120_000;
 
 export class RunsheetHttpError extends Error {
   constructor(
@@ -32,11 +39,44 @@ function options(url: URL): { format?: 'xlsx' | 'csv'; mapping?: ColumnMapping }
   return { format: format ?? undefined, mapping };
 }
 
+/** HTTP status of a job's coded refusal: the file's fault (4xx) or the hub's state (5xx). */
+export function jobStatus(code: string): number {
+  if (code === 'sheet_too_large' || code === 'zip_bomb') return 413;
+  if (code === 'job_timeout' || code === 'job_out_of_memory') return 422;
+  if (code === 'job_busy') return 503;
+  if (code === 'job_failed') return 500;
+  return 400;
+}
+
+/**
+ * Reads a run-sheet in a job worker (bounds first, then the reader), so a spreadsheet bomb costs a
+ * worker and never the hub's thread. Only where no worker script exists (a build without one) is it
+ * read here, still behind the bounds check.
+ */
+export async function readRunsheetIsolated(jobs: JobPool, bytes: Uint8Array, options: ReadOptions): Promise<ReadResult> {
+  try {
+    if (jobs.available) return await jobs.run('runsheet.read', { bytes, options }, { timeoutMs: RUNSHEET_READ_TIMEOUT_MS });
+    checkSpreadsheetBounds(bytes);
+    return await readRunsheetFile(bytes, options);
+  } catch (err) {
+    if (err instanceof JobError || err instanceof SheetBoundsError || err instanceof RunsheetFileError) throw new RunsheetHttpError(jobStatus(err.code), err.code, err.message);
+    throw err;
+  }
+}
+
 /** `POST /api/runsheet/preview|import` with the file as the body; `GET /api/runsheet/export.xlsx|csv`. */
-export async function runsheetRoute(kind: string, req: IncomingMessage, res: ServerResponse, url: URL, body: () => Promise<Buffer>, ctx: HubContext, actor: string) {
+export async function runsheetRoute(kind: string, req: IncomingMessage, res: ServerResponse, url: URL, body: () => Promise<Buffer>, ctx: HubContext, actor: string, jobs: JobPool) {
   if (kind === 'export.xlsx' || kind === 'export.csv') {
     const format = kind === 'export.xlsx' ? 'xlsx' : 'csv';
-    const bytes = await renderRunsheet(ctx.repo.runsheet(), ctx.repo.catalog(), format);
+    const items = ctx.repo.runsheet();
+    const catalog = ctx.repo.catalog();
+    let bytes: Uint8Array;
+    try {
+      bytes = jobs.available ? await jobs.run('runsheet.render', { items, catalog, format }, { timeoutMs: EXPORT_TIMEOUT_MS }) : await renderRunsheet(items, catalog, format);
+    } catch (err) {
+      if (err instanceof JobError) throw new RunsheetHttpError(jobStatus(err.code) === 422 ? 503 : jobStatus(err.code), err.code, err.message);
+      throw err;
+    }
     res.writeHead(200, {
       'content-type': format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="runsheet.${format}"`,
@@ -45,13 +85,7 @@ export async function runsheetRoute(kind: string, req: IncomingMessage, res: Ser
   }
   if (req.method !== 'POST' || (kind !== 'preview' && kind !== 'import')) throw new RunsheetHttpError(404, 'not_found', `No endpoint ${req.method} /api/runsheet/${kind}.`);
   const file = await body();
-  let read;
-  try {
-    read = await readRunsheetFile(new Uint8Array(file), { ...options(url), catalog: ctx.repo.catalog() });
-  } catch (err) {
-    if (err instanceof RunsheetFileError) throw new RunsheetHttpError(400, err.code, err.message);
-    throw err;
-  }
+  const read = await readRunsheetIsolated(jobs, new Uint8Array(file), { ...options(url), catalog: ctx.repo.catalog() });
   if (kind === 'preview') return sendJson(res, 200, read);
   if (read.rows.length === 0) return sendJson(res, 422, { ok: false, error: { code: 'nothing_to_import', message: 'No row could be imported.' }, ...read });
   const mode = url.searchParams.get('mode') === 'append' ? 'append' : 'replace';

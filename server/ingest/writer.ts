@@ -4,14 +4,16 @@
  * many acks. An ack is only ever answered after its events are committed.
  */
 import { parseEvent, type IngestAck, type LiveEvent } from '../protocol/index.js';
-import type { OrderChange, Repository } from '../store/index.js';
+import type { OrderChange } from '../rules/orders.js';
+import type { Repository } from '../store/index.js';
 
 export interface WriterDeps {
   repo: Repository;
   now: () => number;
   /**
    * Called after each commit with the events that were new, per session, and what each new order
-   * event did to its order (so the live model counts an order once without remembering it).
+   * event did to its order (so the live model counts an order once without remembering it). A session
+   * here may be an ended one: an order's later events go to the show of its first event.
    */
   onCommitted: (sessionId: number, events: LiveEvent[], orderChanges: ReadonlyMap<LiveEvent, OrderChange>) => void;
   /** Called when a commit fails (disk full, read-only) and when writing works again. */
@@ -19,6 +21,9 @@ export interface WriterDeps {
   /** Title of a session opened because events arrived while none was live. */
   autoTitle?: (now: number) => string;
 }
+
+/** Events of the audience: only these open a show when none is live (DESIGN §3). */
+const audienceTypes: ReadonlySet<LiveEvent['type']> = new Set(['viewer.snapshot', 'viewer.enter', 'viewer.leave', 'comment', 'order', 'product.click', 'interaction']);
 
 /** Largest number of records one batch may carry. */
 export const MAX_BATCH_RECORDS = 50_000;
@@ -38,13 +43,22 @@ export function createWriter(deps: WriterDeps) {
   let scheduled = false;
   let failing = false;
 
-  /** Opens a session for events that arrive while none is live: nothing is dropped. */
-  function liveSessionId(firstTs: number): number {
+  /**
+   * The session for an event with no earlier trace (an order's later events go to the order's own
+   * session: the store routes them). The live show; with none live, an audience event opens one —
+   * nothing is dropped — while the control room's own events and stream gaps join the latest show
+   * rather than open a show nobody watches.
+   */
+  function sessionFor(e: LiveEvent): number {
     const live = repo.liveSession();
     if (live) return live.id;
+    if (!audienceTypes.has(e.type)) {
+      const latest = repo.latestSession();
+      if (latest) return latest.id;
+    }
     const now = deps.now();
     const title = deps.autoTitle?.(now) ?? `Auto session ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')}`;
-    return repo.createSession(title, Math.min(now, firstTs), { auto: true });
+    return repo.createSession(title, Math.min(now, e.ts), { auto: true });
   }
 
   function flush(): void {
@@ -59,16 +73,20 @@ export function createWriter(deps: WriterDeps) {
         for (const p of group) {
           let accepted = 0;
           let duplicates = 0;
-          if (p.events.length > 0) {
-            const sessionId = p.sessionId ?? liveSessionId(p.events[0].ts);
+          // The batch's own session (a replay's), else where its events belong, asked once a batch per kind.
+          let audienceSession = p.sessionId;
+          let otherSession = p.sessionId;
+          const pick = (e: LiveEvent): number => (audienceTypes.has(e.type) ? (audienceSession ??= sessionFor(e)) : (otherSession ??= sessionFor(e)));
+          for (const e of p.events) {
+            const sessionId = repo.storeEvent(pick, e, orderChanges);
+            if (sessionId === null) {
+              duplicates++;
+              continue;
+            }
+            accepted++;
             let list = fresh.get(sessionId);
             if (!list) fresh.set(sessionId, (list = []));
-            for (const e of p.events) {
-              if (repo.insertEvent(sessionId, e, orderChanges)) {
-                accepted++;
-                list.push(e);
-              } else duplicates++;
-            }
+            list.push(e);
           }
           results.push({ accepted, duplicates });
         }

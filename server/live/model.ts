@@ -20,9 +20,10 @@ import type {
   RunsheetItem,
   SessionInfo,
 } from '../protocol/index.js';
-import type { CommentStateRow, OrderChange } from '../store/index.js';
+import type { CommentStateRow } from '../store/index.js';
+import type { OrderChange } from '../rules/orders.js';
 import { createOrderLedger, type OrderLedger } from './orders.js';
-import { triageComment } from './triage.js';
+import { triageComment } from '../rules/index.js';
 import { prompterOnGo, steerPrompter, type PrompterChange } from './prompter.js';
 import { DEFAULT_PROMPTER, type PrompterState } from '../protocol/prompter.js';
 
@@ -166,7 +167,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       const deal = change.dealId ? deals.get(change.dealId) : undefined;
       if (deal) deal.sold += change.qty;
     }
-    if (change.refunded) acc.refundFen += change.amountFen;
+    acc.refundFen += change.refundDeltaFen;
   }
 
   function applyComment(e: Extract<LiveEvent, { type: 'comment' }>, acc: PlatformAcc): void {

@@ -3,6 +3,7 @@
  * Each action has one payload schema here and one result type in {@link ControlResults}.
  */
 import { z } from 'zod';
+import { discountUnderThreshold } from '../rules/index.js';
 import { fenSchema } from './events.js';
 import { prompterSchemas, type PrompterState } from './prompter.js';
 
@@ -39,7 +40,7 @@ export const couponPresetSchema = z
     discountFen: fenSchema.refine((v) => v > 0, 'the discount must be above ¥0'),
     quantity: couponTerms.quantity.min(1, 'quantity must be at least 1'),
   })
-  .refine((c) => !c.thresholdFen || c.discountFen < c.thresholdFen, { message: 'the discount must be under the threshold (满 X 减 Y: Y < X)', path: ['discountFen'] });
+  .refine(discountUnderThreshold, { message: 'the discount must be under the threshold (满 X 减 Y: Y < X)', path: ['discountFen'] });
 export type CouponPreset = z.infer<typeof couponPresetSchema>;
 
 export const productSchema = z.object({

@@ -58,6 +58,11 @@ export const orderEvent = z.object({
   status: z.enum(orderStatuses, { error: 'must be one of created, paid, refunded, cancelled' }),
   dealId: idSchema.optional(),
   promoter: idSchema.optional(),
+  /** Refunded so far when only part of the order is refunded (退一件); only grows (DESIGN §3). */
+  refundFen: fenSchema.optional(),
+}).refine((o) => o.refundFen === undefined || o.refundFen <= o.amountFen, {
+  message: 'must not exceed amountFen (refundFen is what was refunded of this order so far)',
+  path: ['refundFen'],
 });
 export const productClickEvent = z.object({ type: z.literal('product.click'), ...base, userId: idSchema, sku: skuSchema });
 export const interactionEvent = z.object({

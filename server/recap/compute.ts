@@ -8,37 +8,14 @@
  * online integrated as it streams by, per platform and in total in the same pass.
  */
 import type { Marker } from '../protocol/index.js';
+import { foldOrderEvent, newOrderState, refundedFen, type OrderState } from '../rules/orders.js';
 import type { Recap, RecapDeal, RecapInput, RecapItem, RecapMetrics, RecapMinute } from './types.js';
 
 const MINUTE_MS = 60_000;
 
-const RANK_CREATED = 0;
-const RANK_PAID = 1;
-const RANK_CANCELLED = 2;
-const RANK_REFUNDED = 3;
-const statusRank = { created: RANK_CREATED, paid: RANK_PAID, cancelled: RANK_CANCELLED, refunded: RANK_REFUNDED } as const;
-
-interface OrderAcc {
-  orderId: string;
-  /** Order time: ts of the earliest event. */
-  time: number;
-  /** Id of the event the fields below come from. */
-  srcId: string;
-  userId: string;
-  sku: string;
-  qty: number;
-  amountFen: number;
-  rank: number;
-  reachedPaid: boolean;
-  /** ts of the earliest paid-or-refunded event (Infinity until one arrives). */
-  paidTs: number;
-  dealId: string | undefined;
-  dealTs: number;
-  dealSrcId: string;
-}
-
 interface PlatformAcc {
-  orders: Map<string, OrderAcc>;
+  /** orderId → the order folded from its events (server/rules/orders.ts). */
+  orders: Map<string, OrderState>;
   /** userId → row in the viewer arrays below (grown by doubling). */
   viewerIndex: Map<string, number>;
   /** When the viewer's open interval began. */
@@ -88,6 +65,7 @@ interface DealStart {
 interface SkuAcc {
   windowGmvFen: number;
   paidGmvFen: number;
+  refundFen: number;
   units: number;
   orders: number;
   buyers: Set<string>;
@@ -120,13 +98,21 @@ export function computeRecap(input: RecapInput): Recap {
   const closed = toOpt === undefined;
 
   let from = fromOpt ?? session.startedAt;
-  /** Exclusive upper bound while streaming: the closed default end lies past every event. */
-  let toPass = Infinity;
-  /** Minutes known while streaming (an explicit `to` fixes them; the default end is not known yet). */
-  let passMinutes = Infinity;
+  /** The window's end and where watching stops (the session's end, if sooner): known at the first event. */
+  let to = 0;
+  let viewEnd = 0;
+  /** Whether an event at exactly `viewEnd` is watched: the closed default window, or one cut by the session end. */
+  let viewClosed = true;
+  let passMinutes = 0;
   let m0 = 0;
   let first = true;
-  let lastTs = -Infinity;
+  const settle = (): void => {
+    m0 = Math.floor(from / MINUTE_MS) * MINUTE_MS;
+    to = Math.max(closed ? session.endAt : toOpt, from);
+    viewEnd = Math.max(Math.min(to, session.endAt), from);
+    viewClosed = closed || viewEnd < to;
+    passMinutes = minuteSpan(m0, from, to, closed);
+  };
 
   const platforms = new Map<string, PlatformAcc>();
   const itemLives: ItemLive[] = [];
@@ -170,13 +156,8 @@ export function computeRecap(input: RecapInput): Recap {
     if (first) {
       first = false;
       if (fromOpt === undefined && ts < from) from = ts;
-      m0 = Math.floor(from / MINUTE_MS) * MINUTE_MS;
-      if (!closed) {
-        toPass = Math.max(toOpt, from);
-        passMinutes = minuteSpan(m0, from, toPass, false);
-      }
+      settle();
     }
-    lastTs = ts;
 
     // The control room's own events (see controlEventTypes), compared by value: a Set lookup would
     // hash every freshly parsed `type` string.
@@ -199,47 +180,14 @@ export function computeRecap(input: RecapInput): Recap {
       p = platforms.get(lastPlatform);
       if (!p) platforms.set(lastPlatform, (p = newPlatform()));
     }
-    const inWindow = ts >= from && ts < toPass;
+    // Watching (enters, comments, clicks) stops at the session's end; orders count whenever (§6).
+    const inWindow = ts >= from && (ts < viewEnd || (viewClosed && ts === viewEnd));
 
     switch (e.type) {
       case 'order': {
-        let o = p.orders.get(e.orderId);
-        if (!o) {
-          o = {
-            orderId: e.orderId,
-            time: ts,
-            srcId: e.id,
-            userId: e.userId,
-            sku: e.sku,
-            qty: e.qty,
-            amountFen: e.amountFen,
-            rank: -1,
-            reachedPaid: false,
-            paidTs: Infinity,
-            dealId: undefined,
-            dealTs: Infinity,
-            dealSrcId: '',
-          };
-          p.orders.set(e.orderId, o);
-        } else if (ts < o.time || (ts === o.time && e.id < o.srcId)) {
-          o.time = ts;
-          o.srcId = e.id;
-          o.userId = e.userId;
-          o.sku = e.sku;
-          o.qty = e.qty;
-          o.amountFen = e.amountFen;
-        }
-        const rank = statusRank[e.status];
-        if (rank > o.rank) o.rank = rank;
-        if (rank === RANK_PAID || rank === RANK_REFUNDED) {
-          o.reachedPaid = true;
-          if (ts < o.paidTs) o.paidTs = ts;
-        }
-        if (e.dealId && (ts < o.dealTs || (ts === o.dealTs && e.id < o.dealSrcId))) {
-          o.dealId = e.dealId;
-          o.dealTs = ts;
-          o.dealSrcId = e.id;
-        }
+        const o = p.orders.get(e.orderId);
+        if (o === undefined) p.orders.set(e.orderId, newOrderState(e));
+        else foldOrderEvent(o, e);
         break;
       }
       case 'viewer.enter': {
@@ -273,7 +221,7 @@ export function computeRecap(input: RecapInput): Recap {
         // An enter at this same ms wins: a leave and an enter together are a reconnect.
         if (v !== undefined && (p.viewerFlags[v] & 1) !== 0 && p.viewerLastEnter[v] !== ts) {
           p.viewerFlags[v] &= ~1;
-          p.watchMs += clip(p.viewerOpenAt[v], ts, from, toPass);
+          p.watchMs += clip(p.viewerOpenAt[v], ts, from, viewEnd);
         }
         break;
       }
@@ -281,7 +229,7 @@ export function computeRecap(input: RecapInput): Recap {
         if (p.hasSnap && ts === p.snapTs) {
           if (e.id <= p.snapId) break;
         } else {
-          if (p.hasSnap) closeSegment(p.onlineAcc, p.snapTs, ts, p.online, from, toPass);
+          if (p.hasSnap) closeSegment(p.onlineAcc, p.snapTs, ts, p.online, from, viewEnd);
           else {
             p.hasSnap = true;
             p.firstSnapTs = ts;
@@ -295,8 +243,8 @@ export function computeRecap(input: RecapInput): Recap {
           totalFirstSnapTs = ts;
           totalSegStart = ts;
         } else if (ts !== totalSegStart) {
-          closeSegment(totalOnlineAcc, totalSegStart, ts, totalOnline, from, toPass);
-          nextMinutePoint = fillMinutePoints(nextMinutePoint, totalSegStart, ts, totalOnline, toPass, passMinutes);
+          closeSegment(totalOnlineAcc, totalSegStart, ts, totalOnline, from, viewEnd);
+          nextMinutePoint = fillMinutePoints(nextMinutePoint, totalSegStart, ts, totalOnline, viewEnd, passMinutes);
           totalSegStart = ts;
         }
         totalOnline += e.online - p.online;
@@ -328,26 +276,28 @@ export function computeRecap(input: RecapInput): Recap {
     }
   }
 
-  // The window's end is known now that the last event has been seen.
-  if (first) m0 = Math.floor(from / MINUTE_MS) * MINUTE_MS;
-  const to = Math.max(closed ? Math.max(session.endAt, lastTs) : toOpt, from);
-  const inWin = (t: number): boolean => t >= from && (t < to || (closed && t === to));
+  if (first) settle();
+  /** In the window as far as watching goes: up to the session's end. */
+  const inView = (t: number): boolean => t >= from && (t < viewEnd || (viewClosed && t === viewEnd));
+  /** An order by its time: a late one (after the end) still counts toward the whole show (§6 session end). */
+  const inOrders = (t: number): boolean => t >= from && (closed || t < to);
 
-  const minuteCount = minuteSpan(m0, from, to, closed);
+  const minuteCount = passMinutes;
+  const lastMinute = minuteCount - 1;
   growMinutes(minuteCount - 1);
   mGmv.length = mOrders.length = mUnits.length = mComments.length = mOnline.length = mEnters.length = mClicks.length = minuteCount;
 
   // Close the last online segments at `to`.
   if (totalHasSnap) {
-    closeSegment(totalOnlineAcc, totalSegStart, Infinity, totalOnline, from, to);
-    nextMinutePoint = fillMinutePoints(nextMinutePoint, totalSegStart, Infinity, totalOnline, to, minuteCount);
+    closeSegment(totalOnlineAcc, totalSegStart, Infinity, totalOnline, from, viewEnd);
+    nextMinutePoint = fillMinutePoints(nextMinutePoint, totalSegStart, Infinity, totalOnline, viewEnd, minuteCount);
   }
   for (; nextMinutePoint < minuteCount; nextMinutePoint++) mOnline[nextMinutePoint] = 0;
 
   const skus = new Map<string, SkuAcc>();
   const sku = (name: string): SkuAcc => {
     let s = skus.get(name);
-    if (!s) skus.set(name, (s = { windowGmvFen: 0, paidGmvFen: 0, units: 0, orders: 0, buyers: new Set(), clickers: 0, liveMs: 0, listed: false }));
+    if (!s) skus.set(name, (s = { windowGmvFen: 0, paidGmvFen: 0, refundFen: 0, units: 0, orders: 0, buyers: new Set(), clickers: 0, liveMs: 0, listed: false }));
     return s;
   };
 
@@ -357,16 +307,16 @@ export function computeRecap(input: RecapInput): Recap {
     const it = itemLives[i];
     const end = i + 1 < itemLives.length ? itemLives[i + 1].ts : Infinity;
     const start = Math.max(it.ts, from);
-    if (start < end && inWin(start)) {
+    if (start < end && inView(start)) {
       const s = sku(it.sku);
       s.listed = true;
-      s.liveMs += Math.min(end, to) - start;
+      s.liveMs += Math.min(end, viewEnd) - start;
     }
   }
   const itemStarts = itemLives.map((it) => it.ts);
 
-  const listedDeals = new Map<string, { start: DealStart; orders: OrderAcc[]; platforms: string[] }>();
-  for (const d of dealStarts.values()) if (inWin(d.ts)) listedDeals.set(d.dealId, { start: d, orders: [], platforms: [] });
+  const listedDeals = new Map<string, { start: DealStart; orders: OrderState[]; orderIds: string[]; platforms: string[] }>();
+  for (const d of dealStarts.values()) if (inView(d.ts)) listedDeals.set(d.dealId, { start: d, orders: [], orderIds: [], platforms: [] });
 
   const byPlatform: Record<string, RecapMetrics> = {};
   let tPaid = 0;
@@ -386,30 +336,35 @@ export function computeRecap(input: RecapInput): Recap {
     let orders = 0;
     let units = 0;
     const buyers = new Set<string>();
-    for (const o of pa.orders.values()) {
-      if (!inWin(o.time)) continue;
+    for (const [orderId, o] of pa.orders) {
+      if (!inOrders(o.firstTs)) continue;
       const s = sku(o.sku);
       s.listed = true;
       if (!o.reachedPaid) continue;
+      const refunded = refundedFen(o);
       paid += o.amountFen;
       orders++;
       units += o.qty;
       buyers.add(o.userId);
-      if (o.rank === RANK_REFUNDED) refund += o.amountFen;
-      const idx = (o.time - m0) / MINUTE_MS | 0;
+      refund += refunded;
+      // An order placed after the show's end (a recording's late lines) is filed in its last minute.
+      const idx = Math.min((o.firstTs - m0) / MINUTE_MS | 0, lastMinute);
       mGmv[idx] += o.amountFen;
       mOrders[idx]++;
       mUnits[idx] += o.qty;
       s.paidGmvFen += o.amountFen;
+      s.refundFen += refunded;
       s.units += o.qty;
       s.orders++;
       s.buyers.add(`${name}\u0000${o.userId}`);
-      const at = lastAtOrBefore(itemStarts, o.time);
-      if (at >= 0 && itemLives[at].sku === o.sku) s.windowGmvFen += o.amountFen;
-      if (o.dealId !== undefined) {
+      // Item windows stop at the session's end: an order placed after it was in none.
+      const at = lastAtOrBefore(itemStarts, o.firstTs);
+      if (at >= 0 && itemLives[at].sku === o.sku && o.firstTs <= viewEnd) s.windowGmvFen += o.amountFen;
+      if (o.dealId !== null) {
         const d = listedDeals.get(o.dealId);
         if (d) {
           d.orders.push(o);
+          d.orderIds.push(orderId);
           d.platforms.push(name);
         }
       }
@@ -420,10 +375,10 @@ export function computeRecap(input: RecapInput): Recap {
       s.clickers += set.size;
     }
     let watchMs = pa.watchMs;
-    for (let v = 0; v < pa.viewerIndex.size; v++) if ((pa.viewerFlags[v] & 1) !== 0) watchMs += clip(pa.viewerOpenAt[v], to, from, to);
-    if (pa.hasSnap) closeSegment(pa.onlineAcc, pa.snapTs, Infinity, pa.online, from, to);
+    for (let v = 0; v < pa.viewerIndex.size; v++) if ((pa.viewerFlags[v] & 1) !== 0) watchMs += clip(pa.viewerOpenAt[v], viewEnd, from, viewEnd);
+    if (pa.hasSnap) closeSegment(pa.onlineAcc, pa.snapTs, Infinity, pa.online, from, viewEnd);
 
-    byPlatform[name] = metrics(paid, refund, orders, buyers.size, units, pa.views, pa.viewers, watchMs, pa.onlineAcc, pa.hasSnap, pa.firstSnapTs, from, to);
+    byPlatform[name] = metrics(paid, refund, orders, buyers.size, units, pa.views, pa.viewers, watchMs, pa.onlineAcc, pa.hasSnap, pa.firstSnapTs, from, viewEnd);
     tPaid += paid;
     tRefund += refund;
     tOrders += orders;
@@ -433,7 +388,7 @@ export function computeRecap(input: RecapInput): Recap {
     tViewers += pa.viewers;
     tWatchMs += watchMs;
   }
-  const totals = metrics(tPaid, tRefund, tOrders, tBuyers, tUnits, tViews, tViewers, tWatchMs, totalOnlineAcc, totalHasSnap, totalFirstSnapTs, from, to);
+  const totals = metrics(tPaid, tRefund, tOrders, tBuyers, tUnits, tViews, tViewers, tWatchMs, totalOnlineAcc, totalHasSnap, totalFirstSnapTs, from, viewEnd);
 
   const items: RecapItem[] = [];
   for (const [name, s] of skus) {
@@ -442,6 +397,7 @@ export function computeRecap(input: RecapInput): Recap {
       sku: name,
       windowGmvFen: s.windowGmvFen,
       paidGmvFen: s.paidGmvFen,
+      refundFen: s.refundFen,
       units: s.units,
       orders: s.orders,
       buyers: s.buyers.size,
@@ -454,19 +410,21 @@ export function computeRecap(input: RecapInput): Recap {
   items.sort((a, b) => b.paidGmvFen - a.paidGmvFen || cmp(a.sku, b.sku));
 
   const deals: RecapDeal[] = [];
-  for (const { start, orders, platforms: orderPlatforms } of listedDeals.values()) {
+  for (const { start, orders, orderIds, platforms: orderPlatforms } of listedDeals.values()) {
     const order = orders.map((_, i) => i);
-    order.sort((a, b) => orders[a].paidTs - orders[b].paidTs || cmp(orderPlatforms[a], orderPlatforms[b]) || cmp(orders[a].orderId, orders[b].orderId));
+    order.sort((a, b) => orders[a].paidTs - orders[b].paidTs || cmp(orderPlatforms[a], orderPlatforms[b]) || cmp(orderIds[a], orderIds[b]));
     let sold = 0;
     let paid = 0;
+    let refund = 0;
     let sellOutSec: number | null = null;
     for (const i of order) {
       const o = orders[i];
       sold += o.qty;
       paid += o.amountFen;
+      refund += refundedFen(o);
       if (sellOutSec === null && sold >= start.stock) sellOutSec = (o.paidTs - start.ts) / 1000;
     }
-    deals.push({ dealId: start.dealId, sku: start.sku, priceFen: start.priceFen, stock: start.stock, startedAt: start.ts, sold, sellOutSec, paidGmvFen: paid });
+    deals.push({ dealId: start.dealId, sku: start.sku, priceFen: start.priceFen, stock: start.stock, startedAt: start.ts, sold, sellOutSec, paidGmvFen: paid, refundFen: refund });
   }
   deals.sort((a, b) => a.startedAt - b.startedAt || cmp(a.dealId, b.dealId));
 
@@ -484,9 +442,9 @@ export function computeRecap(input: RecapInput): Recap {
     };
   }
 
-  const markers: Marker[] = gaps.filter((g) => inWin(g.ts));
-  for (const it of itemLives) if (inWin(it.ts)) markers.push({ ts: it.ts, kind: 'item', label: it.sku });
-  for (const d of dealStarts.values()) if (inWin(d.ts)) markers.push({ ts: d.ts, kind: 'deal', label: d.sku });
+  const markers: Marker[] = gaps.filter((g) => inView(g.ts));
+  for (const it of itemLives) if (inView(it.ts)) markers.push({ ts: it.ts, kind: 'item', label: it.sku });
+  for (const d of dealStarts.values()) if (inView(d.ts)) markers.push({ ts: d.ts, kind: 'deal', label: d.sku });
   markers.sort((a, b) => a.ts - b.ts || cmp(a.kind, b.kind) || cmp(a.label, b.label));
 
   return {

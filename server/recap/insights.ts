@@ -3,8 +3,9 @@
  * follow-up list for the 私域 team, and promoter (导购) commissions. Pure functions over a session's
  * stored events, like the metrics.
  */
-import { isQuestion } from '../live/triage.js';
+import { isQuestion } from '../rules/index.js';
 import type { LiveEvent } from '../protocol/index.js';
+import { foldOrderEvent, newOrderState, refundedFen, type OrderState } from '../rules/orders.js';
 
 /** How a promoter is paid: fixed fen per unit sold, or a fraction of paid GMV. */
 export type CommissionRule = { kind: 'perUnit'; fen: number } | { kind: 'percent'; rate: number };
@@ -68,13 +69,18 @@ export interface Insights {
 }
 
 export interface InsightsInput {
-  /** The session's stored events, sorted by ts. */
+  /** The session's stored events: items on air, comments and clicks sorted by ts; order events anywhere among them. */
   events: Iterable<LiveEvent>;
   /** Keys (`platform:id`) of questions the moderators marked answered. */
   answered: ReadonlySet<string>;
   rules?: Record<string, CommissionRule>;
   /** How many keywords to list. */
   topKeywords?: number;
+  /**
+   * Which orders count, by order time (their earliest event's ts); all by default. `events` then
+   * carries every event of those orders, the ones after the window (a late refund) too.
+   */
+  orderTime?: (ts: number) => boolean;
 }
 
 /** Words too common in live-room chat to say anything. */
@@ -115,8 +121,7 @@ function segmentWords(text: string): string[] {
 export function computeInsights(input: InsightsInput): Insights {
   const words = new Map<string, number>();
   const questions: OpenQuestion[] = [];
-  const rank: Record<string, number> = { created: 0, paid: 1, cancelled: 2, refunded: 3 };
-  const orders = new Map<string, { promoter?: string; qty: number; amountFen: number; paid: boolean; rank: number; sku: string; who: string; ts: number }>();
+  const orders = new Map<string, { platform: string; state: OrderState }>();
   const interest = new Map<string, { platform: string; userId: string; nick: string; skus: string[]; questions: string[]; clicks: number; lastTs: number }>();
   let onAir: string | null = null;
 
@@ -155,12 +160,9 @@ export function computeInsights(input: InsightsInput): Insights {
       }
       case 'order': {
         const key = `${e.platform}\u0000${e.orderId}`;
-        let o = orders.get(key);
-        if (!o) orders.set(key, (o = { qty: e.qty, amountFen: e.amountFen, paid: false, rank: -1, sku: e.sku, who: `${e.platform}\u0000${e.userId}`, ts: e.ts, promoter: e.promoter }));
-        if (e.ts < o.ts) Object.assign(o, { qty: e.qty, amountFen: e.amountFen, sku: e.sku, ts: e.ts, promoter: e.promoter ?? o.promoter });
-        o.promoter ??= e.promoter;
-        if (e.status === 'paid' || e.status === 'refunded') o.paid = true;
-        o.rank = Math.max(o.rank, rank[e.status]);
+        const o = orders.get(key);
+        if (o) foldOrderEvent(o.state, e);
+        else orders.set(key, { platform: e.platform, state: newOrderState(e) });
         break;
       }
       default:
@@ -170,16 +172,16 @@ export function computeInsights(input: InsightsInput): Insights {
 
   const bought = new Set<string>();
   const promoters = new Map<string, PromoterRow>();
-  for (const o of orders.values()) {
-    if (!o.paid) continue;
-    bought.add(`${o.who}\u0000${o.sku}`);
-    if (!o.promoter) continue;
+  for (const { platform, state: o } of orders.values()) {
+    if (!o.reachedPaid || (input.orderTime && !input.orderTime(o.firstTs))) continue;
+    bought.add(`${platform}\u0000${o.userId}\u0000${o.sku}`);
+    if (o.promoter === null) continue;
     let row = promoters.get(o.promoter);
     if (!row) promoters.set(o.promoter, (row = { promoter: o.promoter, orders: 0, units: 0, paidGmvFen: 0, refundFen: 0, rule: input.rules?.[o.promoter] ?? null, commissionFen: 0 }));
     row.orders++;
     row.units += o.qty;
     row.paidGmvFen += o.amountFen;
-    if (o.rank === rank.refunded) row.refundFen += o.amountFen;
+    row.refundFen += refundedFen(o);
   }
   for (const row of promoters.values()) row.commissionFen = commissionFen(row.rule, row);
 

@@ -44,17 +44,26 @@ export function reportFromStore(repo: Repository, which: number | 'latest', now:
   return cachedOrCompute(repo, id, `report:${JSON.stringify(query)}`, () => computeReport(repo, id, now, query));
 }
 
-/** What `computeInsights` reads; viewer traffic, most of a show's events, it does not. */
-const INSIGHT_TYPES = ['item.live', 'comment', 'product.click', 'order'] as const;
+/** What `computeInsights` reads besides orders; viewer traffic, most of a show's events, it does not. */
+const INSIGHT_TYPES = ['item.live', 'comment', 'product.click'] as const;
 
 function computeReport(repo: Repository, id: number, now: number, query: RecapQuery): Report | null {
   const recap = recapFromStore(repo, id, now, query);
   if (!recap) return null;
   const session = repo.session(recap.sessionId)!;
   const answered = new Set(repo.commentStates(session.id).filter((c) => c.status === 'answered').map((c) => c.key));
-  // The window's events of one platform, with the control room's own ('studio': items on air).
-  const events = repo.eventsOfSession(session.id, { types: INSIGHT_TYPES, from: recap.from, to: recap.to, ...(query.platform ? { platforms: [query.platform, 'studio'] } : {}) });
-  const insights = computeInsights({ events, answered, rules: repo.promoterRules() as Record<string, CommissionRule> });
+  const platforms = query.platform ? { platforms: [query.platform, 'studio'] } : {};
+  // The window's comments and clicks up to the show's end (with the control room's items on air), and
+  // every event of its orders, late ones too: an order is the window's by its time (DESIGN §6).
+  const watched = repo.eventsOfSession(session.id, { types: INSIGHT_TYPES, from: recap.from, to: Math.min(recap.to, recap.endAt), ...platforms });
+  const orders = repo.eventsOfSession(session.id, { types: ['order'], ...platforms });
+  const closed = query.to === undefined;
+  const insights = computeInsights({
+    events: [...watched, ...orders],
+    answered,
+    rules: repo.promoterRules() as Record<string, CommissionRule>,
+    orderTime: (t) => t >= recap.from && (closed || t < recap.to),
+  });
   const audience = computeAudience(repo.paidOrders(), session, session.endedAt ?? now);
   const planned: Record<string, number> = {};
   for (const item of repo.runsheet()) planned[item.sku] = (planned[item.sku] ?? 0) + item.plannedSec;

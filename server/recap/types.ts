@@ -13,11 +13,17 @@ import type { LiveEvent, Marker } from '../protocol/index.js';
  * What to recap.
  *
  * The window. Without `from`/`to` the recap covers the whole session, closed at both ends:
- * `from` = min(session.startedAt, first event's ts), `to` = max(session.endAt, last event's ts), and
- * an event at exactly `to` belongs to it — every stored event of the session counts, even one that
- * arrived stamped a little before the session was opened. A given `to` makes the window half-open,
- * `from ≤ t < to`, so adjacent windows split a session without counting anything twice. (Only `from`
- * given: the end is the session's, closed. `to` before `from` is taken as `to = from`.)
+ * `from` = min(session.startedAt, first event's ts), `to` = the session's end (`session.endAt`), and
+ * an event at exactly `to` belongs to it. A given `to` makes the window half-open, `from ≤ t < to`, so
+ * adjacent windows split a session without counting anything twice. (Only `from` given: the end is
+ * the session's, closed. `to` before `from` is taken as `to = from`.)
+ *
+ * Session end (DESIGN §6). Watching stops at `session.endAt`: viewers, views, online, average online,
+ * watch time, clicks, comments, item windows and live time, deals and markers only count up to it
+ * (`viewEnd` = min(to, endAt), closed there when it cuts the window short). Orders do not stop: in the
+ * whole-session window every order of the session counts, a late one too (an order placed after the
+ * end is filed in the last minute and in no item window), and an order's later events — a refund days
+ * after the show — always change its money. So a late event never changes a viewing figure.
  *
  * Membership. An order belongs to a window by its order time (the ts of its earliest event), every
  * other event by its own ts, a `stream.gap` by its `fromTs`. Whatever carries state across the
@@ -47,12 +53,16 @@ export interface RecapInput {
  * < cancelled 2 < refunded 3 — so the final status is the highest rank seen, in any arrival order.
  * An order "reached paid" when any of its events says `paid` or `refunded` (a refund implies a
  * payment), so a cancellation after payment still counts as sold. Its time, userId, sku, qty and
- * amountFen come from its earliest event (equal ts: the smallest event id, by code-unit order).
+ * amountFen come from its earliest event (equal ts: the smallest event id, by code-unit order). The
+ * folding is server/rules/orders.ts, the same the store and the live model use.
  */
 export interface RecapMetrics {
   /** Sum of amountFen of orders that reached paid, later refunds included. */
   paidGmvFen: number;
-  /** Sum of amountFen of orders whose final status is refunded. */
+  /**
+   * Over orders that reached paid: amountFen where the final status is refunded, else the largest
+   * `refundFen` (partial refund) seen on its events, 0 if none.
+   */
   refundFen: number;
   /** paidGmvFen − refundFen. */
   netGmvFen: number;
@@ -98,7 +108,7 @@ export interface RecapMetrics {
 
 /**
  * One sku's row. Item windows: every `item.live` (any platform), sorted by (ts, platform, id), starts
- * a window for its sku that ends at the next `item.live`'s ts or, for the last, at `to`. A sku is
+ * a window for its sku that ends at the next `item.live`'s ts or, for the last, at the session's end. A sku is
  * listed when one of its windows reaches into the recap window, or it has an order (any status) or
  * a click in the window. Rows are sorted by paidGmvFen descending, then sku.
  */
@@ -108,6 +118,8 @@ export interface RecapItem {
   windowGmvFen: number;
   /** Paid GMV of this sku's reached-paid orders in the recap window, on air or not. */
   paidGmvFen: number;
+  /** Refunds (as `RecapMetrics.refundFen`) of those orders. */
+  refundFen: number;
   units: number;
   orders: number;
   /** Distinct (platform, userId) among this sku's reached-paid orders. */
@@ -146,6 +158,8 @@ export interface RecapDeal {
   sellOutSec: number | null;
   /** Sum of amountFen of its orders. */
   paidGmvFen: number;
+  /** Refunds (as `RecapMetrics.refundFen`) of its orders. */
+  refundFen: number;
 }
 
 /**

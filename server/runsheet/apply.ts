@@ -4,6 +4,7 @@
  */
 import { productSchema, runsheetItemInput, type CouponPreset, type Product, type RunsheetItem, type RunsheetItemInput } from '../protocol/index.js';
 import type { Repository } from '../store/index.js';
+import { livePriceFen } from '../rules/index.js';
 import type { ImportedRow } from './read.js';
 
 export interface ApplyOptions {
@@ -116,7 +117,7 @@ export function joinRunsheet(items: readonly RunsheetItem[], catalog: readonly P
       sku: item.sku,
       title: product?.title ?? item.sku,
       listPriceFen: product?.listPriceFen ?? null,
-      livePriceFen: item.livePriceFen ?? product?.livePriceFen ?? null,
+      livePriceFen: livePriceFen(item, product),
       plannedSec: item.plannedSec,
       sellingPoints: item.sellingPoints,
       script: item.script,

@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { refoldOrders } from './refold-orders.js';
 import { backfillRecapInput, codeLegacyChunk, type LegacyRecapInputChunk, type RecapInputChunk } from './recap-input.js';
 
 export type Db = Database.Database;
@@ -133,6 +134,23 @@ export const migrations: readonly Migration[] = [
         after = seq;
       }
     }
+  },
+  // Orders keep their whole folded state (server/rules/orders.ts), partial refunds (`refund_fen`)
+  // included, and are refolded here from their stored events: the old SQL upsert kept the first dealId
+  // to arrive and let a NULL promoter overwrite one, where the rule is the earliest by (ts, id).
+  (db) => {
+    const columns = new Set((db.prepare('PRAGMA table_info(orders)').all() as { name: string }[]).map((c) => c.name));
+    const added: [string, string][] = [
+      ['paid_ts', 'INTEGER'],
+      ['first_id', "TEXT NOT NULL DEFAULT ''"],
+      ['deal_ts', 'INTEGER'],
+      ['deal_src', "TEXT NOT NULL DEFAULT ''"],
+      ['promoter_ts', 'INTEGER'],
+      ['promoter_src', "TEXT NOT NULL DEFAULT ''"],
+      ['refund_fen', 'INTEGER NOT NULL DEFAULT 0'],
+    ];
+    for (const [name, type] of added) if (!columns.has(name)) db.exec(`ALTER TABLE orders ADD COLUMN ${name} ${type}`);
+    refoldOrders(db);
   },
   // The period report asks, for each of a month's buyers, whether they had bought in an earlier show:
   // a seek per buyer into their paid orders' sessions, instead of reading every order ever taken.

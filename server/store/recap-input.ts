@@ -54,6 +54,11 @@ export interface RecapInputChunk {
   amountFen: number[];
   /** Index into `orderStatuses`. */
   status: number[];
+  /**
+   * Each order event's `refundFen` (0: none), one entry per order like `qty`; absent when no order
+   * event of the chunk carried one (and in every chunk written before partial refunds existed).
+   */
+  refundFen?: number[];
   online: number[];
   event: LiveEvent[];
 }
@@ -126,6 +131,8 @@ export function encodeRecapInput(events: readonly LiveEvent[]): RecapInputChunk 
         c.qty.push(e.qty);
         c.amountFen.push(e.amountFen);
         c.status.push(codeOfStatus.get(e.status)!);
+        if (e.refundFen) (c.refundFen ??= new Array<number>(c.qty.length - 1).fill(0)).push(e.refundFen);
+        else c.refundFen?.push(0);
         break;
       case 'comment':
       case 'interaction':
@@ -186,6 +193,11 @@ export function mergeRecapInput(chunks: readonly RecapInputChunk[], limit = MERG
     for (const u of c.userId) target.userId.push(stringCode[u]);
     for (const k of c.sku) target.sku.push(stringCode[k]);
     for (const o of c.orderId) target.orderId.push(stringCode[o]);
+    const ordersBefore = target.orderId.length;
+    if (c.refundFen) {
+      target.refundFen ??= new Array<number>(ordersBefore).fill(0);
+      for (const r of c.refundFen) target.refundFen.push(r);
+    } else if (target.refundFen) for (let k = 0; k < c.orderId.length; k++) target.refundFen.push(0);
     for (const d of c.dealId) target.dealId.push(d < 0 ? -1 : stringCode[d]);
     for (const q of c.qty) target.qty.push(q);
     for (const a of c.amountFen) target.amountFen.push(a);
@@ -221,7 +233,7 @@ export function* recapInputEvents(chunks: readonly RecapInputChunk[]): Generator
   // Out of time order when connectors' clocks differ, batches are resent or a shuffled recording
   // was replayed; a show stored strictly in time order needs no sort.
   const order = inTsOrder(rows.ts) ? null : tsOrder(rows.ts);
-  const e = { type: '', platform: '', id: '', ts: 0, userId: '', sku: '', orderId: '', dealId: undefined as string | undefined, qty: 0, amountFen: 0, status: '', online: 0 };
+  const e = { type: '', platform: '', id: '', ts: 0, userId: '', sku: '', orderId: '', dealId: undefined as string | undefined, qty: 0, amountFen: 0, status: '', refundFen: 0, online: 0 };
   for (let k = 0; k < rows.n; k++) {
     const i = order === null ? k : order[k];
     const kind = rows.kind[i];
@@ -241,6 +253,7 @@ export function* recapInputEvents(chunks: readonly RecapInputChunk[]): Generator
       e.qty = rows.qty[i];
       e.amountFen = rows.amountFen[i];
       e.status = orderStatuses[rows.status[i]];
+      e.refundFen = rows.refundFen[i];
     } else if (kind === SNAPSHOT) {
       e.online = rows.online[i];
     }
@@ -263,6 +276,7 @@ interface Rows {
   qty: Float64Array;
   amountFen: Float64Array;
   status: Uint8Array;
+  refundFen: Float64Array;
   online: Float64Array;
   event: LiveEvent[];
 }
@@ -283,12 +297,14 @@ function spread(chunks: readonly RecapInputChunk[]): Rows {
     qty: new Float64Array(n),
     amountFen: new Float64Array(n),
     status: new Uint8Array(n),
+    refundFen: new Float64Array(n),
     online: new Float64Array(n),
     event: new Array<LiveEvent>(n),
   };
   let i = 0;
   for (const c of chunks) {
     const strings = c.strings;
+    const refundFen = c.refundFen;
     let ts = 0;
     let iId = 0;
     let iUser = 0;
@@ -328,6 +344,7 @@ function spread(chunks: readonly RecapInputChunk[]): Rows {
           r.qty[i] = c.qty[iOrder];
           r.amountFen[i] = c.amountFen[iOrder];
           r.status[i] = c.status[iOrder];
+          if (refundFen) r.refundFen[i] = refundFen[iOrder];
           iOrder++;
           break;
         }

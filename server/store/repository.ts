@@ -3,68 +3,11 @@
  * the hub's single thread.
  */
 import type { Db } from './db.js';
-import type { LiveEvent, OrderEvent, OrderStatus, Product, RunsheetItem, RunsheetItemInput, SessionInfo } from '../protocol/index.js';
+import type { LiveEvent, Product, RunsheetItem, RunsheetItemInput, SessionInfo } from '../protocol/index.js';
+import { nextOrder, orderChange, type OrderChange } from '../rules/orders.js';
+import { ORDER_COLUMNS, orderOfRow, orderRow } from './order-row.js';
 import { eventBody, storedEvent } from './event-body.js';
 import { encodeRecapInput, type RecapInputChunk } from './recap-input.js';
-
-/** Status rank: an order only ever moves to a higher rank, whatever order its events arrive in. */
-export const statusRank: Record<OrderStatus, number> = { created: 0, paid: 1, cancelled: 2, refunded: 3 };
-
-/**
- * What storing one order event did to its order. The store knows the order's state before the event,
- * so the live model can count each order once without remembering every order of the session.
- */
-export interface OrderChange {
-  /** The order reached paid (or went straight to refunded) with this event, for the first time. */
-  paid: boolean;
-  /** The order became refunded with this event. */
-  refunded: boolean;
-  /** The order as stored after this event: its earliest event's buyer, amount and qty; its first deal. */
-  userId: string;
-  amountFen: number;
-  qty: number;
-  dealId: string | null;
-}
-
-/** An order's state as far as counting goes: what the orders table holds for it. */
-export interface OrderFacts {
-  rank: number;
-  reachedPaid: boolean;
-  userId: string;
-  amountFen: number;
-  qty: number;
-  dealId: string | null;
-  firstTs: number;
-}
-
-/**
- * An order's state after one more event, by the rules of the orders table's upsert below: the status
- * only moves up, the earliest event (by ts) says who bought what for how much, the first deal sticks.
- */
-export function nextOrder(before: OrderFacts | undefined, e: OrderEvent): OrderFacts {
-  const earlier = !before || e.ts < before.firstTs;
-  return {
-    rank: Math.max(before?.rank ?? -1, statusRank[e.status]),
-    reachedPaid: e.status === 'paid' || e.status === 'refunded' || (before?.reachedPaid ?? false),
-    userId: earlier ? e.userId : before.userId,
-    amountFen: earlier ? e.amountFen : before.amountFen,
-    qty: earlier ? e.qty : before.qty,
-    dealId: before?.dealId ?? e.dealId ?? null,
-    firstTs: earlier ? e.ts : before.firstTs,
-  };
-}
-
-/** The change between an order's state before an event (undefined: first seen) and after it. */
-export function orderChange(before: OrderFacts | undefined, after: OrderFacts): OrderChange {
-  return {
-    paid: after.reachedPaid && !before?.reachedPaid,
-    refunded: after.rank === statusRank.refunded && (before?.rank ?? -1) < statusRank.refunded,
-    userId: after.userId,
-    amountFen: after.amountFen,
-    qty: after.qty,
-    dealId: after.dealId,
-  };
-}
 
 export interface SessionRow extends SessionInfo {
   auto: boolean;
@@ -138,25 +81,15 @@ export function createRepository(db: Db) {
     deleteRecapInputAt: db.prepare('DELETE FROM recap_input WHERE seq = ?'),
     deleteSessionRecapInput: db.prepare('DELETE FROM recap_input WHERE session_id = ?'),
     countEvents: db.prepare('SELECT count(*) FROM events WHERE session_id = ?').pluck(),
-    upsertOrder: db.prepare(`
-      INSERT INTO orders (platform, order_id, session_id, user_id, sku, qty, amount_fen, status, rank, reached_paid, first_ts, deal_id, promoter)
-      VALUES (@platform, @orderId, @sessionId, @userId, @sku, @qty, @amountFen, @status, @rank, @reachedPaid, @ts, @dealId, @promoter)
-      ON CONFLICT (platform, order_id) DO UPDATE SET
-        status = CASE WHEN excluded.rank > rank THEN excluded.status ELSE status END,
-        rank = max(rank, excluded.rank),
-        reached_paid = max(reached_paid, excluded.reached_paid),
-        user_id = CASE WHEN excluded.first_ts < first_ts THEN excluded.user_id ELSE user_id END,
-        sku = CASE WHEN excluded.first_ts < first_ts THEN excluded.sku ELSE sku END,
-        qty = CASE WHEN excluded.first_ts < first_ts THEN excluded.qty ELSE qty END,
-        amount_fen = CASE WHEN excluded.first_ts < first_ts THEN excluded.amount_fen ELSE amount_fen END,
-        promoter = CASE WHEN excluded.first_ts < first_ts THEN excluded.promoter ELSE promoter END,
-        deal_id = coalesce(deal_id, excluded.deal_id),
-        first_ts = min(first_ts, excluded.first_ts)
+    // The order's state is folded in JS (server/rules/orders.ts) and written whole: the one rule.
+    putOrder: db.prepare(`
+      INSERT INTO orders (platform, order_id, session_id, ${ORDER_COLUMNS.join(', ')})
+      VALUES (?, ?, ?, ${ORDER_COLUMNS.map(() => '?').join(', ')})
+      ON CONFLICT (platform, order_id) DO UPDATE SET ${ORDER_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}
     `),
-    // Read before the upsert, which is cheaper than the upsert answering with RETURNING.
-    orderState: db.prepare(
-      'SELECT rank, reached_paid AS reachedPaid, user_id AS userId, amount_fen AS amountFen, qty, deal_id AS dealId, first_ts AS firstTs FROM orders WHERE platform = ? AND order_id = ?',
-    ),
+    // Read before the write, which is cheaper than the upsert answering with RETURNING.
+    orderState: db.prepare(`SELECT session_id, ${ORDER_COLUMNS.join(', ')} FROM orders WHERE platform = ? AND order_id = ?`).raw(),
+    dropSessionCache: db.prepare('DELETE FROM recap_cache WHERE session_id = ?'),
     catalog: db.prepare('SELECT body FROM catalog ORDER BY sku').pluck(),
     upsertProduct: db.prepare(
       'INSERT INTO catalog (sku, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (sku) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
@@ -241,46 +174,36 @@ export function createRepository(db: Db) {
   }
 
   /**
-   * Stores one validated event in a session; false when (platform, id) was already stored. For a stored
-   * order event, what it did to its order goes into `orderChanges` when given.
+   * Stores one validated event; answers the session it went to, or null when (platform, id) was already
+   * stored. An order event whose order is already known goes to the session of the order's first event
+   * (DESIGN §3: an order belongs to its show), live or ended; every other event to `sessionFor(event)`,
+   * asked only then (so a late follow-up never opens a session). What an order event did to its order
+   * goes into `orderChanges` when given.
    */
-  function insertEvent(sessionId: number, event: LiveEvent, orderChanges?: Map<LiveEvent, OrderChange>): boolean {
+  function storeEvent(sessionFor: number | ((event: LiveEvent) => number), event: LiveEvent, orderChanges?: Map<LiveEvent, OrderChange>): number | null {
     // Alone, it still commits together with its recap input.
-    if (depth === 0) return transaction(() => insertEvent(sessionId, event, orderChanges));
+    if (depth === 0) return transaction(() => storeEvent(sessionFor, event, orderChanges));
+    const row = event.type === 'order' ? (s.orderState.get(event.platform, event.orderId) as unknown[] | undefined) : undefined;
+    const sessionId = row ? (row[0] as number) : typeof sessionFor === 'number' ? sessionFor : sessionFor(event);
     const info = s.insertEvent.run(sessionId, event.platform, event.id, event.type, event.ts, eventBody(event));
-    if (info.changes === 0) return false;
+    if (info.changes === 0) return null;
     if (event.type === 'order') {
-      const change = upsertOrder(sessionId, event);
-      orderChanges?.set(event, change);
+      const before = row && orderOfRow(row);
+      const after = nextOrder(before, event);
+      s.putOrder.run(event.platform, event.orderId, sessionId, ...orderRow(after));
+      orderChanges?.set(event, orderChange(before, after));
     }
     unwritten.push({ sessionId, event });
-    return true;
+    return sessionId;
+  }
+
+  /** `storeEvent` into `sessionId` (an order's later events still go to its own session); false for a duplicate. */
+  function insertEvent(sessionId: number, event: LiveEvent, orderChanges?: Map<LiveEvent, OrderChange>): boolean {
+    return storeEvent(sessionId, event, orderChanges) !== null;
   }
 
   function recapInputRows(id: number): { seq: number; chunk: RecapInputChunk }[] {
     return (s.recapInputRows.all(id) as [number, string][]).map(([seq, body]) => ({ seq, chunk: JSON.parse(body) as RecapInputChunk }));
-  }
-
-  function upsertOrder(sessionId: number, e: OrderEvent): OrderChange {
-    const rank = statusRank[e.status];
-    const row = s.orderState.get(e.platform, e.orderId) as (Omit<OrderFacts, 'reachedPaid'> & { reachedPaid: number }) | undefined;
-    const before = row && { ...row, reachedPaid: row.reachedPaid === 1 };
-    s.upsertOrder.run({
-      platform: e.platform,
-      orderId: e.orderId,
-      sessionId,
-      userId: e.userId,
-      sku: e.sku,
-      qty: e.qty,
-      amountFen: e.amountFen,
-      status: e.status,
-      rank,
-      reachedPaid: e.status === 'paid' || e.status === 'refunded' ? 1 : 0,
-      ts: e.ts,
-      dealId: e.dealId ?? null,
-      promoter: e.promoter ?? null,
-    });
-    return orderChange(before, nextOrder(before, e));
   }
 
   return {
@@ -288,6 +211,16 @@ export function createRepository(db: Db) {
     /** Runs `fn` in one transaction (nested calls join the outer one). */
     transaction,
     insertEvent,
+    storeEvent,
+    /** The session an order belongs to (that of its first stored event), or null for an order never seen. */
+    sessionOfOrder(platform: string, orderId: string): number | null {
+      const row = s.orderState.get(platform, orderId) as unknown[] | undefined;
+      return row ? (row[0] as number) : null;
+    },
+    /** Drops a session's kept recaps and reports (a late event changed what they were made from). */
+    dropKeptRecaps(id: number): void {
+      s.dropSessionCache.run(id);
+    },
     liveSession(): SessionRow | null {
       const r = s.liveSession.get() as RawSession | undefined;
       return r ? toSession(r) : null;

@@ -45,6 +45,7 @@ describe('the prebuilt hub', () => {
     expect(path.basename(path.dirname(entry!))).toBe(sourcesHash());
     // The recap runner looks for its worker beside its own chunk.
     expect(fs.existsSync(path.join(path.dirname(entry!), 'worker-entry.mjs'))).toBe(true);
+    expect(fs.existsSync(path.join(path.dirname(entry!), 'jobs-entry.mjs'))).toBe(true);
 
     const dir = tempDir('bundle');
     const db = path.join(dir, 's.db');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { floorFen } from '../../server/deals/rules.js';
+import { floorFen } from '../../server/rules/index.js';
 import { productSchema, runsheetItemInput } from '../../server/protocol/index.js';
 
 const demoDir = path.join(import.meta.dirname, '../../resources/demo');

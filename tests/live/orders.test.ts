@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createOrderLedger } from '../../server/live/orders.js';
 import type { LiveEvent, OrderEvent } from '../../server/protocol/index.js';
-import { createRepository, openDb, type OrderChange } from '../../server/store/index.js';
+import type { OrderChange } from '../../server/rules/orders.js';
+import { createRepository, openDb } from '../../server/store/index.js';
 import { tempDbFile } from '../support/hub.js';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -78,15 +79,16 @@ describe('the order ledger', () => {
     }
   });
 
-  it('counts an order paid once, refunded once, with its earliest event\'s amount and its first deal', () => {
+  it('counts an order paid once, refunded once, with its earliest event\'s amount and its earliest deal', () => {
     const ledger = createOrderLedger();
     const o = (id: string, status: OrderEvent['status'], ts: number, amountFen: number, dealId?: string): OrderEvent => ({
       type: 'order', platform: 'douyin', id, ts: T0 + ts, orderId: 'O1', userId: 'u1', sku: 'S', qty: 2, amountFen, status, dealId,
     });
     // Refunded arrives first: it counts as paid and refunded at once; the late paid and created change nothing
     // but the amount the order is known by (the earliest event's).
-    expect(ledger.change(o('r', 'refunded', 3000, 500))).toEqual({ paid: true, refunded: true, userId: 'u1', amountFen: 500, qty: 2, dealId: null });
-    expect(ledger.change(o('p', 'paid', 2000, 400, 'D1'))).toEqual({ paid: false, refunded: false, userId: 'u1', amountFen: 400, qty: 2, dealId: 'D1' });
+    expect(ledger.change(o('r', 'refunded', 3000, 500))).toEqual({ paid: true, refunded: true, refundDeltaFen: 500, userId: 'u1', amountFen: 500, qty: 2, dealId: null });
+    // The earlier event's amount is the order's, so what counts as refunded falls by 500 − 400.
+    expect(ledger.change(o('p', 'paid', 2000, 400, 'D1'))).toEqual({ paid: false, refunded: false, refundDeltaFen: 400 - 500, userId: 'u1', amountFen: 400, qty: 2, dealId: 'D1' });
     expect(ledger.change(o('p2', 'paid', 2500, 300, 'D2'))).toMatchObject({ paid: false, refunded: false, amountFen: 400, dealId: 'D1' });
     expect(ledger.change(o('c', 'created', 1000, 400))).toMatchObject({ paid: false, refunded: false });
     expect(ledger.size).toBe(1);

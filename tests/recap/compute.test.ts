@@ -213,6 +213,7 @@ describe('the recap of a whole ten-minute show on two platforms', () => {
       sku: FACE,
       windowGmvFen: 12990 /* A 0:20 */ + 12990 /* M1 6:40 */ + 12990 /* E 7:00 */,
       paidGmvFen: 12990 + 12990 + 12990,
+      refundFen: 12990, // E
       units: 3,
       orders: 3,
       buyers: 3,
@@ -225,6 +226,7 @@ describe('the recap of a whole ten-minute show on two platforms', () => {
       sku: LIP,
       windowGmvFen: 2 * 5990 /* B 3:40 */ + 5990 /* C 4:00 */, // M2 at 9:00 sold while FACE was on
       paidGmvFen: 2 * 5990 + 5990 + 5990,
+      refundFen: 5990, // C
       units: 2 + 1 + 1,
       orders: 3,
       buyers: 3, // douyin u2, douyin u1, mall u1
@@ -237,17 +239,17 @@ describe('the recap of a whole ten-minute show on two platforms', () => {
 
   it('lists every sku seen on air, in orders or in clicks, best sellers first', () => {
     expect(r.items.map((i) => i.sku)).toEqual([FACE, LIP, MASK]);
-    expect(r.items[2]).toEqual({ sku: MASK, windowGmvFen: 0, paidGmvFen: 0, units: 0, orders: 0, buyers: 0, clickers: 1, ctr: 1 / 6, clickToBuy: 0, liveSec: 0 });
+    expect(r.items[2]).toEqual({ sku: MASK, windowGmvFen: 0, paidGmvFen: 0, refundFen: 0, units: 0, orders: 0, buyers: 0, clickers: 1, ctr: 1 / 6, clickToBuy: 0, liveSec: 0 });
   });
 
   it('times a deal that sold out to the payment that reached its stock', () => {
     // B (2 units, paid 3:40) then C (1 unit, paid 4:20) reach the stock of 3, 50 s after the 3:30 start.
-    expect(r.deals[0]).toEqual({ dealId: 'D1', sku: LIP, priceFen: 5990, stock: 3, startedAt: at(3, 30), sold: 2 + 1, sellOutSec: 50, paidGmvFen: 2 * 5990 + 5990 });
+    expect(r.deals[0]).toEqual({ dealId: 'D1', sku: LIP, priceFen: 5990, stock: 3, startedAt: at(3, 30), sold: 2 + 1, sellOutSec: 50, paidGmvFen: 2 * 5990 + 5990, refundFen: 5990 /* C */ });
   });
 
   it('leaves the sell-out time null for a deal that timed out', () => {
     // M1 (mall, paid 6:50) and E (douyin, refunded 7:00): 2 of 10.
-    expect(r.deals[1]).toEqual({ dealId: 'D2', sku: FACE, priceFen: 12990, stock: 10, startedAt: at(6, 30), sold: 1 + 1, sellOutSec: null, paidGmvFen: 12990 + 12990 });
+    expect(r.deals[1]).toEqual({ dealId: 'D2', sku: FACE, priceFen: 12990, stock: 10, startedAt: at(6, 30), sold: 1 + 1, sellOutSec: null, paidGmvFen: 12990 + 12990, refundFen: 12990 /* E */ });
   });
 
   it('draws one row per minute, with sales at their order time and online at the end of the minute', () => {

@@ -100,11 +100,14 @@ describe('a report for a window or one platform', () => {
     const windows = [{}, { from: header!.startedAt! + span / 4, to: header!.startedAt! + span / 2 }, { platform: 'douyin' }, { platform: 'taobao', from: header!.startedAt! + span / 3 }];
     for (const query of windows) {
       const report = reportFromStore(repo, id, header!.endedAt!, query)!;
-      const { from, to } = report.recap;
+      const { from, to, endAt } = report.recap;
+      const mine = (e: LiveEvent) => !query.platform || e.platform === query.platform || e.platform === 'studio';
+      // Comments and clicks of the window up to the show's end; every event of the orders placed in it.
       const expected = computeInsights({
-        events: all.filter((e) => e.ts >= from && e.ts <= to && (!query.platform || e.platform === query.platform || e.platform === 'studio')),
+        events: [...all.filter((e) => e.type !== 'order' && e.ts >= from && e.ts <= Math.min(to, endAt) && mine(e)), ...all.filter((e) => e.type === 'order' && mine(e))],
         answered: new Set(),
         rules,
+        orderTime: (t) => t >= from && (query.to === undefined || t < to),
       });
       expect(report.insights.unanswered.length, JSON.stringify(query)).toBeGreaterThan(0);
       expect(report.insights, JSON.stringify(query)).toStrictEqual(expected);

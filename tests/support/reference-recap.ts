@@ -28,6 +28,8 @@ interface Order {
   qty: number;
   amountFen: number;
   finalStatus: string;
+  /** What it counts as refunded: all of it when refunded, else the largest partial refund seen. */
+  refundedFen: number;
   reachedPaid: boolean;
   paidAt: number;
   dealId: string | undefined;
@@ -56,9 +58,12 @@ export function referenceRecap(input: ReferenceInput): Recap {
   const closed = input.to === undefined;
   const allTs = all.map((e) => e.ts);
   const from = input.from ?? Math.min(session.startedAt, ...(allTs.length ? [allTs[0]] : []));
-  const to = Math.max(closed ? Math.max(session.endAt, ...(allTs.length ? [allTs[allTs.length - 1]] : [])) : input.to!, from);
-  const within = (t: number) => from <= t && (closed ? t <= to : t < to);
-  const overlapMs = (a: number, b: number) => Math.max(0, Math.min(b, to) - Math.max(a, from));
+  const to = Math.max(closed ? session.endAt : input.to!, from);
+  // Session end: watching stops at the session's end even when the window goes on; orders do not.
+  const watchEnd = Math.max(Math.min(to, session.endAt), from);
+  const watchedAt = (t: number) => from <= t && (closed || watchEnd < to ? t <= watchEnd : t < watchEnd);
+  const within = (t: number) => from <= t && (closed || t < to);
+  const overlapMs = (a: number, b: number) => Math.max(0, Math.min(b, watchEnd) - Math.max(a, from));
 
   const events = all.filter((e) => input.platform === undefined || CONTROL.includes(e.type) || e.platform === input.platform);
   const ofType = <T extends LiveEvent['type']>(type: T) => events.filter((e): e is Of<T> => e.type === type);
@@ -76,6 +81,8 @@ export function referenceRecap(input: ReferenceInput): Recap {
     const first = sorted[0];
     const payments = sorted.filter((e) => e.status === 'paid' || e.status === 'refunded');
     const finalStatus = sorted.map((e) => e.status).reduce((a, b) => (RANK[b] > RANK[a] ? b : a));
+    const reachedPaid = payments.length > 0;
+    const partial = Math.max(0, ...sorted.map((e) => e.refundFen ?? 0));
     return {
       platform: first.platform,
       orderId: first.orderId,
@@ -85,7 +92,8 @@ export function referenceRecap(input: ReferenceInput): Recap {
       qty: first.qty,
       amountFen: first.amountFen,
       finalStatus,
-      reachedPaid: payments.length > 0,
+      refundedFen: !reachedPaid ? 0 : finalStatus === 'refunded' ? first.amountFen : partial,
+      reachedPaid,
       paidAt: Math.min(...payments.map((e) => e.ts)),
       dealId: sorted.find((e) => e.dealId)?.dealId,
     };
@@ -119,24 +127,24 @@ export function referenceRecap(input: ReferenceInput): Recap {
     const mine = (p: string) => scope.includes(p);
     const paid = sold.filter((o) => mine(o.platform));
     const paidGmvFen = sum(paid.map((o) => o.amountFen));
-    const refundFen = sum(paid.filter((o) => o.finalStatus === 'refunded').map((o) => o.amountFen));
+    const refundFen = sum(paid.map((o) => o.refundedFen));
     const buyers = distinct(paid.map((o) => who(o.platform, o.userId)));
-    const enters = ofType('viewer.enter').filter((e) => mine(e.platform) && within(e.ts));
+    const enters = ofType('viewer.enter').filter((e) => mine(e.platform) && watchedAt(e.ts));
     const views = enters.length;
     const viewers = distinct(enters.map((e) => who(e.platform, e.userId)));
 
     const online = (t: number) => sum(scope.map((p) => onlineOf(p, t)));
     const snapTimes = [...new Set(scope.flatMap((p) => snapshots.get(p)!.map((e) => e.ts)))].sort((a, b) => a - b);
-    const peakOnline = Math.max(online(from), ...snapTimes.filter((t) => t >= from && t <= to).map(online));
+    const peakOnline = Math.max(online(from), ...snapTimes.filter((t) => t >= from && t <= watchEnd).map(online));
     let avgOnline = 0;
-    if (snapTimes.length && Math.max(snapTimes[0], from) <= to) {
+    if (snapTimes.length && Math.max(snapTimes[0], from) <= watchEnd) {
       const s0 = Math.max(snapTimes[0], from);
-      if (s0 === to) avgOnline = online(s0);
+      if (s0 === watchEnd) avgOnline = online(s0);
       else {
-        const cuts = [s0, ...snapTimes.filter((t) => t > s0 && t < to), to];
+        const cuts = [s0, ...snapTimes.filter((t) => t > s0 && t < watchEnd), watchEnd];
         let integral = 0;
         for (let i = 0; i + 1 < cuts.length; i++) integral += online(cuts[i]) * (cuts[i + 1] - cuts[i]);
-        avgOnline = integral / (to - s0);
+        avgOnline = integral / (watchEnd - s0);
       }
     }
 
@@ -159,7 +167,7 @@ export function referenceRecap(input: ReferenceInput): Recap {
           openedAt = null;
         }
       }
-      if (openedAt !== null) watchedMs += overlapMs(openedAt, to);
+      if (openedAt !== null) watchedMs += overlapMs(openedAt, watchEnd);
     }
 
     return {
@@ -186,18 +194,19 @@ export function referenceRecap(input: ReferenceInput): Recap {
   // Item windows, in (ts, platform, id) order; the last one runs to the end.
   const lives = ofType('item.live').sort((a, b) => a.ts - b.ts || byString(a.platform, b.platform) || byString(a.id, b.id));
   const windows = lives.map((e, i) => ({ sku: e.sku, start: e.ts, end: i + 1 < lives.length ? lives[i + 1].ts : Infinity }));
-  const clicks = ofType('product.click').filter((e) => within(e.ts));
-  const onAir = windows.filter((w) => Math.max(w.start, from) < w.end && within(Math.max(w.start, from)));
+  const clicks = ofType('product.click').filter((e) => watchedAt(e.ts));
+  const onAir = windows.filter((w) => Math.max(w.start, from) < w.end && watchedAt(Math.max(w.start, from)));
   const skus = [...new Set([...onAir.map((w) => w.sku), ...ordersInWindow.map((o) => o.sku), ...clicks.map((e) => e.sku)])];
   const items: RecapItem[] = skus.map((sku) => {
     const skuSold = sold.filter((o) => o.sku === sku);
-    const duringWindows = skuSold.filter((o) => windows.some((w) => w.sku === sku && w.start <= o.time && o.time < w.end));
+    const duringWindows = skuSold.filter((o) => o.time <= watchEnd && windows.some((w) => w.sku === sku && w.start <= o.time && o.time < w.end));
     const clickers = distinct(clicks.filter((e) => e.sku === sku).map((e) => who(e.platform, e.userId)));
     const buyers = distinct(skuSold.map((o) => who(o.platform, o.userId)));
     return {
       sku,
       windowGmvFen: sum(duringWindows.map((o) => o.amountFen)),
       paidGmvFen: sum(skuSold.map((o) => o.amountFen)),
+      refundFen: sum(skuSold.map((o) => o.refundedFen)),
       units: sum(skuSold.map((o) => o.qty)),
       orders: skuSold.length,
       buyers,
@@ -213,7 +222,7 @@ export function referenceRecap(input: ReferenceInput): Recap {
   const starts = ofType('deal.started').sort((a, b) => a.ts - b.ts || byString(a.platform, b.platform) || byString(a.id, b.id));
   const firstStarts = starts.filter((e, i) => starts.findIndex((s) => s.dealId === e.dealId) === i);
   const deals: RecapDeal[] = firstStarts
-    .filter((s) => within(s.ts))
+    .filter((s) => watchedAt(s.ts))
     .map((s) => {
       const dealOrders = sold
         .filter((o) => o.dealId === s.dealId)
@@ -229,6 +238,7 @@ export function referenceRecap(input: ReferenceInput): Recap {
         sold: sum(dealOrders.map((o) => o.qty)),
         sellOutSec: sellOut < 0 ? null : (dealOrders[sellOut].paidAt - s.ts) / 1000,
         paidGmvFen: sum(dealOrders.map((o) => o.amountFen)),
+        refundFen: sum(dealOrders.map((o) => o.refundedFen)),
       };
     })
     .sort((a, b) => a.startedAt - b.startedAt || byString(a.dealId, b.dealId));
@@ -238,8 +248,9 @@ export function referenceRecap(input: ReferenceInput): Recap {
   const lastInstant = closed ? to : to - 1;
   const filed = new Map<number, { time: number; kind: string; order?: Order }[]>();
   const file = (time: number, kind: string, order?: Order) => {
-    if (!within(time)) return;
-    const m = Math.floor(time / MINUTE) * MINUTE;
+    if (order ? !within(time) : !watchedAt(time)) return;
+    // A late order (placed after the end) goes in the last minute.
+    const m = Math.min(Math.floor(time / MINUTE) * MINUTE, Math.floor(lastInstant / MINUTE) * MINUTE);
     if (!filed.has(m)) filed.set(m, []);
     filed.get(m)!.push({ time, kind, order });
   };
@@ -256,7 +267,7 @@ export function referenceRecap(input: ReferenceInput): Recap {
         orders: minuteSold.length,
         units: sum(minuteSold.map((o) => o.qty)),
         comments: here.filter((x) => x.kind === 'comment').length,
-        online: sum(platforms.map((p) => onlineOf(p, Math.min(m + MINUTE - 1, to)))),
+        online: sum(platforms.map((p) => onlineOf(p, Math.min(m + MINUTE - 1, watchEnd)))),
         enters: here.filter((x) => x.kind === 'viewer.enter').length,
         clicks: here.filter((x) => x.kind === 'product.click').length,
       });
@@ -264,10 +275,10 @@ export function referenceRecap(input: ReferenceInput): Recap {
   }
 
   const markers: Marker[] = [
-    ...lives.filter((e) => within(e.ts)).map((e): Marker => ({ ts: e.ts, kind: 'item', label: e.sku })),
-    ...firstStarts.filter((e) => within(e.ts)).map((e): Marker => ({ ts: e.ts, kind: 'deal', label: e.sku })),
+    ...lives.filter((e) => watchedAt(e.ts)).map((e): Marker => ({ ts: e.ts, kind: 'item', label: e.sku })),
+    ...firstStarts.filter((e) => watchedAt(e.ts)).map((e): Marker => ({ ts: e.ts, kind: 'deal', label: e.sku })),
     ...ofType('stream.gap')
-      .filter((e) => within(e.fromTs))
+      .filter((e) => watchedAt(e.fromTs))
       .map((e): Marker => ({ ts: e.fromTs, kind: 'gap', label: `${e.platform} ${(e.toTs - e.fromTs) / 1000}s` })),
   ].sort((a, b) => a.ts - b.ts || byString(a.kind, b.kind) || byString(a.label, b.label));
 

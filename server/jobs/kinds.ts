@@ -1,0 +1,21 @@
+/**
+ * The jobs the hub hands to its worker threads, by name: what each takes and what it answers. Inputs
+ * and outputs are plain data (structured-clonable); a job's refusals travel as `{code, message}`.
+ */
+import type { Product, RunsheetItem } from '../protocol/index.js';
+import type { ReadOptions, ReadResult } from '../runsheet/index.js';
+
+export interface Jobs {
+  /** A run-sheet file read (bounds checked first): what preview and import show. */
+  'runsheet.read': { input: { bytes: Uint8Array; options: ReadOptions }; output: ReadResult };
+  /** The run-sheet as an .xlsx or .csv file. */
+  'runsheet.render': { input: { items: RunsheetItem[]; catalog: Product[]; format: 'xlsx' | 'csv' }; output: Uint8Array };
+  /** A recap's workbook, from the report as JSON text (the hub's thread never parses a big show's report). */
+  'recap.xlsx': { input: { reportJson: string }; output: Uint8Array };
+  /** One of the recap's tables as CSV (null: no such table). */
+  'recap.csv': { input: { reportJson: string; table: number }; output: string | null };
+}
+
+export type JobKind = keyof Jobs;
+export type JobInput<K extends JobKind> = Jobs[K]['input'];
+export type JobOutput<K extends JobKind> = Jobs[K]['output'];
