@@ -95,7 +95,8 @@ export function computeShowFacts(input: ShowFactsInput): ShowFacts {
 
   const viewerSets = new Map<string, Set<string>>();
   for (const e of input.events) {
-    // The recap's whole-show window is closed at `to`: the same enters its viewers count.
+    // The whole-show recap's window, [from, to] with `to` the show's end (watching stops there): the
+    // enters its viewers count, so a show's viewers here are its recap's.
     if (e.type !== 'viewer.enter' || e.ts < recap.from || e.ts > recap.to) continue;
     let set = viewerSets.get(e.platform);
     if (!set) viewerSets.set(e.platform, (set = new Set()));

@@ -30,6 +30,7 @@ interface NaiveOrder {
   promoter: string | undefined;
   reachedPaid: boolean;
   refunded: boolean;
+  refundFen: number;
 }
 
 /** Orders folded the plain way: first copy of each event, the earliest (ts, id) event's fields. */
@@ -54,6 +55,8 @@ function naiveOrders(events: readonly LiveEvent[]): NaiveOrder[] {
       promoter: list.find((e) => e.promoter)?.promoter,
       reachedPaid: list.some((e) => e.status === 'paid' || e.status === 'refunded'),
       refunded: final === RANK.refunded,
+      // §6: all of it when refunded, else the largest part refunded so far.
+      refundFen: final === RANK.refunded ? first.amountFen : Math.max(0, ...list.map((e) => e.refundFen ?? 0)),
     };
   });
 }
@@ -65,7 +68,8 @@ function expected(shows: readonly StoredPeriodShow[], query: PeriodQuery) {
   const all = shows.map((s) => {
     const recap = referenceRecap({ session: { id: s.id, title: s.title, startedAt: s.startedAt, endAt: s.endedAt }, events: s.events });
     const paid = naiveOrders(s.events).filter((o) => o.reachedPaid && mine(o.platform));
-    const viewers = new Set(s.events.filter((e) => e.type === 'viewer.enter' && mine(e.platform)).map((e) => `${e.platform}|${(e as { userId: string }).userId}`));
+    // Watching stops at the show's end (§6 session end): an enter after it is no viewer of the show.
+    const viewers = new Set(s.events.filter((e) => e.type === 'viewer.enter' && e.ts <= s.endedAt && mine(e.platform)).map((e) => `${e.platform}|${(e as { userId: string }).userId}`));
     return { show: s, recap, paid, viewers };
   });
   const inPeriod = all.filter((x) => x.show.startedAt >= query.from && x.show.startedAt < query.to && (only === undefined || only in x.recap.byPlatform));
@@ -96,7 +100,7 @@ function expected(shows: readonly StoredPeriodShow[], query: PeriodQuery) {
   const promoters = [...new Set(credited.map((o) => o.promoter!))].map((promoter) => {
     const orders = credited.filter((o) => o.promoter === promoter);
     const paidGmvFen = orders.reduce((a, o) => a + o.amountFen, 0);
-    const refundFen = orders.filter((o) => o.refunded).reduce((a, o) => a + o.amountFen, 0);
+    const refundFen = orders.reduce((a, o) => a + o.refundFen, 0);
     const units = orders.reduce((a, o) => a + o.qty, 0);
     // 小美: 5 % of paid GMV; 阿杰: ¥3.00 a unit; Lily: no rule.
     const commissionFen = promoter === '小美' ? paidGmvFen * 0.05 : promoter === '阿杰' ? units * 300 : 0;
@@ -216,22 +220,31 @@ describe('the period report of a generated November', () => {
     expect(report.totals.returningBuyers / report.totals.buyers).toBeGreaterThan(nov.totals.returningBuyers / nov.totals.buyers);
   });
 
-  it('keeps each show’s facts, and a refund arriving days after its show makes that show’s facts stale and counted again', () => {
+  it('keeps each show’s facts, and refunds arriving days after a show make its facts stale and counted again', () => {
     const target = shows[2];
     const kept = () => repo.db.prepare('SELECT count(*) FROM recap_cache WHERE key = ?').pluck().get(SHOW_FACTS_KEY) as number;
     expect(kept()).toBeGreaterThanOrEqual(4);
     const before = periodFromStore(repo, NOV, Date.now());
-    const order = naiveOrders(target.events).find((o) => o.reachedPaid && !o.refunded && o.promoter === '小美')!;
-    const orderId = target.events.find((e) => e.type === 'order' && e.userId === order.userId && e.sku === order.sku && e.platform === order.platform && e.amountFen === order.amountFen)!;
-    const late: LiveEvent = { ...(orderId as Extract<LiveEvent, { type: 'order' }>), id: 'late-refund-1', status: 'refunded', ts: target.endedAt + 3 * 86_400_000 };
+    // Two of 小美's paid orders in the show: one refunded in full, one in part (退一件), three days on.
+    type Order = Extract<LiveEvent, { type: 'order' }>;
+    const paidEvents = target.events.filter((e): e is Order => e.type === 'order' && e.status === 'paid' && e.promoter === '小美');
+    const untouched = paidEvents.filter((e) => {
+      const o = naiveOrders(target.events.filter((x) => x.type === 'order' && x.platform === e.platform && x.orderId === e.orderId))[0];
+      return !o.refunded && o.refundFen === 0 && o.amountFen === e.amountFen && o.amountFen > 100;
+    });
+    const [full, part] = untouched;
+    const lateAt = target.endedAt + 3 * 86_400_000;
+    const late: LiveEvent[] = [
+      { ...full, id: 'late-refund-1', status: 'refunded', ts: lateAt },
+      { ...part, id: 'late-refund-2', status: 'paid', refundFen: 100, ts: lateAt + 1000 },
+    ];
     // As the hub stores a late event: in its own show (the order's session).
-    repo.transaction(() => repo.insertEvent(target.id, late));
-    target.events.push(late);
+    repo.transaction(() => late.forEach((e) => repo.insertEvent(target.id, e)));
+    target.events.push(...late);
     const after = periodFromStore(repo, NOV, Date.now());
     expectSameReport(after, expected(shows, NOV));
-    const lateOrder = naiveOrders([late])[0];
-    expect(after.totals.refundFen - before.totals.refundFen).toBe(lateOrder.amountFen);
-    expect(after.promoters.find((p) => p.promoter === '小美')!.refundFen - before.promoters.find((p) => p.promoter === '小美')!.refundFen).toBe(lateOrder.amountFen);
+    expect(after.totals.refundFen - before.totals.refundFen).toBe(full.amountFen + 100);
+    expect(after.promoters.find((p) => p.promoter === '小美')!.refundFen - before.promoters.find((p) => p.promoter === '小美')!.refundFen).toBe(full.amountFen + 100);
   });
 
   it('answers a period with no show with zeros', () => {
