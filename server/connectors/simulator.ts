@@ -2,7 +2,8 @@
  * The demo audience (and rehearsal mode): a synthetic, Chinese-speaking live-commerce audience on
  * several platforms at once. Viewers come and go on a believable curve, ask the questions real
  * viewers ask, click the product on air and buy it — more when the price is low against list, in a
- * rush when a flash deal starts, a little more when a coupon drops — and pay, cancel or refund later.
+ * rush when a flash deal starts, a little more when a coupon drops — and pay, cancel or refund later
+ * (some multi-unit orders get one unit refunded).
  *
  * It is deterministic: the same seed, catalog, commands and `step(nowMs, dtMs)` sequence produce the
  * same events, so tests drive it with a fake clock. `start()` drives it with real timers instead.
@@ -214,6 +215,8 @@ function attraction(priceFen: number, listFen: number): number {
 export function createSimulator(options: SimulatorOptions): Simulator {
   const clock = options.clock ?? Date.now;
   const rng: Rng = createRng(options.seed);
+  // Partial refunds draw from their own stream, so adding them left every other draw of a seed as it was.
+  const refundRng: Rng = createRng(`${options.seed}:refunds`);
   const mallPlatform = options.mallPlatform ?? 'mall';
   const stepMs = Math.max(20, options.stepMs ?? 150);
   const logger = options.logger ?? { warn: (m: string) => console.warn(`[livedeck simulator] ${m}`) };
@@ -488,6 +491,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
         o.push({ ...base, id: eventId(platform), ts: t, status: 'paid' });
         if (rng.chance(0.035)) {
           at(t + rng.between(60_000, 600_000), (t2, o2) => o2.push({ ...base, id: eventId(platform), ts: t2, status: 'refunded' }));
+        } else if (qty > 1 && refundRng.chance(0.06)) {
+          // 退一件: one unit of a multi-unit order goes back; the order stays paid (DESIGN §3 refundFen).
+          at(t + refundRng.between(60_000, 600_000), (t2, o2) => o2.push({ ...base, id: eventId(platform), ts: t2, status: 'paid', refundFen: priceFen }));
         }
       });
     } else {

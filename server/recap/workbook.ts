@@ -67,10 +67,12 @@ export function recapTables(report: Report): Table[] {
         { header: '点击率 CTR', kind: 'pct' },
         { header: '点击成交率 Click-to-buy', kind: 'pct' },
         { header: '每分钟成交 GMV/min on air', kind: 'yuan' },
+        { header: '退款 Refunds', kind: 'yuan' },
+        { header: '净成交 Net GMV', kind: 'yuan' },
       ],
       rows: recap.items.map((i) => [
         i.sku, title(i.sku), planned[i.sku] ?? null, i.liveSec, yuan(i.windowGmvFen), yuan(i.paidGmvFen), i.units, i.ctr, i.clickToBuy,
-        i.liveSec > 0 ? yuan(i.windowGmvFen) / (i.liveSec / 60) : null,
+        i.liveSec > 0 ? yuan(i.windowGmvFen) / (i.liveSec / 60) : null, yuan(i.refundFen), yuan(i.paidGmvFen - i.refundFen),
       ]),
     },
     {
@@ -85,10 +87,13 @@ export function recapTables(report: Report): Table[] {
         { header: '售出 Sold', kind: 'int' },
         { header: '售罄秒 Sell-out s', kind: 'num' },
         { header: '成交金额 GMV', kind: 'yuan' },
+        { header: '退款 Refunds', kind: 'yuan' },
+        { header: '净成交 Net GMV', kind: 'yuan' },
       ],
       rows: recap.deals.map((d) => [
         d.dealId, title(d.sku), when(d.startedAt), d.priceFen === null ? null : yuan(d.priceFen),
         d.priceFen !== null && listPrices[d.sku] ? 1 - d.priceFen / listPrices[d.sku] : null, d.stock, d.sold, d.sellOutSec, yuan(d.paidGmvFen),
+        yuan(d.refundFen), yuan(d.paidGmvFen - d.refundFen),
       ]),
     },
     {

@@ -193,11 +193,12 @@ export function mergeRecapInput(chunks: readonly RecapInputChunk[], limit = MERG
     for (const u of c.userId) target.userId.push(stringCode[u]);
     for (const k of c.sku) target.sku.push(stringCode[k]);
     for (const o of c.orderId) target.orderId.push(stringCode[o]);
-    const ordersBefore = target.orderId.length;
+    // Orders already in the merged chunk (dealId is pushed just below, one per order).
+    const ordersBefore = target.dealId.length;
     if (c.refundFen) {
       target.refundFen ??= new Array<number>(ordersBefore).fill(0);
       for (const r of c.refundFen) target.refundFen.push(r);
-    } else if (target.refundFen) for (let k = 0; k < c.orderId.length; k++) target.refundFen.push(0);
+    } else if (target.refundFen) for (let k = 0; k < c.dealId.length; k++) target.refundFen.push(0);
     for (const d of c.dealId) target.dealId.push(d < 0 ? -1 : stringCode[d]);
     for (const q of c.qty) target.qty.push(q);
     for (const a of c.amountFen) target.amountFen.push(a);

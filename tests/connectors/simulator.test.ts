@@ -199,7 +199,7 @@ describe('the simulated audience', () => {
     expect(events.filter(isOrder).every((o) => o.dealId === undefined)).toBe(true);
   });
 
-  it('moves each order forward only: created, then mostly paid, a few cancelled or refunded later', async () => {
+  it('moves each order forward only: created, then mostly paid, a few cancelled, refunded or refunded one unit later', async () => {
     const { events } = await run({ seconds: 900, rate: 5, at: { 0: [{ current: 'NUT-DAILY30' }] } });
     const byOrder = new Map<string, Order[]>();
     for (const o of events.filter(isOrder)) byOrder.set(o.orderId, [...(byOrder.get(o.orderId) ?? []), o]);
@@ -207,23 +207,33 @@ describe('the simulated audience', () => {
     let paid = 0;
     let cancelled = 0;
     let refunded = 0;
+    let partlyRefunded = 0;
     for (const [, list] of byOrder) {
       expect(list[0].status).toBe('created');
       for (let i = 1; i < list.length; i++) {
-        expect(rank[list[i].status]).toBeGreaterThan(rank[list[i - 1].status]);
+        const partial = list[i].refundFen !== undefined;
+        // 退一件: a second `paid` carrying refundFen, one unit's price, after the payment.
+        if (partial) expect([list[i - 1].status, list[i].status, list[i].refundFen]).toEqual(['paid', 'paid', list[0].amountFen / list[0].qty]);
+        else expect(rank[list[i].status]).toBeGreaterThan(rank[list[i - 1].status]);
         expect(list[i].ts).toBeGreaterThan(list[i - 1].ts);
-        expect({ ...list[i], id: '', ts: 0, status: '' }).toEqual({ ...list[0], id: '', ts: 0, status: '' });
+        expect({ ...list[i], id: '', ts: 0, status: '', refundFen: 0 }).toEqual({ ...list[0], id: '', ts: 0, status: '', refundFen: 0 });
       }
       const statuses = list.map((o) => o.status);
       if (statuses.includes('paid')) paid++;
       if (statuses.includes('cancelled')) cancelled++;
       if (statuses.includes('refunded')) refunded++;
+      if (list.some((o) => o.refundFen !== undefined)) {
+        partlyRefunded++;
+        expect(list[0].qty).toBeGreaterThan(1);
+      }
       expect(statuses.includes('cancelled') && statuses.includes('paid')).toBe(false);
     }
     expect(paid / byOrder.size).toBeGreaterThan(0.75);
     expect(cancelled).toBeGreaterThan(0);
     expect(refunded).toBeGreaterThan(0);
     expect(refunded).toBeLessThan(paid * 0.1);
+    expect(partlyRefunded).toBeGreaterThan(0);
+    expect(partlyRefunded).toBeLessThan(paid * 0.1);
   });
 
   it('sells more when the price is lower against list', async () => {

@@ -55,7 +55,7 @@ const order = (
   orderId: string,
   status: 'created' | 'paid' | 'refunded' | 'cancelled',
   ts: number,
-  fields: { userId: string; sku: string; qty: number; amountFen: number; dealId?: string },
+  fields: { userId: string; sku: string; qty: number; amountFen: number; dealId?: string; refundFen?: number },
 ): LiveEvent => ({ type: 'order', platform, id: nextId(), ts, orderId, status, ...fields });
 
 const A = { userId: 'u1', sku: FACE, qty: 1, amountFen: 12990 };
@@ -439,5 +439,58 @@ describe('the edges of a session', () => {
     const r = computeRecap({ session, events: [] });
     expect(r).toMatchObject({ paidGmvFen: 0, viewers: 0, peakOnline: 0, avgOnline: 0, items: [], deals: [], markers: [], byPlatform: {} });
     expect(r.minutes).toHaveLength(11);
+  });
+});
+
+describe('the session end (DESIGN §6): money counts late events, watching stops at the end', () => {
+  const DAYS_3 = 3 * 86_400_000;
+  // What a recording's tail or a late delivery brings after the 10:00 end: A refunded three days later,
+  // one of B's two units refunded (退一件), and a viewer, a snapshot and a click that came too late.
+  const late = [
+    order(DY, 'A', 'refunded', at(10) + DAYS_3, A),
+    order(DY, 'B', 'paid', at(10) + DAYS_3 + 1000, { ...B, refundFen: 5990 }),
+    enter(MALL, 'u8', at(10, 30)),
+    snapshot(DY, at(11), 5000),
+    click(DY, 'u8', at(10, 40), FACE),
+  ];
+  const before = recap();
+  const after = recap({}, [...show, ...late]);
+  const watching = (r: ReturnType<typeof recap>) => ({
+    to: r.to,
+    views: r.views,
+    viewers: r.viewers,
+    peakOnline: r.peakOnline,
+    avgOnline: r.avgOnline,
+    avgWatchSec: r.avgWatchSec,
+    byPlatform: Object.fromEntries(Object.entries(r.byPlatform).map(([p, m]) => [p, [m.views, m.viewers, m.peakOnline, m.avgOnline, m.avgWatchSec]])),
+    items: r.items.map((i) => [i.sku, i.liveSec, i.windowGmvFen, i.clickers]),
+    minutes: r.minutes.map((m) => [m.minute, m.online, m.enters, m.clicks, m.comments]),
+    markers: r.markers,
+  });
+
+  it('counts a refund three days later and a partial refund toward refunds and net GMV, on the platform, the item and the deal', () => {
+    expect(after.paidGmvFen).toBe(before.paidGmvFen);
+    expect(after.refundFen).toBe(before.refundFen + 12990 /* A, in full */ + 5990 /* one unit of B */);
+    expect(after.netGmvFen).toBe(before.netGmvFen - 12990 - 5990);
+    expect(after.byPlatform[DY].refundFen).toBe(before.byPlatform[DY].refundFen + 12990 + 5990);
+    expect(after.items.find((i) => i.sku === FACE)!.refundFen).toBe(12990 /* E */ + 12990 /* A */);
+    expect(after.items.find((i) => i.sku === LIP)!.refundFen).toBe(5990 /* C */ + 5990 /* B's unit */);
+    expect(after.deals.find((d) => d.dealId === 'D1')!.refundFen).toBe(5990 /* C */ + 5990 /* B's unit */);
+  });
+
+  it('changes no viewing figure: online, average online, watch time, item windows and live time stop at the end', () => {
+    expect(watching(after)).toEqual(watching(before));
+    // FACE's last window (6:00–) closes at the 10:00 end, however late the last event is.
+    expect(after.items.find((i) => i.sku === FACE)!.liveSec).toBe(180 + 240);
+    expect(after.to).toBe(at(10));
+  });
+
+  it('counts a partial refund once however often it is reported, and a full refund as the whole amount', () => {
+    const again = [order(DY, 'B', 'paid', at(9), { ...B, refundFen: 5990 }), order(DY, 'B', 'paid', at(9, 10), { ...B, refundFen: 2000 })];
+    expect(recap({}, [...show, ...again]).refundFen).toBe(before.refundFen + 5990); // the largest seen, not a sum
+    // C, refunded in full at 8:00, also reported one unit back: the whole amount, once.
+    expect(recap({}, [...show, order(DY, 'C', 'paid', at(9), { ...C, refundFen: 1000 })]).refundFen).toBe(before.refundFen);
+    // D never paid: its refund does not count.
+    expect(recap({}, [...show, order(DY, 'D', 'created', at(9), { ...D, refundFen: 1000 })]).refundFen).toBe(before.refundFen);
   });
 });

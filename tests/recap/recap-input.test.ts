@@ -42,7 +42,8 @@ function readFields(e: LiveEvent): Record<string, unknown> {
   const pick = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, f[k]]));
   switch (e.type) {
     case 'order':
-      return pick(['type', 'platform', 'id', 'ts', 'orderId', 'userId', 'sku', 'qty', 'amountFen', 'status', 'dealId']);
+      // No refundFen and 0 say the same: nothing refunded so far.
+      return { ...pick(['type', 'platform', 'id', 'ts', 'orderId', 'userId', 'sku', 'qty', 'amountFen', 'status', 'dealId']), refundFen: f.refundFen || 0 };
     case 'viewer.snapshot':
       return pick(['type', 'platform', 'id', 'ts', 'online']);
     case 'viewer.enter':
@@ -84,7 +85,10 @@ describe('the recap input', () => {
   it('merges chunks into fewer, each string once, handing back the same events in the same order', () => {
     // Out of time order across chunk borders, so ties and the stored order both matter.
     const chunks = [recorded.slice(0, 700), recorded.slice(700, 9000), recorded.slice(9000, 9001), recorded.slice(9001)].map(encodeRecapInput);
+    // Partial refunds in some chunks and not in others (the one-event chunk has none).
+    expect(chunks.map((c) => c.refundFen !== undefined)).toEqual([true, true, false, true]);
     const expected = Array.from(recapInputEvents(chunks), readFields);
+    expect(expected.filter((e) => e.type === 'order' && e.refundFen).length).toBeGreaterThan(10);
     const one = mergeRecapInput(chunks);
     expect(one).toHaveLength(1);
     expect(Array.from(recapInputEvents(one), readFields)).toEqual(expected);

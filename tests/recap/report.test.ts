@@ -142,7 +142,7 @@ describe('the recap workbook', () => {
     expect(summary.getCell('N2').value).toBe(1 / 2); // 1 buyer / 2 viewers
     expect(summary.getCell('N2').numFmt).toBe(PERCENT_FORMAT);
     const deals = wb.getWorksheet('秒杀 Deals')!;
-    expect(deals.getRow(2).values).toEqual([undefined, 'd1', '修护面霜', '2026-10-01 12:01:00', 99, 1 - 9900 / 29900, 1, 1, 60, 99]);
+    expect(deals.getRow(2).values).toEqual([undefined, 'd1', '修护面霜', '2026-10-01 12:01:00', 99, 1 - 9900 / 29900, 1, 1, 60, 99, 0, 99]); // no refunds: net 99
     expect(deals.getCell('E2').numFmt).toBe(PERCENT_FORMAT);
     const minutes = wb.getWorksheet('分钟 Minutes')!;
     // the session window is closed at its end, so the minute starting at D0 + 10 min has a row too

@@ -5,6 +5,7 @@
  * A recording holds what the recap has to survive:
  * - orders created → paid → refunded or cancelled; paid stamped before created; refunds without a
  *   paid event; later events carrying other amounts; a dealId only on the payment, or a stale one there;
+ *   one unit refunded (refundFen), reported twice, more of it days after the show; refunds days after it;
  * - viewers who enter twice, leave without entering, never leave, or leave and re-enter in one ms;
  * - platforms that stamp whole seconds (ties everywhere), two snapshots of one platform at one ms;
  * - item.live on whole seconds (orders land on the very ms an item starts), skus back on air twice;
@@ -166,7 +167,7 @@ export function makeRecording(options: RecordingOptions): string[] {
     const userId = p.inside.size && chance(0.9) ? p.inside.at(int(p.inside.size)) : `u${int(p.population + 1)}`;
     const dealId = viaDeal && deal ? deal.dealId : undefined;
     const base = { type: 'order' as const, platform: p.name, orderId, userId, sku: item.sku, qty, amountFen };
-    const push = (status: 'created' | 'paid' | 'refunded' | 'cancelled', at: number, extra: Partial<{ dealId: string; amountFen: number }> = {}) =>
+    const push = (status: 'created' | 'paid' | 'refunded' | 'cancelled', at: number, extra: Partial<{ dealId: string; amountFen: number; refundFen: number }> = {}) =>
       events.push({ ...base, ...extra, status, id: nextId(p.name, 'o'), ts: stamp(p, at) });
     const payAt = ts + 2000 + int(40_000);
     const shape = rnd();
@@ -195,6 +196,12 @@ export function makeRecording(options: RecordingOptions): string[] {
       push('paid', payAt, dealId ? { dealId: stale ? `D${dealSeq - 1}` : dealId } : {});
       if (chance(0.05)) push('refunded', payAt + 30_000 + int(600_000), chance(0.5) ? { amountFen: amountFen - 100 } : {});
       else if (chance(0.02)) push('cancelled', payAt + 10_000);
+      else if (qty > 1 && chance(0.15)) {
+        // 退一件: one unit back, reported again (the same amount) and, now and then, a second unit days after the show.
+        push('paid', payAt + 60_000 + int(600_000), { refundFen: item.priceFen });
+        if (chance(0.3)) push('paid', payAt + 700_000, { refundFen: item.priceFen });
+        if (chance(0.3)) push('paid', t0 + durationMs + 86_400_000 + int(2 * 86_400_000), { refundFen: 2 * item.priceFen });
+      } else if (chance(0.01)) push('refunded', t0 + durationMs + int(3 * 86_400_000)); // hours or days after the show
       if (chance(0.02)) push('paid', payAt + 1000); // the platform said it twice, under a new id
     }
     if (viaDeal && deal && shape >= 0.22) deal.sold += qty;

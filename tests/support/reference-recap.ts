@@ -3,7 +3,10 @@
  * second time, on purpose naively and in a different shape from server/recap/compute.ts — it takes
  * raw recorded events (duplicates, any order), dedupes and sorts them itself, and answers each metric
  * by filtering and reducing arrays, evaluating online(t) wherever it is needed. Slow, and meant to be
- * obviously right. It imports nothing from server/recap but the result type.
+ * obviously right. It imports nothing from server/recap (nor server/rules) but the result type.
+ *
+ * Session end: watching (views, online, watch time, item windows, clicks, markers) stops at the
+ * session's end; orders, partial refunds (`refundFen`, the largest seen) and late refunds always count.
  */
 import type { LiveEvent, Marker } from '../../server/protocol/index.js';
 import type { Recap, RecapDeal, RecapItem, RecapMetrics, RecapMinute } from '../../server/recap/types.js';
