@@ -13,7 +13,8 @@ import { createHttpHandler } from './http/routes.js';
 import { createJobPool } from './jobs/index.js';
 import { createRecapRunner } from './recap/runner.js';
 import { startCheckpointer } from './store/checkpointer.js';
-import { createAuthLimiter, sameOrigin } from './http/guard.js';
+import { createAddressCaps, createAuthLimiter, createHostAllowlist, sameOrigin } from './http/guard.js';
+import { lanAddresses } from './http/lan.js';
 import { createWriter } from './ingest/index.js';
 import { createLiveModel } from './live/index.js';
 import { createObsLink, obsConfigFromEnv, type ObsConfig } from './obs/index.js';
@@ -64,7 +65,19 @@ export interface HubOptions {
    * tests with many short-lived hubs do not want a worker each).
    */
   prepareRecaps?: boolean;
+  /**
+   * Host names the hub answers to besides loopback, the address it listens on and its LAN addresses
+   * (a reverse proxy's name); default from LIVEDECK_ALLOWED_HOSTS (comma-separated).
+   */
+  allowedHosts?: string[];
+  /** Per-address caps and the body deadline (defaults below and `BODY_TIMEOUT_MS`); tests shrink them. */
+  limits?: { connectionsPerAddress?: number; requestsPerAddress?: number; bodyTimeoutMs?: number };
 }
+
+/** Open connections one address may hold (screens, connectors and tests on one machine stay far under). */
+export const MAX_CONNECTIONS_PER_ADDRESS = 512;
+/** HTTP requests one address may have in progress at once. */
+export const MAX_REQUESTS_PER_ADDRESS = 64;
 
 export type Hub = Awaited<ReturnType<typeof createHub>>;
 
@@ -134,14 +147,30 @@ export function createHub(options: HubOptions) {
   }
   reloadLive();
 
+  // Node's own request timers stay at their defaults: shorter ones also cut the idle connections a
+  // browser opens ahead of use, and its next request then fails. Slow bodies are bounded where they
+  // are read (`readBytes`), bodies nobody reads close their connection, and each address is capped.
   const httpServer = http.createServer();
+  let listeningHost: string | null = null;
+  const hostAllowed = createHostAllowlist(
+    () => listeningHost,
+    () => lanAddresses(),
+    options.allowedHosts ?? (process.env.LIVEDECK_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+  );
+  const caps = createAddressCaps(options.limits?.connectionsPerAddress ?? MAX_CONNECTIONS_PER_ADDRESS, options.limits?.requestsPerAddress ?? MAX_REQUESTS_PER_ADDRESS);
+  httpServer.on('connection', (socket) => {
+    const address = socket.remoteAddress ?? '?';
+    if (!caps.connectionOpened(address)) return void socket.destroy();
+    socket.once('close', () => caps.connectionClosed(address));
+  });
   const io = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: 9 * 1024 * 1024,
     pingInterval: 10_000,
     pingTimeout: 8_000,
-    // Browsers may only connect from the hub's own pages; programs send no Origin.
-    allowRequest: (req, callback) => callback(null, sameOrigin(req)),
+    // Browsers may only connect from the hub's own pages (programs send no Origin), under a name the
+    // hub answers to (no DNS rebinding).
+    allowRequest: (req, callback) => callback(null, sameOrigin(req) && hostAllowed(req.headers.host)),
   });
   const limiter = createAuthLimiter(now);
   const ingestNs: Namespace<IngestClientToServer, IngestServerToClient> = io.of('/ingest');
@@ -175,11 +204,15 @@ export function createHub(options: HubOptions) {
   function guard(ns: Namespace<any, any>, roles: Role[]): void {
     ns.use((socket, next) => {
       const address = socket.handshake.address;
-      if (limiter.blocked(address)) return next(new Error('rate_limited: too many failed attempts; wait a minute'));
       const auth = socket.handshake.auth as Partial<HandshakeAuth>;
       const role = roleOf(auth?.token, tokens);
-      if (!role) limiter.failed(address);
-      if (!role || !roles.includes(role)) return next(new Error(role ? 'forbidden: this token cannot open this channel' : 'unauthorized: a valid token is required'));
+      if (!role) {
+        // Only a wrong token waits out the address's failures: a valid one is never locked out by others.
+        if (limiter.blocked(address)) return next(new Error('rate_limited: too many failed attempts; wait a minute'));
+        limiter.failed(address);
+        return next(new Error('unauthorized: a valid token is required'));
+      }
+      if (!roles.includes(role)) return next(new Error('forbidden: this token cannot open this channel'));
       socket.data.role = role;
       socket.data.actor = typeof auth.name === 'string' && auth.name.trim() ? auth.name.trim().slice(0, 40) : role;
       next();
@@ -299,7 +332,7 @@ export function createHub(options: HubOptions) {
       }, 1500)
     : undefined;
   prepareRecaps?.unref();
-  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, jobs, address: () => httpServer.address() }));
+  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, jobs, address: () => httpServer.address(), hostAllowed, caps, bodyTimeoutMs: options.limits?.bodyTimeoutMs }));
 
   let closed = false;
   return {
@@ -321,6 +354,7 @@ export function createHub(options: HubOptions) {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);
+          listeningHost = host;
           const addr = httpServer.address() as AddressInfo;
           const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
           resolve({ port: addr.port, host, url: `http://${shown}:${addr.port}` });

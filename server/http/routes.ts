@@ -13,7 +13,7 @@ import type { JobPool } from '../jobs/index.js';
 import type { HttpIngestAck } from '../protocol/index.js';
 import type { RecapRunner } from '../recap/runner.js';
 import { roleOf, type Role, type Tokens } from './auth.js';
-import { sameOrigin, type AuthLimiter } from './guard.js';
+import { sameOrigin, type AddressCaps, type AuthLimiter } from './guard.js';
 import { runsheetRoute, RunsheetHttpError } from './runsheet.js';
 import { lanInfo } from './lan.js';
 import { parsePeriod, type PeriodQuery } from '../period/index.js';
@@ -21,6 +21,12 @@ import { parsePeriod, type PeriodQuery } from '../period/index.js';
 /** Largest NDJSON body `POST /api/ingest` takes. */
 export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
 const MAX_CONTROL_BYTES = 64 * 1024;
+/**
+ * How long a body may take to arrive once its request is let in (8 MiB over a slow studio Wi-Fi takes
+ * a few seconds). A body that trickles in slower is answered 408 and its connection closed, so a slow
+ * sender holds a request slot seconds, not the 300 s Node allows by default.
+ */
+export const BODY_TIMEOUT_MS = 20_000;
 
 export interface HttpDeps {
   ctx: HubContext;
@@ -35,6 +41,12 @@ export interface HttpDeps {
   jobs: JobPool;
   /** Where the server listens (`server.address()`), for LAN pairing; else the request's local address is used. */
   address?: () => AddressInfo | string | null;
+  /** Whether a Host header names this hub (see `createHostAllowlist`); default: any. */
+  hostAllowed?: (host: string | undefined) => boolean;
+  /** Per-address caps on requests in progress; default: none. */
+  caps?: AddressCaps;
+  /** How long a body may take to arrive (default {@link BODY_TIMEOUT_MS}). */
+  bodyTimeoutMs?: number;
 }
 
 class HttpError extends Error {
@@ -57,25 +69,37 @@ function sendJsonText(res: ServerResponse, text: string, status = 200): void {
   res.end(text);
 }
 
-function bearer(req: IncomingMessage, url: URL): string | null {
+/**
+ * The API's token: the Authorization header only. `?token=` is for page navigations (the web UI reads
+ * it and moves it out of the address bar); on the API it would let any web page fire credentialed
+ * `<img src=…?token=…>` requests at the hub.
+ */
+function bearer(req: IncomingMessage): string | null {
   const h = req.headers.authorization;
-  if (h?.startsWith('Bearer ')) return h.slice(7).trim();
-  return url.searchParams.get('token');
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : null;
 }
 
-function requireRole(req: IncomingMessage, url: URL, tokens: Tokens, allowed: Role[], limiter: AuthLimiter): Role {
+function requireRole(req: IncomingMessage, _url: URL, tokens: Tokens, allowed: Role[], limiter: AuthLimiter): Role {
   const address = req.socket.remoteAddress ?? '?';
-  if (limiter.blocked(address)) throw new HttpError(429, 'rate_limited', 'Too many failed attempts from this address; wait a minute.');
   if (!sameOrigin(req)) throw new HttpError(403, 'cross_origin', 'Requests from other web pages are not allowed.');
-  const token = bearer(req, url);
+  const token = bearer(req);
   if (!token) throw new HttpError(401, 'unauthorized', 'A token is required: send “Authorization: Bearer <token>”.');
   const role = roleOf(token, tokens);
-  if (!role) limiter.failed(address);
-  if (!role || !allowed.includes(role)) throw new HttpError(role ? 403 : 401, role ? 'forbidden' : 'unauthorized', role ? `A ${role} token cannot do this.` : 'That token is not valid.');
+  if (!role) {
+    // Only a wrong token waits out the address's failures: others' guesses never lock a valid token out.
+    if (limiter.blocked(address)) throw new HttpError(429, 'rate_limited', 'Too many failed attempts from this address; wait a minute.');
+    limiter.failed(address);
+    throw new HttpError(401, 'unauthorized', 'That token is not valid.');
+  }
+  if (!allowed.includes(role)) throw new HttpError(403, 'forbidden', `A ${role} token cannot do this.`);
   return role;
 }
 
-async function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The body, at most `limit` bytes and within `timeoutMs` of being asked for (413 / 408 otherwise).
+ * For every route that reads a body, authenticated or not (a webhook checks its signature after).
+ */
+export async function readBytes(req: IncomingMessage, limit: number, timeoutMs = BODY_TIMEOUT_MS): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();
@@ -83,18 +107,39 @@ async function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw new HttpError(413, 'too_large', `The body is over the limit of ${limit} bytes. Split it into smaller batches.`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  return new Promise<Buffer>((resolve, reject) => {
+    const done = (err: Error | null) => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+      if (err) {
+        req.pause();
+        reject(err);
+      } else resolve(Buffer.concat(chunks));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        done(new HttpError(413, 'too_large', `The body is over the limit of ${limit} bytes. Split it into smaller batches.`));
+        // Drained (within the server's request timeout) so the sender reads the answer, not a reset.
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => done(null);
+    const onError = (err: Error) => done(err);
+    const onAborted = () => done(new HttpError(400, 'aborted', 'The body was cut off.'));
+    const timer = setTimeout(() => done(new HttpError(408, 'body_timeout', `The body did not arrive within ${timeoutMs / 1000} s.`)), timeoutMs);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
 }
 
-const readBody = async (req: IncomingMessage, limit: number): Promise<string> => (await readBytes(req, limit)).toString('utf8');
 
 const optionalInt = (v: string | null): number | undefined => {
   if (v === null || v === '') return undefined;
@@ -133,6 +178,7 @@ function periodQuery(url: URL, platformSeen: (platform: string) => boolean): Per
 
 export function createHttpHandler(deps: HttpDeps) {
   const { ctx } = deps;
+  const readBody = async (req: IncomingMessage, limit: number): Promise<string> => (await readBytes(req, limit, deps.bodyTimeoutMs)).toString('utf8');
   // dev mode: files are looked up per request, so a rebuilt UI is served without restarting the hub.
   const assets = deps.staticDir && fs.existsSync(path.join(deps.staticDir, 'index.html')) ? sirv(deps.staticDir, { dev: true, etag: true }) : null;
 
@@ -243,7 +289,7 @@ export function createHttpHandler(deps: HttpDeps) {
       requireRole(req, url, deps.tokens(), ['operator'], deps.limiter);
       const actor = (typeof req.headers['x-livedeck-actor'] === 'string' && req.headers['x-livedeck-actor'].slice(0, 40)) || 'http';
       try {
-        return await runsheetRoute(sheet[1], req, res, url, () => readBytes(req, MAX_INGEST_BYTES), ctx, actor, deps.jobs);
+        return await runsheetRoute(sheet[1], req, res, url, () => readBytes(req, MAX_INGEST_BYTES, deps.bodyTimeoutMs), ctx, actor, deps.jobs);
       } catch (err) {
         if (err instanceof RunsheetHttpError) throw new HttpError(err.status, err.code, err.message);
         throw err;
@@ -283,10 +329,26 @@ export function createHttpHandler(deps: HttpDeps) {
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    route(req, res, url).catch((err: unknown) => {
-      if (res.headersSent) return res.destroy();
+    // Socket.IO's polling requests are its own (it listens before this handler and answers them).
+    if (url.pathname.startsWith('/socket.io/')) return;
+    const address = req.socket.remoteAddress ?? '?';
+    const refuse = (err: unknown): void => {
+      if (res.headersSent) return void res.destroy();
+      // A body nobody read (a refused or failed request) is not drained: the connection closes instead,
+      // so a slow unauthenticated sender cannot keep it.
+      if (!req.complete && !(err instanceof HttpError && err.code === 'too_large')) res.setHeader('connection', 'close');
       if (err instanceof HttpError) return send(res, err.status, { ok: false, error: { code: err.code, message: err.message } });
       send(res, 500, { ok: false, error: { code: 'internal', message: `The hub failed: ${(err as Error).message}` } });
-    });
+    };
+    // Webhooks (`/hooks/…`) prove themselves by their platform's signature and may come through a
+    // tunnel or proxy under its own name; everything else must name this hub.
+    if (deps.hostAllowed && !url.pathname.startsWith('/hooks/') && !deps.hostAllowed(req.headers.host)) {
+      return refuse(new HttpError(421, 'host_not_allowed', `This hub does not answer to “${String(req.headers.host ?? '').slice(0, 100)}”. Open it by its address (127.0.0.1, localhost or the LAN address it prints).`));
+    }
+    if (url.pathname !== '/health' && deps.caps) {
+      if (!deps.caps.requestStarted(address)) return refuse(new HttpError(429, 'too_many_requests', 'Too many requests in progress from this address; wait for them to finish.'));
+      res.once('close', () => deps.caps!.requestEnded(address));
+    }
+    route(req, res, url).catch(refuse);
   };
 }
