@@ -155,7 +155,7 @@ export const migrations: readonly Migration[] = [
   // The period report asks, for each of a month's buyers, whether they had bought in an earlier show:
   // a seek per buyer into their paid orders' sessions, instead of reading every order ever taken.
   `
-  CREATE INDEX orders_by_buyer ON orders(platform, user_id, session_id) WHERE reached_paid = 1;
+  CREATE INDEX IF NOT EXISTS orders_by_buyer ON orders(platform, user_id, session_id) WHERE reached_paid = 1;
   `,
 ];
 
