@@ -1,0 +1,81 @@
+/**
+ * The layering that keeps LiveDeck's parts apart (STYLE.md §4–5), checked on every run over the
+ * real import graph: the hub never reaches into the screens or the desktop shell, the screens take
+ * from the hub only code that is safe in a browser, and no import cycle forms in the hub. The
+ * renderer stores still import one another in one circle (issue #18); that circle is written down
+ * here as it stands, so a new cycle fails at once and the known one must be struck off when it goes.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { importGraph, importsOf, runtimeCycles, type ImportEdge } from './graph.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const edges = importGraph(root, ['server', 'renderer', 'electron']);
+const under = (folder: string) => (file: string) => file.startsWith(`${folder}/`);
+const show = (list: ImportEdge[]) => list.map((e) => `${e.from} → ${e.to}`);
+
+/** Packages a browser may receive from hub code: the protocol's validator and nothing with I/O. */
+const BROWSER_SAFE_PACKAGES = new Set(['zod']);
+
+/** The renderer's one known store cycle (connection → live → comments/runsheet/session → connection). */
+const KNOWN_RENDERER_CYCLES = [
+  ['renderer/stores/comments.ts', 'renderer/stores/connection.ts', 'renderer/stores/live.ts', 'renderer/stores/runsheet.ts', 'renderer/stores/session.ts'],
+];
+
+describe('the import graph', () => {
+  it('is read from the real sources, type-only imports told apart', () => {
+    // A sanity floor: the walker found the parts and knows a type import from a value import.
+    expect(edges.length).toBeGreaterThan(300);
+    const hub = importsOf(root, 'server/hub.ts');
+    expect(hub.some((e) => e.to === 'socket.io' && !e.typeOnly)).toBe(true);
+    expect(edges.some((e) => e.from.startsWith('renderer/') && e.typeOnly)).toBe(true);
+  });
+
+  it('keeps the hub out of the screens and the desktop shell', () => {
+    const bad = edges.filter((e) => under('server')(e.from) && (under('renderer')(e.to) || under('electron')(e.to)));
+    expect(show(bad)).toEqual([]);
+  });
+
+  it('lets the desktop shell reach the hub only through its command-line front door', () => {
+    const bad = edges.filter((e) => under('electron')(e.from) && !e.typeOnly && under('server')(e.to) && !e.to.startsWith('server/cli/'));
+    expect(show(bad)).toEqual([]);
+    expect(show(edges.filter((e) => under('electron')(e.from) && under('renderer')(e.to)))).toEqual([]);
+  });
+
+  it('gives the screens only hub code that runs in a browser (no node:, no database, no sockets server)', () => {
+    const byFile = new Map<string, ImportEdge[]>();
+    for (const e of edges) byFile.set(e.from, [...(byFile.get(e.from) ?? []), e]);
+    // Every server file the renderer loads at run time, directly or through another server file.
+    const reached = new Set<string>();
+    const queue = edges.filter((e) => under('renderer')(e.from) && !e.typeOnly && under('server')(e.to)).map((e) => e.to);
+    while (queue.length) {
+      const file = queue.pop()!;
+      if (reached.has(file)) continue;
+      reached.add(file);
+      for (const e of byFile.get(file) ?? []) if (!e.typeOnly && under('server')(e.to)) queue.push(e.to);
+    }
+    expect(reached.has('server/rules/index.ts')).toBe(true);
+    const unsafe = [...reached].flatMap((file) =>
+      (byFile.get(file) ?? []).filter((e) => !e.typeOnly && !under('server')(e.to) && !BROWSER_SAFE_PACKAGES.has(e.to)),
+    );
+    expect(show(unsafe)).toEqual([]);
+  });
+
+  it('has no import cycle in the hub', () => {
+    expect(runtimeCycles(edges, under('server'))).toEqual([]);
+  });
+
+  it('has no renderer cycle beyond the one known, and says when that one is gone', () => {
+    expect(runtimeCycles(edges, under('renderer'))).toEqual(KNOWN_RENDERER_CYCLES);
+  });
+});
+
+describe('the cycle finder', () => {
+  it('names a cycle by its files and ignores type-only edges', () => {
+    const e = (from: string, to: string, typeOnly = false): ImportEdge => ({ from, to, typeOnly });
+    const graph = [e('a', 'b'), e('b', 'c'), e('c', 'a'), e('c', 'd'), e('d', 'e', true), e('e', 'd')];
+    expect(runtimeCycles(graph, () => true)).toEqual([['a', 'b', 'c']]);
+    expect(runtimeCycles([...graph, e('d', 'e')], () => true)).toEqual([['a', 'b', 'c'], ['d', 'e']]);
+  });
+});
