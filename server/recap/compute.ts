@@ -318,7 +318,8 @@ export function computeRecap(input: RecapInput): Recap {
   const listedDeals = new Map<string, { start: DealStart; orders: OrderState[]; orderIds: string[]; platforms: string[] }>();
   for (const d of dealStarts.values()) if (inView(d.ts)) listedDeals.set(d.dealId, { start: d, orders: [], orderIds: [], platforms: [] });
 
-  const byPlatform: Record<string, RecapMetrics> = {};
+  // Keyed by names connectors chose: no prototype, so a platform called `__proto__` is a platform.
+  const byPlatform = Object.create(null) as Record<string, RecapMetrics>;
   let tPaid = 0;
   let tRefund = 0;
   let tOrders = 0;

@@ -82,7 +82,7 @@ export interface ReadResult {
 /** A file that cannot be read at all, as a value with a code. */
 export class RunsheetFileError extends Error {
   constructor(
-    readonly code: 'unsupported_format' | 'unreadable' | 'no_sheet',
+    readonly code: 'unsupported_format' | 'unreadable' | 'no_sheet' | 'too_many_rows',
     message: string,
   ) {
     super(message);
