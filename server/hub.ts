@@ -351,6 +351,10 @@ export function createHub(options: HubOptions) {
     get tokens(): Tokens {
       return tokens;
     },
+    /** Tallies the mall's claim desks hold in memory: one per deal or coupon that exists (or existed). */
+    get claimTallies(): number {
+      return claims.tallies + couponClaims.tallies;
+    },
     /** Where generated tokens are kept, if they were generated. */
     tokenFile: loaded.file,
     setTokens(next: Tokens): void {

@@ -92,9 +92,12 @@ export function createWriter(deps: WriterDeps) {
   function refuseForSession(e: LiveEvent, sessionId: number): RecordError | null {
     let session = sessionsSeen.get(sessionId);
     if (session === undefined) sessionsSeen.set(sessionId, (session = repo.session(sessionId)));
-    if (session && session.endedAt === null && e.ts < session.startedAt - SHOW_LEAD_MS) {
-      const minutes = Math.round((session.startedAt - e.ts) / 60_000);
-      return { code: 'bad_ts', message: `${e.type}.ts: is ${minutes} minutes before the live show started; at most ${SHOW_LEAD_MS / 60_000} minutes before it is taken` };
+    // A gap reaches back to its start: it may not reach further back than an event may.
+    const earliest = e.type === 'stream.gap' ? Math.min(e.ts, e.fromTs) : e.ts;
+    if (session && session.endedAt === null && earliest < session.startedAt - SHOW_LEAD_MS) {
+      const minutes = Math.round((session.startedAt - earliest) / 60_000);
+      const field = earliest === e.ts ? 'ts' : 'fromTs';
+      return { code: 'bad_ts', message: `${e.type}.${field}: is ${minutes} minutes before the live show started; at most ${SHOW_LEAD_MS / 60_000} minutes before it is taken` };
     }
     const platforms = platformsOf(sessionId);
     if (!platforms.has(e.platform)) {

@@ -408,9 +408,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
 
   /** The small state; `advance` is true for ticks only, so a snapshot for one window moves no one's seq. */
   function state(now: number, advance: boolean) {
-    // Keyed by names connectors chose: no prototype, so a platform called `__proto__` is a platform.
-    const byPlatform = Object.create(null) as Record<string, Kpis>;
-    for (const [p, acc] of platforms) byPlatform[p] = kpisOf(acc);
+    // Keyed by names connectors chose: entries define own keys, so a platform called `__proto__` is a platform.
+    const byPlatform: Record<string, Kpis> = Object.fromEntries([...platforms].map(([p, acc]) => [p, kpisOf(acc)]));
     const current = airings.length ? airings[airings.length - 1] : null;
     if (advance) seq++;
     return {

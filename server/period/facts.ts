@@ -154,10 +154,11 @@ export function computeShowFacts(input: ShowFactsInput): ShowFacts {
     endedAt: session.endedAt,
     total: figuresOf(recap),
     byPlatform: Object.fromEntries(Object.entries(recap.byPlatform).map(([p, m]) => [p, figuresOf(m)])),
-    buyers,
+    // Spread back into plain objects: spreading defines own keys, `__proto__` included.
+    buyers: { ...buyers },
     viewers: Object.fromEntries([...viewerSets].map(([p, set]) => [p, [...set]])),
-    liveSec,
-    skus,
-    promoters,
+    liveSec: { ...liveSec },
+    skus: Object.fromEntries(Object.entries(skus).map(([sku, perPlatform]) => [sku, { ...perPlatform }])),
+    promoters: { ...promoters },
   };
 }

@@ -72,7 +72,7 @@ function computeReport(repo: Repository, id: number, now: number, query: RecapQu
     recap,
     insights,
     audience,
-    planned,
+    planned: { ...planned },
     titles: Object.fromEntries(catalog.map((p) => [p.sku, p.title])),
     listPrices: Object.fromEntries(catalog.map((p) => [p.sku, p.listPriceFen])),
   };

@@ -183,3 +183,12 @@ export async function goodTraffic(url: string, tokens: { ingest: string; operato
     },
   };
 }
+
+/** `POST /api/ingest` with records as NDJSON lines; the status and the answer. */
+export async function postNdjson(url: string, token: string, records: unknown[]): Promise<{ status: number; body: Record<string, any> }> {
+  const res = await fetch(`${url}/api/ingest`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: records.map((r) => JSON.stringify(r)).join('\n') });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+/** Resident memory of this process in MB (the in-process hub's and the test's). */
+export const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
