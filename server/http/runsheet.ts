@@ -42,7 +42,7 @@ function options(url: URL): { format?: 'xlsx' | 'csv'; mapping?: ColumnMapping }
 /** HTTP status of a job's coded refusal: the file's fault (4xx) or the hub's state (5xx). */
 export function jobStatus(code: string): number {
   if (code === 'sheet_too_large' || code === 'zip_bomb') return 413;
-  if (code === 'job_timeout' || code === 'job_out_of_memory') return 422;
+  if (code === 'job_timeout' || code === 'job_out_of_memory' || code === 'too_many_rows') return 422;
   if (code === 'job_busy') return 503;
   if (code === 'job_failed') return 500;
   return 400;
