@@ -8,18 +8,26 @@
 import type { Server, Socket } from 'socket.io';
 
 export function watchOversized(io: Server, namespace: string, event: string, limitBytes: number) {
-  // `2` is an EVENT packet; the namespace and an optional ack id come before the JSON array.
-  const prefix = `2${namespace},`;
+  // `2` is an EVENT packet, `5<attachments>-` a BINARY_EVENT; the namespace and an optional ack id
+  // come before the JSON array. Both kinds are noted, so the verdicts stay in step with the handler.
+  const nsPrefix = `${namespace},`;
   const head = JSON.stringify([event]).slice(0, -1);
+  const isDigit = (c: number) => c >= 48 && c <= 57;
   const verdicts = new WeakMap<object, boolean[]>();
   io.engine.on('connection', (conn: { on: (e: 'packet', cb: (p: { type: string; data?: unknown }) => void) => void }) => {
     const list: boolean[] = [];
     verdicts.set(conn, list);
     conn.on('packet', (packet) => {
-      if (packet.type !== 'message' || typeof packet.data !== 'string' || !packet.data.startsWith(prefix)) return;
+      if (packet.type !== 'message' || typeof packet.data !== 'string') return;
       const data = packet.data;
-      let i = prefix.length;
-      while (i < data.length && data.charCodeAt(i) >= 48 && data.charCodeAt(i) <= 57) i++;
+      let i = 1;
+      if (data[0] === '5') {
+        while (i < data.length && isDigit(data.charCodeAt(i))) i++;
+        if (data[i++] !== '-') return;
+      } else if (data[0] !== '2') return;
+      if (!data.startsWith(nsPrefix, i)) return;
+      i += nsPrefix.length;
+      while (i < data.length && isDigit(data.charCodeAt(i))) i++;
       if (!data.startsWith(head, i)) return;
       list.push(data.length > limitBytes || (data.length * 3 > limitBytes && Buffer.byteLength(data, 'utf8') > limitBytes));
     });
