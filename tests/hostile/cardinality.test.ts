@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { GAP_MERGE_MS, MAX_MARKERS, MAX_PLATFORMS_PER_SESSION, type IngestAck, type LiveSnapshot } from '../../server/protocol/index.js';
 import type { Recap } from '../../server/recap/index.js';
+import { knownPlatform } from '../../renderer/lib/platform.js';
 import { closeClients, connect, next, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
 import { goodTraffic, rssMb, watchHealth } from './support.js';
 
@@ -79,6 +80,8 @@ describe('platforms per show', () => {
     expect(recap.byPlatform['__proto__'].paidGmvFen).toBe(1000);
     expect(recap.byPlatform['constructor'].paidGmvFen).toBe(2000);
     expect(recap.paidGmvFen).toBe(7000);
+    // Screens name them as platforms they do not know, not as Object's own properties.
+    expect(['__proto__', 'constructor', 'toString', 'douyin'].map(knownPlatform)).toEqual([null, null, null, 'douyin']);
   });
 });
 
