@@ -138,7 +138,9 @@ export function createWriter(deps: WriterDeps) {
                 target = pick(e);
                 const why = refuseForSession(e, target);
                 if (why) {
-                  refused.push({ index: p.indexes[i], error: why.message, code: why.code });
+                  // A connector resending what was stored before (at-least-once) hears "duplicate", not "refused".
+                  if (repo.sessionOfEvent(e.platform, e.id) !== null) duplicates++;
+                  else refused.push({ index: p.indexes[i], error: why.message, code: why.code });
                   continue;
                 }
               }

@@ -94,6 +94,26 @@ describe('event time at the ingest doors', () => {
   });
 });
 
+describe('event time and resends', () => {
+  it('answers a resend of an event stored in an earlier show as a duplicate, while a new event stamped that early is refused', async () => {
+    let clock = Date.now();
+    h = await startTestHub({ now: () => clock });
+    const operator = await connect(h.url, '/control', TEST_TOKENS.operator);
+    const ingest = await connect(h.url, '/ingest', TEST_TOKENS.ingest);
+    expect((await operator.timeout(5000).emitWithAck('session.start', { title: '早场' })).ok).toBe(true);
+    const early = clock;
+    expect((await ingest.timeout(5000).emitWithAck('batch', [comment('early-1', early)])).accepted).toBe(1);
+    expect((await operator.timeout(5000).emitWithAck('session.end', {})).ok).toBe(true);
+    clock += SHOW_LEAD_MS + 3600_000;
+    expect((await operator.timeout(5000).emitWithAck('session.start', { title: '晚场' })).ok).toBe(true);
+    // The connector never heard its ack and sends the same event again, hours later.
+    const resend: IngestAck = await ingest.timeout(5000).emitWithAck('batch', [comment('early-1', early), comment('early-2', early)]);
+    expect(resend.duplicates).toBe(1);
+    expect(resend.accepted).toBe(0);
+    expect(resend.rejected.map((r) => [r.index, r.code])).toEqual([[1, 'bad_ts']]);
+  });
+});
+
 describe('event time in a replayed recording', () => {
   it('keeps an old recording with its late refunds whole, and refuses 1970, the future and lines that would stretch it past one show', async () => {
     h = await startTestHub();
