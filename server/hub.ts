@@ -15,7 +15,7 @@ import { createRecapRunner } from './recap/runner.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { createAddressCaps, createAuthLimiter, createHostAllowlist, sameOrigin } from './http/guard.js';
 import { lanAddresses } from './http/lan.js';
-import { createWriter } from './ingest/index.js';
+import { createWriter, watchOversized } from './ingest/index.js';
 import { createLiveModel } from './live/index.js';
 import { createObsLink, obsConfigFromEnv, type ObsConfig } from './obs/index.js';
 import {
@@ -24,6 +24,8 @@ import {
   dealClaimSchema,
   dealClaimsSchema,
   MAX_CLAIMS_PER_MESSAGE,
+  MAX_SOCKET_MESSAGE_BYTES,
+  SOCKET_ENGINE_MAX_BYTES,
   type ConnectorCommand,
   type ControlClientToServer,
   type ControlServerToClient,
@@ -95,7 +97,7 @@ export function createHub(options: HubOptions) {
   let eventCounter = 0;
 
   // Each order event's change comes from the orders table, so the model keeps no order of its own.
-  const live = createLiveModel({ ordersFromStore: true });
+  const live = createLiveModel({ ordersFromStore: true, now });
   live.setCatalog(repo.catalog());
   live.setRunsheet(repo.runsheet());
 
@@ -165,7 +167,7 @@ export function createHub(options: HubOptions) {
   });
   const io = new Server(httpServer, {
     serveClient: false,
-    maxHttpBufferSize: 9 * 1024 * 1024,
+    maxHttpBufferSize: SOCKET_ENGINE_MAX_BYTES,
     pingInterval: 10_000,
     pingTimeout: 8_000,
     // Browsers may only connect from the hub's own pages (programs send no Origin), under a name the
@@ -250,9 +252,15 @@ export function createHub(options: HubOptions) {
     });
   });
 
+  const oversized = watchOversized(io, '/ingest', 'batch', MAX_SOCKET_MESSAGE_BYTES);
   ingestNs.on('connection', (socket) => {
     socket.on('batch', (records, ack) => {
+      const tooLarge = oversized.take(socket);
       if (typeof ack !== 'function') return;
+      if (tooLarge) {
+        const message = `a batch message is at most ${MAX_SOCKET_MESSAGE_BYTES / 1024 / 1024} MiB; nothing was stored: split it and send the parts`;
+        return ack({ accepted: 0, duplicates: 0, rejected: [], error: { code: 'too_large', message } });
+      }
       void writer.submit(records).then(ack);
     });
   });
@@ -342,6 +350,10 @@ export function createHub(options: HubOptions) {
     db,
     get tokens(): Tokens {
       return tokens;
+    },
+    /** Tallies the mall's claim desks hold in memory: one per deal or coupon that exists (or existed). */
+    get claimTallies(): number {
+      return claims.tallies + couponClaims.tallies;
     },
     /** Where generated tokens are kept, if they were generated. */
     tokenFile: loaded.file,

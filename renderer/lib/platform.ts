@@ -20,5 +20,6 @@ const aliases: Record<string, KnownPlatform> = {
 /** The studio's name for a platform id, or null when it is not one of ours. */
 export function knownPlatform(id: string): KnownPlatform | null {
   const key = id.toLowerCase().replace(/[^a-z]/g, '');
-  return aliases[key] ?? null;
+  // Own keys only: a connector's platform called `constructor` is not Object's.
+  return Object.hasOwn(aliases, key) ? aliases[key] : null;
 }

@@ -7,6 +7,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import type { Bucket, ItemAiring, Kpis, LiveCoupon, LiveDeal, LiveSnapshot, LiveState, LiveTick, Marker, PlatformStatus } from '@protocol';
+import { MAX_MARKERS } from '@protocol';
 import type { LiveSocket } from '../api/hub';
 import { SECONDS_KEPT, contiguousMinutes, mergeBuckets, minuteOf, onlineSeries, pruneOlderThan, sorted } from '../lib/buckets';
 import { computePace, notablePace } from '../lib/pace';
@@ -129,8 +130,17 @@ export const useLiveStore = defineStore('live', () => {
     }
     const fresh = t.markers.filter((m) => !markerKeys.has(markerKey(m)));
     if (fresh.length) {
-      for (const m of fresh) markerKeys.add(markerKey(m));
-      markers.value = [...markers.value, ...fresh];
+      let list = markers.value.slice();
+      for (const m of fresh) {
+        markerKeys.add(markerKey(m));
+        // A merged stream gap replaces the gaps of its platform it covers (the hub merges them).
+        if (m.kind === 'gap' && m.toTs !== undefined) list = list.filter((o) => !(o.kind === 'gap' && o.platform === m.platform && o.ts >= m.ts && o.ts <= m.toTs!));
+        list.push(m);
+      }
+      // The hub sends at most MAX_MARKERS in a snapshot; a long session's ticks keep the same bound here.
+      if (list.length > MAX_MARKERS) list = list.slice(-MAX_MARKERS);
+      if (markerKeys.size > MAX_MARKERS * 4) markerKeys = new Set(list.map(markerKey));
+      markers.value = list;
     }
     if (t.catalog) useRunsheetStore().applyCatalog(t.catalog);
     if (t.runsheet) useRunsheetStore().applyRunsheet(t.runsheet);

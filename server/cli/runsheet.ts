@@ -92,7 +92,14 @@ async function importCommand(file: string, options: RunsheetCliOptions): Promise
       return 1;
     }
     const mode = options.append ? 'append' : 'replace';
-    const applied = applyRunsheet(repo, result.rows, { mode, at: (options.now ?? Date.now)(), actor: 'cli', source: file });
+    let applied;
+    try {
+      applied = applyRunsheet(repo, result.rows, { mode, at: (options.now ?? Date.now)(), actor: 'cli', source: file });
+    } catch (err) {
+      if (!(err instanceof RunsheetFileError)) throw err;
+      console.error(err.message);
+      return 1;
+    }
     const products = `${applied.productsCreated} new product${applied.productsCreated === 1 ? '' : 's'}, ${applied.productsUpdated} updated`;
     const how = mode === 'append' ? 'appended to the run-sheet' : applied.removed ? `replacing ${applied.removed} earlier items` : 'as the run-sheet';
     console.log(`Imported ${applied.items} items from ${file} (${how}; ${products}).`);

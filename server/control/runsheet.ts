@@ -1,5 +1,5 @@
 /** Catalog and run-sheet handlers, and putting an item on air (`item.go`, `item.next`). */
-import type { RunsheetItem, RunsheetItemInput } from '../protocol/index.js';
+import { MAX_RUNSHEET_ROWS, type RunsheetItem, type RunsheetItemInput } from '../protocol/index.js';
 import { fail, type HubContext, type Caller, type Handlers } from './context.js';
 import { onAirPriceFen } from '../rules/index.js';
 
@@ -40,6 +40,7 @@ export const runsheetHandlers: RunsheetHandlers = {
   'runsheet.add'({ afterItemId, ...item }, ctx, caller) {
     if (!ctx.live.catalog.some((p) => p.sku === item.sku)) return fail('unknown_sku', `No product ${item.sku} in the catalog; add it first.`);
     const items = ctx.repo.runsheet();
+    if (items.length >= MAX_RUNSHEET_ROWS) return fail('too_many_rows', `The run-sheet already holds ${items.length} items, the most it may; remove one first.`);
     const at = afterItemId === undefined ? items.length : items.findIndex((i) => i.itemId === afterItemId) + 1;
     if (afterItemId !== undefined && at === 0) return fail('not_found', `No run-sheet item ${afterItemId}.`);
     const itemId = ctx.repo.transaction(() => {

@@ -69,8 +69,12 @@ export function createClaimDesk(deps: {
 
   /** Decides one claim; a grant's units are held in the tallies and queued for the next commit. */
   function hold(req: ClaimRequest, now: number): ClaimAck {
+    // A claim for a deal that does not exist is answered before a tally is made for it: anyone can
+    // send made-up deal ids, and each would otherwise stay in memory for good.
+    const deal = deps.deal(req.dealId);
+    if (!deal) return { granted: false, reason: 'not_found' };
     const t = tally(req.dealId);
-    const decision = decideClaim(deps.deal(req.dealId), t, req, now);
+    const decision = decideClaim(deal, t, req, now);
     if ('reason' in decision) return { granted: false, reason: decision.reason };
     t.total += decision.qty;
     const userTotal = (t.perUser.get(req.userId) ?? 0) + decision.qty;
@@ -149,6 +153,10 @@ export function createClaimDesk(deps: {
     /** Units granted so far for a deal. */
     granted(dealId: string): number {
       return tally(dealId).total;
+    },
+    /** Deals (or coupons) whose tallies are held in memory: only ones that exist(ed). */
+    get tallies(): number {
+      return tallies.size;
     },
   };
 }

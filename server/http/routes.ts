@@ -209,7 +209,8 @@ export function createHttpHandler(deps: HttpDeps) {
         } else rejected.push({ line: l.line, error: l.error, code: 'bad_json' });
       }
       const ack = await ctx.writer.submit(records);
-      if (ack.error) throw new HttpError(503, ack.error.code, ack.error.message);
+      // Too many lines is the sender's to split (413); only a store that refused the write asks for a retry (503).
+      if (ack.error) throw new HttpError(ack.error.code === 'too_large' ? 413 : 503, ack.error.code, ack.error.message);
       for (const r of ack.rejected) rejected.push({ line: lineOf[r.index], error: r.error, code: r.code });
       rejected.sort((a, b) => a.line - b.line);
       return send(res, 200, { accepted: ack.accepted, duplicates: ack.duplicates, rejected } satisfies HttpIngestAck);

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HubContext } from '../control/index.js';
 import { JobError, type JobPool } from '../jobs/index.js';
-import { applyRunsheet, readRunsheetFile, renderRunsheet, RunsheetFileError, type ColumnMapping, type ReadOptions, type ReadResult } from '../runsheet/index.js';
+import { applyRunsheet, readRunsheetFile, renderRunsheet, RunsheetFileError, runsheetRowsRefusal, type ColumnMapping, type ReadOptions, type ReadResult } from '../runsheet/index.js';
 import { checkSpreadsheetBounds, SheetBoundsError } from '../runsheet/bounds.js';
 
 /** How long reading one run-sheet may take in its worker: a real one takes well under a second. */
@@ -42,7 +42,7 @@ function options(url: URL): { format?: 'xlsx' | 'csv'; mapping?: ColumnMapping }
 /** HTTP status of a job's coded refusal: the file's fault (4xx) or the hub's state (5xx). */
 export function jobStatus(code: string): number {
   if (code === 'sheet_too_large' || code === 'zip_bomb') return 413;
-  if (code === 'job_timeout' || code === 'job_out_of_memory') return 422;
+  if (code === 'job_timeout' || code === 'job_out_of_memory' || code === 'too_many_rows') return 422;
   if (code === 'job_busy') return 503;
   if (code === 'job_failed') return 500;
   return 400;
@@ -86,10 +86,19 @@ export async function runsheetRoute(kind: string, req: IncomingMessage, res: Ser
   if (req.method !== 'POST' || (kind !== 'preview' && kind !== 'import')) throw new RunsheetHttpError(404, 'not_found', `No endpoint ${req.method} /api/runsheet/${kind}.`);
   const file = await body();
   const read = await readRunsheetIsolated(jobs, new Uint8Array(file), { ...options(url), catalog: ctx.repo.catalog() });
+  // A file with more rows than a run-sheet holds is refused whole, before its rows travel to a screen.
+  const tooMany = runsheetRowsRefusal(read.rows.length);
+  if (tooMany) throw new RunsheetHttpError(422, 'too_many_rows', tooMany);
   if (kind === 'preview') return sendJson(res, 200, read);
   if (read.rows.length === 0) return sendJson(res, 422, { ok: false, error: { code: 'nothing_to_import', message: 'No row could be imported.' }, ...read });
   const mode = url.searchParams.get('mode') === 'append' ? 'append' : 'replace';
-  const applied = applyRunsheet(ctx.repo, read.rows, { mode, at: ctx.now(), actor, source: url.searchParams.get('name') ?? 'upload' });
+  let applied;
+  try {
+    applied = applyRunsheet(ctx.repo, read.rows, { mode, at: ctx.now(), actor, source: url.searchParams.get('name') ?? 'upload' });
+  } catch (err) {
+    if (err instanceof RunsheetFileError) throw new RunsheetHttpError(422, err.code, err.message);
+    throw err;
+  }
   ctx.live.setCatalog(ctx.repo.catalog());
   ctx.live.setRunsheet(ctx.repo.runsheet());
   return sendJson(res, 200, { ok: true, ...applied, errors: read.errors });

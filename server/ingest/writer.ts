@@ -3,7 +3,17 @@
  * committed together on the next turn of the event loop (group commit): one transaction, one fsync,
  * many acks. An ack is only ever answered after its events are committed.
  */
-import { parseEvent, type IngestAck, type LiveEvent } from '../protocol/index.js';
+import {
+  controlEventTypes,
+  describeTs,
+  MAX_PLATFORMS_PER_SESSION,
+  parseEvent,
+  SHOW_LEAD_MS,
+  tsInWindow,
+  type IngestAck,
+  type LiveEvent,
+  type RecordError,
+} from '../protocol/index.js';
 import type { OrderChange } from '../rules/orders.js';
 import type { Repository } from '../store/index.js';
 
@@ -30,6 +40,10 @@ export const MAX_BATCH_RECORDS = 50_000;
 
 interface Pending {
   events: LiveEvent[];
+  /** Each event's index in the batch as sent, for refusals decided at commit time. */
+  indexes: number[];
+  /** From an ingest door (a connector, a shop): held to the show's time and platform bounds. */
+  untrusted: boolean;
   sessionId: number | null;
   rejected: IngestAck['rejected'];
   resolve: (ack: IngestAck) => void;
@@ -58,14 +72,50 @@ export function createWriter(deps: WriterDeps) {
     }
     const now = deps.now();
     const title = deps.autoTitle?.(now) ?? `Auto session ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')}`;
-    return repo.createSession(title, Math.min(now, e.ts), { auto: true });
+    // A connector's backlog may start the show a little early, never weeks back (bounds.ts).
+    return repo.createSession(title, Math.max(Math.min(now, e.ts), now - SHOW_LEAD_MS), { auto: true });
+  }
+
+  // Platforms each show has heard from, loaded once a show; bounded by MAX_PLATFORMS_PER_SESSION each.
+  let platformsBySession = new Map<number, Set<string>>();
+  function platformsOf(sessionId: number): Set<string> {
+    let set = platformsBySession.get(sessionId);
+    if (!set) platformsBySession.set(sessionId, (set = new Set(repo.platformsOfSession(sessionId))));
+    return set;
+  }
+
+  /**
+   * Why an ingested event may not join `sessionId`, or null: it is stamped long before the show it
+   * would join started, or it brings one platform too many to that show.
+   */
+  let sessionsSeen = new Map<number, ReturnType<Repository['session']>>();
+  function refuseForSession(e: LiveEvent, sessionId: number): RecordError | null {
+    let session = sessionsSeen.get(sessionId);
+    if (session === undefined) sessionsSeen.set(sessionId, (session = repo.session(sessionId)));
+    // A gap reaches back to its start: it may not reach further back than an event may.
+    const earliest = e.type === 'stream.gap' ? Math.min(e.ts, e.fromTs) : e.ts;
+    if (session && session.endedAt === null && earliest < session.startedAt - SHOW_LEAD_MS) {
+      const minutes = Math.round((session.startedAt - earliest) / 60_000);
+      const field = earliest === e.ts ? 'ts' : 'fromTs';
+      return { code: 'bad_ts', message: `${e.type}.${field}: is ${minutes} minutes before the live show started; at most ${SHOW_LEAD_MS / 60_000} minutes before it is taken` };
+    }
+    const platforms = platformsOf(sessionId);
+    if (!platforms.has(e.platform)) {
+      const heard = platforms.size - (platforms.has('studio') ? 1 : 0);
+      if (heard >= MAX_PLATFORMS_PER_SESSION) {
+        return { code: 'too_many_platforms', message: `platform ${JSON.stringify(e.platform)}: this show already hears from ${heard} platforms, the most one show takes; send under one of them` };
+      }
+      platforms.add(e.platform);
+    }
+    return null;
   }
 
   function flush(): void {
     scheduled = false;
     const group = queue;
     queue = [];
-    const results: { accepted: number; duplicates: number }[] = [];
+    sessionsSeen = new Map();
+    const results: { accepted: number; duplicates: number; refused: IngestAck['rejected'] }[] = [];
     const fresh = new Map<number, LiveEvent[]>();
     const orderChanges = new Map<LiveEvent, OrderChange>();
     try {
@@ -77,8 +127,25 @@ export function createWriter(deps: WriterDeps) {
           let audienceSession = p.sessionId;
           let otherSession = p.sessionId;
           const pick = (e: LiveEvent): number => (audienceTypes.has(e.type) ? (audienceSession ??= sessionFor(e)) : (otherSession ??= sessionFor(e)));
-          for (const e of p.events) {
-            const sessionId = repo.storeEvent(pick, e, orderChanges);
+          const refused: IngestAck['rejected'] = [];
+          for (let i = 0; i < p.events.length; i++) {
+            const e = p.events[i];
+            let target: number | ((e: LiveEvent) => number) = pick;
+            if (p.untrusted) {
+              // An order's later events go to the show of its first event, already bounded then.
+              const own = e.type === 'order' ? repo.sessionOfOrder(e.platform, e.orderId) : null;
+              if (own === null) {
+                target = pick(e);
+                const why = refuseForSession(e, target);
+                if (why) {
+                  // A connector resending what was stored before (at-least-once) hears "duplicate", not "refused".
+                  if (repo.sessionOfEvent(e.platform, e.id) !== null) duplicates++;
+                  else refused.push({ index: p.indexes[i], error: why.message, code: why.code });
+                  continue;
+                }
+              }
+            }
+            const sessionId = repo.storeEvent(target, e, orderChanges);
             if (sessionId === null) {
               duplicates++;
               continue;
@@ -88,11 +155,13 @@ export function createWriter(deps: WriterDeps) {
             if (!list) fresh.set(sessionId, (list = []));
             list.push(e);
           }
-          results.push({ accepted, duplicates });
+          results.push({ accepted, duplicates, refused });
         }
       });
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
+      // What was counted for the failed transaction was not stored.
+      platformsBySession = new Map();
       failing = true;
       deps.onStoreHealth?.(error);
       const message = `Nothing was stored: the database refused the write (${error.message}). Resend this batch.`;
@@ -104,12 +173,16 @@ export function createWriter(deps: WriterDeps) {
       deps.onStoreHealth?.(null);
     }
     for (const [sessionId, events] of fresh) if (events.length) deps.onCommitted(sessionId, events, orderChanges);
-    group.forEach((p, i) => p.resolve({ ...results[i], rejected: p.rejected }));
+    group.forEach((p, i) => {
+      const { accepted, duplicates, refused } = results[i];
+      const rejected = refused.length ? [...p.rejected, ...refused].sort((a, b) => a.index - b.index) : p.rejected;
+      p.resolve({ accepted, duplicates, rejected });
+    });
   }
 
-  function enqueue(events: LiveEvent[], rejected: IngestAck['rejected'], sessionId: number | null): Promise<IngestAck> {
+  function enqueue(events: LiveEvent[], indexes: number[], untrusted: boolean, rejected: IngestAck['rejected'], sessionId: number | null): Promise<IngestAck> {
     return new Promise((resolve) => {
-      queue.push({ events, rejected, sessionId, resolve });
+      queue.push({ events, indexes, untrusted, rejected, sessionId, resolve });
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
@@ -119,8 +192,11 @@ export function createWriter(deps: WriterDeps) {
 
   return {
     /**
-     * Validates untrusted records and commits the good ones. Bad records come back with their index
-     * and reason and are never stored; their good neighbours are.
+     * Validates untrusted records and commits the good ones: the ingest doors (`/ingest`, `POST
+     * /api/ingest`). Bad records come back with their index, reason and code and are never stored;
+     * their good neighbours are. Besides each record's fields, an ingest door takes only the audience's
+     * and the shops' events (`forbidden_type` for the control room's own), stamped within the hub's
+     * window (`bad_ts`), and a show hears from a bounded number of platforms (`too_many_platforms`).
      */
     submit(records: unknown, options: { sessionId?: number } = {}): Promise<IngestAck> {
       if (!Array.isArray(records)) {
@@ -140,21 +216,45 @@ export function createWriter(deps: WriterDeps) {
         });
       }
       const events: LiveEvent[] = [];
+      const indexes: number[] = [];
       const rejected: IngestAck['rejected'] = [];
+      const now = deps.now();
       for (let i = 0; i < records.length; i++) {
         const r = parseEvent(records[i]);
-        if (r.ok) events.push(r.event);
-        else rejected.push({ index: i, error: r.error.message, code: r.error.code });
+        const why = r.ok ? refuseAtDoor(r.event, now) : r.error;
+        if (why) rejected.push({ index: i, error: why.message, code: why.code });
+        else if (r.ok) {
+          events.push(r.event);
+          indexes.push(i);
+        }
       }
-      return enqueue(events, rejected, options.sessionId ?? null);
+      return enqueue(events, indexes, true, rejected, options.sessionId ?? null);
     },
-    /** Commits events the hub itself produced (already valid), e.g. `item.live`. */
+    /** Commits events the hub itself produced (already valid), e.g. `item.live`, or an operator's replay. */
     record(events: LiveEvent[], options: { sessionId?: number } = {}): Promise<IngestAck> {
-      return enqueue(events, [], options.sessionId ?? null);
+      return enqueue(events, events.map((_, i) => i), false, [], options.sessionId ?? null);
     },
     /** Whether the last commit failed. */
     get failing(): boolean {
       return failing;
     },
   };
+}
+
+/**
+ * Why an ingest door refuses a valid record, or null. Only the hub's own handlers write what the
+ * control room did (an item on air, a deal, a coupon): a connector that could would sell a ¥0.01 deal
+ * through the mall. Every time a record carries is within the hub's window (bounds.ts).
+ */
+export function refuseAtDoor(e: LiveEvent, now: number): RecordError | null {
+  if (controlEventTypes.has(e.type)) {
+    return { code: 'forbidden_type', message: `type ${JSON.stringify(e.type)} is written by the control room itself; an ingest token sends the audience's and the shops' events only` };
+  }
+  if (!tsInWindow(e.ts, now)) return { code: 'bad_ts', message: `${e.type}.ts: ${describeTs(e.ts, now)}` };
+  if (e.type === 'stream.gap') {
+    if (!tsInWindow(e.fromTs, now)) return { code: 'bad_ts', message: `stream.gap.fromTs: ${describeTs(e.fromTs, now)}` };
+    if (!tsInWindow(e.toTs, now)) return { code: 'bad_ts', message: `stream.gap.toTs: ${describeTs(e.toTs, now)}` };
+    if (e.toTs < e.fromTs) return { code: 'bad_ts', message: 'stream.gap.toTs: must not be before fromTs' };
+  }
+  return null;
 }

@@ -26,6 +26,7 @@ import { createOrderLedger, type OrderLedger } from './orders.js';
 import { triageComment } from '../rules/index.js';
 import { prompterOnGo, steerPrompter, type PrompterChange } from './prompter.js';
 import { DEFAULT_PROMPTER, type PrompterState } from '../protocol/prompter.js';
+import { EVENT_FUTURE_MS, GAP_MERGE_MS, MAX_MARKERS } from '../protocol/bounds.js';
 
 export interface LiveModelOptions {
   /** How many seconds of per-second buckets screens get (older ones live on in minute buckets). */
@@ -46,6 +47,19 @@ export interface LiveModelOptions {
    * ledger a replay needs is dropped once `reset` is done, and memory does not grow with orders.
    */
   ordersFromStore?: boolean;
+  /**
+   * The hub's clock. With it, a feed's last event is counted no later than when it arrived and no
+   * event stamped ahead of the clock moves the per-second chart past now: a connector's clock cannot
+   * make a dead feed look alive or freeze the chart.
+   */
+  now?: () => number;
+}
+
+/** A platform's stream gap as drawn: merged with its neighbours (see `GAP_MERGE_MS`). */
+interface GapSpan {
+  fromTs: number;
+  toTs: number;
+  marker: Marker;
 }
 
 interface PlatformAcc {
@@ -91,6 +105,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   let dirtyMinutes = new Set<number>();
   let markers: Marker[] = [];
   let newMarkers: Marker[] = [];
+  let gaps = new Map<string, GapSpan[]>();
   let feed: CommentEntry[] = [];
   let newComments: CommentEntry[] = [];
   let feedSecond = 0;
@@ -140,7 +155,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     let m = minutes.get(min);
     if (!m) minutes.set(min, (m = emptyBucket(min)));
     dirtyMinutes.add(min);
-    if (sec > newestSec) newestSec = sec;
+    if (sec > newestSec && (!options.now || sec * 1000 <= options.now() + EVENT_FUTURE_MS)) newestSec = sec;
     if (sec <= newestSec - secondsKept) return [m, null];
     let s = seconds.get(sec);
     if (!s) seconds.set(sec, (s = emptyBucket(sec)));
@@ -234,6 +249,37 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   function addMarker(m: Marker): void {
     markers.push(m);
     newMarkers.push(m);
+    // Screens draw the newest markers; older ones live on in the store and the recap.
+    if (markers.length > MAX_MARKERS * 2) markers = markers.slice(-MAX_MARKERS);
+    if (newMarkers.length > MAX_MARKERS * 2) newMarkers = newMarkers.slice(-MAX_MARKERS);
+  }
+
+  /**
+   * A platform's stream gap, merged with the gaps of that platform it overlaps or nearly touches: a
+   * flapping connection is one mark, not thousands. The merged marker replaces the ones it covers.
+   */
+  function addGap(platform: string, fromTs: number, toTs: number): void {
+    const spans = gaps.get(platform) ?? [];
+    let lo = fromTs;
+    let hi = toTs;
+    const covered = new Set<Marker>();
+    const kept: GapSpan[] = [];
+    for (const g of spans) {
+      if (g.fromTs <= hi + GAP_MERGE_MS && g.toTs >= lo - GAP_MERGE_MS) {
+        lo = Math.min(lo, g.fromTs);
+        hi = Math.max(hi, g.toTs);
+        covered.add(g.marker);
+      } else kept.push(g);
+    }
+    const marker: Marker = { ts: lo, kind: 'gap', label: `${platform} ${Math.round((hi - lo) / 1000)}s`, platform, toTs: hi };
+    kept.push({ fromTs: lo, toTs: hi, marker });
+    // Only the newest spans are drawn anyway (MAX_MARKERS): older ones are forgotten here.
+    gaps.set(platform, kept.length > MAX_MARKERS ? kept.slice(-MAX_MARKERS) : kept);
+    if (covered.size) {
+      markers = markers.filter((m) => !covered.has(m));
+      newMarkers = newMarkers.filter((m) => !covered.has(m));
+    }
+    addMarker(marker);
   }
 
   /**
@@ -281,7 +327,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       return;
     }
     const acc = platformAcc(e.platform);
-    if (e.ts > acc.lastEventAt) acc.lastEventAt = e.ts;
+    const seenAt = options.now ? Math.min(e.ts, options.now()) : e.ts;
+    if (seenAt > acc.lastEventAt) acc.lastEventAt = seenAt;
     switch (e.type) {
       case 'order':
         return applyOrder(e, acc, order ?? (ledger ??= createOrderLedger()).change(e));
@@ -306,7 +353,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
         return;
       }
       case 'stream.gap':
-        return addMarker({ ts: e.fromTs, kind: 'gap', label: `${e.platform} ${Math.round((e.toTs - e.fromTs) / 1000)}s` });
+        return addGap(e.platform, e.fromTs, e.toTs);
       default:
         return;
     }
@@ -361,8 +408,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
 
   /** The small state; `advance` is true for ticks only, so a snapshot for one window moves no one's seq. */
   function state(now: number, advance: boolean) {
-    const byPlatform: Record<string, Kpis> = {};
-    for (const [p, acc] of platforms) byPlatform[p] = kpisOf(acc);
+    // Keyed by names connectors chose: entries define own keys, so a platform called `__proto__` is a platform.
+    const byPlatform: Record<string, Kpis> = Object.fromEntries([...platforms].map(([p, acc]) => [p, kpisOf(acc)]));
     const current = airings.length ? airings[airings.length - 1] : null;
     if (advance) seq++;
     return {
@@ -424,6 +471,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     dirtyMinutes = new Set();
     markers = [];
     newMarkers = [];
+    gaps = new Map();
     feed = [];
     newComments = [];
     questions = new Map();
@@ -569,7 +617,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
         runsheet,
         seconds: sortedBuckets(seconds),
         minutes: sortedBuckets(minutes),
-        markers: markers.slice(),
+        markers: markers.slice(-MAX_MARKERS),
         comments: feed.slice(-feedSize),
       };
     },

@@ -104,8 +104,9 @@ export function computeShowFacts(input: ShowFactsInput): ShowFacts {
   }
 
   const buyerIndex = new Map<string, Map<string, number>>();
-  const buyers: Record<string, string[]> = {};
-  const skus: Record<string, Record<string, SkuSales>> = {};
+  // Keyed by names from outside (platforms, skus): objects without a prototype, so `__proto__` is a key like any other.
+  const buyers = Object.create(null) as Record<string, string[]>;
+  const skus = Object.create(null) as Record<string, Record<string, SkuSales>>;
   const skuBuyers = new Map<SkuSales, Set<number>>();
   for (const o of input.paidOrders) {
     let index = buyerIndex.get(o.platform);
@@ -118,7 +119,7 @@ export function computeShowFacts(input: ShowFactsInput): ShowFacts {
       index.set(o.userId, (b = index.size));
       buyers[o.platform].push(o.userId);
     }
-    const perPlatform = (skus[o.sku] ??= {});
+    const perPlatform = (skus[o.sku] ??= Object.create(null) as Record<string, SkuSales>);
     let s = perPlatform[o.platform];
     if (!s) skuBuyers.set((s = perPlatform[o.platform] = { paidGmvFen: 0, units: 0, orders: 0, buyers: [] }), new Set());
     s.paidGmvFen += o.amountFen;
@@ -136,13 +137,13 @@ export function computeShowFacts(input: ShowFactsInput): ShowFacts {
     if (!list) orderEventsOf.set(e.platform, (list = []));
     list.push(e);
   }
-  const promoters: Record<string, PromoterSales[]> = {};
+  const promoters = Object.create(null) as Record<string, PromoterSales[]>;
   for (const [platform, events] of orderEventsOf) {
     const rows = computeInsights({ events, answered: new Set(), topKeywords: 0 }).promoters;
     if (rows.length) promoters[platform] = rows.map((r) => ({ promoter: r.promoter, orders: r.orders, units: r.units, paidGmvFen: r.paidGmvFen, refundFen: r.refundFen }));
   }
 
-  const liveSec: Record<string, number> = {};
+  const liveSec = Object.create(null) as Record<string, number>;
   for (const item of recap.items) if (item.liveSec > 0) liveSec[item.sku] = item.liveSec;
 
   return {
@@ -153,10 +154,11 @@ export function computeShowFacts(input: ShowFactsInput): ShowFacts {
     endedAt: session.endedAt,
     total: figuresOf(recap),
     byPlatform: Object.fromEntries(Object.entries(recap.byPlatform).map(([p, m]) => [p, figuresOf(m)])),
-    buyers,
+    // Spread back into plain objects: spreading defines own keys, `__proto__` included.
+    buyers: { ...buyers },
     viewers: Object.fromEntries([...viewerSets].map(([p, set]) => [p, [...set]])),
-    liveSec,
-    skus,
-    promoters,
+    liveSec: { ...liveSec },
+    skus: Object.fromEntries(Object.entries(skus).map(([sku, perPlatform]) => [sku, { ...perPlatform }])),
+    promoters: { ...promoters },
   };
 }

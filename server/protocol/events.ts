@@ -3,6 +3,7 @@
  * One schema per `type`, validated where a record enters the hub. Money is integer fen, time epoch ms.
  */
 import { z } from 'zod';
+import { MAX_LINE_FEN, MAX_LINE_QTY } from './bounds.js';
 
 /** Largest integer that survives JSON and SQLite without loss. */
 const SAFE_MAX = Number.MAX_SAFE_INTEGER;
@@ -53,7 +54,7 @@ export const orderEvent = z.object({
   orderId: idSchema,
   userId: idSchema,
   sku: skuSchema,
-  qty: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000),
+  qty: z.number().int('must be a whole number').min(1, 'must be at least 1').max(SAFE_MAX),
   amountFen: fenSchema,
   status: z.enum(orderStatuses, { error: 'must be one of created, paid, refunded, cancelled' }),
   dealId: idSchema.optional(),
@@ -169,7 +170,7 @@ export type SessionHeader = z.infer<typeof sessionHeaderSchema>;
 
 /** Why one record was refused, in words a person can act on, with a code for programs. */
 export interface RecordError {
-  code: 'not_object' | 'unknown_type' | 'invalid_field' | 'bad_json' | 'too_large';
+  code: 'not_object' | 'unknown_type' | 'invalid_field' | 'bad_json' | 'too_large' | 'bad_amount' | 'bad_qty' | 'bad_ts' | 'forbidden_type' | 'too_many_platforms';
   message: string;
 }
 
@@ -194,8 +195,22 @@ export function parseEvent(input: unknown): ParseResult {
     };
   }
   const result = eventSchemas[type as EventType].safeParse(input);
-  if (result.success) return { ok: true, event: result.data as LiveEvent };
-  return { ok: false, error: { code: 'invalid_field', message: formatIssues(type, result.error) } };
+  if (!result.success) return { ok: false, error: { code: 'invalid_field', message: formatIssues(type, result.error) } };
+  const event = result.data as LiveEvent;
+  const implausible = checkPlausible(event);
+  return implausible ? { ok: false, error: implausible } : { ok: true, event };
+}
+
+/**
+ * Money and units a real order line can carry (see bounds.ts): past them GMV sums stop being exact and
+ * one forged line outweighs a season. Answered `bad_amount` / `bad_qty`.
+ */
+export function checkPlausible(e: LiveEvent): RecordError | null {
+  if (e.type !== 'order') return null;
+  if (e.qty > MAX_LINE_QTY) return { code: 'bad_qty', message: `order.qty: ${e.qty} units on one order line is more than the ${MAX_LINE_QTY} taken` };
+  if (e.amountFen > MAX_LINE_FEN) return { code: 'bad_amount', message: `order.amountFen: ${e.amountFen} fen is more than the ¥${MAX_LINE_FEN / 100} one order line may carry` };
+  if ((e.refundFen ?? 0) > MAX_LINE_FEN) return { code: 'bad_amount', message: `order.refundFen: ${e.refundFen} fen is more than the ¥${MAX_LINE_FEN / 100} one order line may carry` };
+  return null;
 }
 
 /** Turns zod issues into one sentence: `order.qty: must be at least 1`. */

@@ -1,5 +1,6 @@
 /** The protocol's front door: every schema, type and socket map, imported by hub, renderer and tests. */
 export * from './events.js';
+export * from './bounds.js';
 export * from './control.js';
 export * from './live.js';
 export * from './sockets.js';

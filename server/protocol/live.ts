@@ -67,6 +67,9 @@ export interface Marker {
   ts: number;
   kind: 'item' | 'deal' | 'gap';
   label: string;
+  /** A gap's platform and end: gaps of one platform are merged, and a merged one replaces those it covers. */
+  platform?: string;
+  toTs?: number;
 }
 
 export interface CommentEntry {

@@ -318,7 +318,9 @@ export function computeRecap(input: RecapInput): Recap {
   const listedDeals = new Map<string, { start: DealStart; orders: OrderState[]; orderIds: string[]; platforms: string[] }>();
   for (const d of dealStarts.values()) if (inView(d.ts)) listedDeals.set(d.dealId, { start: d, orders: [], orderIds: [], platforms: [] });
 
-  const byPlatform: Record<string, RecapMetrics> = {};
+  // Keyed by names connectors chose: built without a prototype, so a platform called `__proto__` is a
+  // platform, and answered spread into a plain object (spreading defines own keys, `__proto__` too).
+  const byPlatform = Object.create(null) as Record<string, RecapMetrics>;
   let tPaid = 0;
   let tRefund = 0;
   let tOrders = 0;
@@ -456,7 +458,7 @@ export function computeRecap(input: RecapInput): Recap {
     to,
     platform: only ?? null,
     ...totals,
-    byPlatform,
+    byPlatform: { ...byPlatform },
     items,
     deals,
     minutes,

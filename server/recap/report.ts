@@ -65,14 +65,14 @@ function computeReport(repo: Repository, id: number, now: number, query: RecapQu
     orderTime: (t) => t >= recap.from && (closed || t < recap.to),
   });
   const audience = computeAudience(repo.paidOrders(), session, session.endedAt ?? now);
-  const planned: Record<string, number> = {};
+  const planned = Object.create(null) as Record<string, number>;
   for (const item of repo.runsheet()) planned[item.sku] = (planned[item.sku] ?? 0) + item.plannedSec;
   const catalog = repo.catalog();
   return {
     recap,
     insights,
     audience,
-    planned,
+    planned: { ...planned },
     titles: Object.fromEntries(catalog.map((p) => [p.sku, p.title])),
     listPrices: Object.fromEntries(catalog.map((p) => [p.sku, p.listPriceFen])),
   };

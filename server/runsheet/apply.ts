@@ -2,10 +2,10 @@
  * The run-sheet in the store: loading imported rows into the catalog and the run-sheet in one
  * transaction, and listing the run-sheet joined with its products, as export and `livedeck runsheet list` show it.
  */
-import { productSchema, runsheetItemInput, type CouponPreset, type Product, type RunsheetItem, type RunsheetItemInput } from '../protocol/index.js';
+import { MAX_RUNSHEET_ROWS, productSchema, runsheetItemInput, type CouponPreset, type Product, type RunsheetItem, type RunsheetItemInput } from '../protocol/index.js';
 import type { Repository } from '../store/index.js';
 import { livePriceFen } from '../rules/index.js';
-import type { ImportedRow } from './read.js';
+import { RunsheetFileError, type ImportedRow } from './read.js';
 
 export interface ApplyOptions {
   /** `replace` clears the run-sheet first; `append` adds after its last item. */
@@ -76,6 +76,8 @@ function toRecords(row: ImportedRow, existing: Product | undefined): { product: 
  */
 export function applyRunsheet(repo: Repository, rows: readonly ImportedRow[], options: ApplyOptions): ApplyResult {
   if (rows.length === 0) return { items: 0, removed: 0, productsCreated: 0, productsUpdated: 0 };
+  const refusal = runsheetRowsRefusal(rows.length, options.mode === 'append' ? repo.runsheet().length : 0);
+  if (refusal) throw new RunsheetFileError('too_many_rows', refusal);
   return repo.transaction(() => {
     const catalog = new Map(repo.catalog().map((p) => [p.sku, p]));
     const created = new Set<string>();
@@ -139,4 +141,14 @@ export function joinRunsheet(items: readonly RunsheetItem[], catalog: readonly P
 /** The studio's run-sheet in order, joined with the catalog. */
 export function listRunsheet(repo: Repository): ListedItem[] {
   return joinRunsheet(repo.runsheet(), repo.catalog());
+}
+
+/**
+ * Why `incoming` rows may not join a run-sheet of `existing` rows, or null: a run-sheet holds at most
+ * `MAX_RUNSHEET_ROWS` (every snapshot carries it to every screen). Answered `too_many_rows`.
+ */
+export function runsheetRowsRefusal(incoming: number, existing = 0): string | null {
+  if (incoming + existing <= MAX_RUNSHEET_ROWS) return null;
+  const had = existing ? ` on top of the ${existing} already there` : '';
+  return `${incoming} run-sheet rows${had} is more than the ${MAX_RUNSHEET_ROWS} a run-sheet may hold; split the show or remove rows.`;
 }

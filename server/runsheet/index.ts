@@ -4,7 +4,7 @@
  * store are touched only by `readRunsheetFile`, `writeRunsheetFile` and `applyRunsheet`.
  */
 export { readRunsheetFile, importGrids, RunsheetFileError, type ReadOptions, type ReadResult, type ImportedRow, type ImportedDeal, type RowError } from './read.js';
-export { applyRunsheet, listRunsheet, joinRunsheet, type ApplyOptions, type ApplyResult, type ListedItem } from './apply.js';
+export { applyRunsheet, runsheetRowsRefusal, listRunsheet, joinRunsheet, type ApplyOptions, type ApplyResult, type ListedItem } from './apply.js';
 export { writeRunsheetFile, renderRunsheet, runsheetWorkbook, runsheetCsvRows, exportColumns, formatOfFile, YUAN_FORMAT, type RunsheetFormat } from './write.js';
 export { runsheetFields, headerAliases, fieldLabels, normaliseHeader, recogniseHeader, type RunsheetField, type ColumnMapping } from './fields.js';
 export { parsePriceFen, parseDurationSec, parseCount, decimalToHundredths, numberToFen, fenToYuanString } from './values.js';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { productSchema, runsheetItemInput, type Product } from '../protocol/index.js';
+import { MAX_RUNSHEET_ROWS, productSchema, runsheetItemInput, type Product } from '../protocol/index.js';
 import { fieldLabels, recogniseHeader, runsheetFields, type ColumnMapping, type HeaderUnit, type RunsheetField } from './fields.js';
 import { cellText, isBlank, loadCsv, loadXlsx, type Grid, type GridCell } from './grid.js';
 import { parseCount, parseDurationSec, parsePriceFen, parseSku, parseText, type Parsed } from './values.js';
@@ -82,7 +82,7 @@ export interface ReadResult {
 /** A file that cannot be read at all, as a value with a code. */
 export class RunsheetFileError extends Error {
   constructor(
-    readonly code: 'unsupported_format' | 'unreadable' | 'no_sheet',
+    readonly code: 'unsupported_format' | 'unreadable' | 'no_sheet' | 'too_many_rows',
     message: string,
   ) {
     super(message);
@@ -406,6 +406,8 @@ export function importGrids(grids: readonly Grid[], options: ReadOptions = {}): 
     if (!result) continue;
     if ('message' in result) errors.push(result);
     else rows.push(result);
+    // More rows than a run-sheet holds: stop reading, the file is refused whole (bounds.ts).
+    if (rows.length > MAX_RUNSHEET_ROWS) throw new RunsheetFileError('too_many_rows', `${grid.rowCount - band.bottom} run-sheet rows is more than the ${MAX_RUNSHEET_ROWS} a run-sheet may hold; split the show or remove rows.`);
   }
   return { ...base, rows, errors };
 }

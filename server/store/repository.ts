@@ -69,6 +69,7 @@ export function createRepository(db: Db) {
     eventSpan: db.prepare('SELECT min(ts) AS lo, max(ts) AS hi, count(*) AS n FROM events WHERE session_id = ?'),
     insertEvent: db.prepare('INSERT OR IGNORE INTO events (session_id, platform, id, type, ts, body) VALUES (?, ?, ?, ?, ?, ?)'),
     sessionOfEvent: db.prepare('SELECT session_id FROM events WHERE platform = ? AND id = ?').pluck(),
+    platformsOfSession: db.prepare('SELECT DISTINCT platform FROM events WHERE session_id = ?').pluck(),
     seqRange: db.prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM events WHERE session_id = ?'),
     seqRangeIn: db.prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM events WHERE session_id = ? AND ts BETWEEN ? AND ?'),
     // Read in table order (sequential pages) within the session's seq range, then sort by ts in JS:
@@ -257,6 +258,10 @@ export function createRepository(db: Db) {
     },
     eventSpan(id: number): { lo: number | null; hi: number | null; n: number } {
       return s.eventSpan.get(id) as { lo: number | null; hi: number | null; n: number };
+    },
+    /** The distinct platforms a session's events came from. */
+    platformsOfSession(id: number): string[] {
+      return s.platformsOfSession.all(id) as string[];
     },
     sessionOfEvent(platform: string, id: string): number | null {
       return (s.sessionOfEvent.get(platform, id) as number | undefined) ?? null;

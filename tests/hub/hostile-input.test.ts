@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IngestAck } from '../../server/protocol/index.js';
+import { MAX_PLATFORMS_PER_SESSION, type IngestAck } from '../../server/protocol/index.js';
 import { closeClients, connect, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
 
 let h: TestHub;
@@ -13,7 +13,8 @@ afterAll(async () => {
 });
 
 let seq = 0;
-const T0 = Date.UTC(2026, 10, 23, 12);
+// A minute ago: the hub takes events stamped around its own clock (bounds.ts), whatever day this runs.
+const T0 = Date.now() - 60_000;
 /** Records that must be accepted: each with a fresh id. */
 const validRecord = fc.oneof(
   fc.record({ text: fc.string({ minLength: 1, maxLength: 200 }), nick: fc.string({ maxLength: 50 }) }).map(({ text, nick }) => ({
@@ -83,6 +84,48 @@ describe('hostile and random input', () => {
     expect(tooMany.error?.code).toBe('too_large');
     const notArray: IngestAck = await s.timeout(5000).emitWithAck('batch', { type: 'comment' });
     expect(notArray.error?.code).toBe('not_array');
+  });
+
+  it('holds every record to the time window and a show to its platform cap, for any mix of times and platform names', async () => {
+    const s = await connect(h.url, '/ingest', TEST_TOKENS.ingest);
+    const MIN = 60_000;
+    const DAY = 1440 * MIN;
+    // Offsets from the hub's clock: inside the window (and the live show's lead) or clearly outside.
+    const goodOffset = fc.integer({ min: -90 * MIN, max: 4 * MIN });
+    const badTs = fc.oneof(
+      fc.integer({ min: 0, max: 1_000_000 }).map((v) => () => v), // 1970
+      fc.constant(() => Math.floor(Date.now() / 1000)), // seconds for milliseconds
+      fc.integer({ min: 3 * 60, max: 89 * 1440 }).map((m) => () => Date.now() - m * MIN), // before the show's lead
+      fc.integer({ min: 91, max: 3650 }).map((d) => () => Date.now() - d * DAY), // older than the window
+      fc.integer({ min: 6, max: 5_000_000 }).map((m) => () => Date.now() + m * MIN), // ahead of the clock
+    );
+    const platform = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'douyin', 'taobao'), fc.stringMatching(/^[a-z][a-z0-9_.-]{0,11}$/));
+    const row = fc.record({ platform, good: fc.boolean(), offset: goodOffset, bad: badTs });
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 30 }), async (rows) => {
+        const session = h.hub.ctx.repo.liveSession()!;
+        const known = new Set(h.hub.ctx.repo.platformsOfSession(session.id));
+        const batch = rows.map((r) => ({ type: 'comment', platform: r.platform, id: `tw-${++n}`, ts: r.good ? Date.now() + r.offset : r.bad(), userId: 'u', nick: 'n', text: '在吗' }));
+        // What the hub must answer, record by record in order.
+        const expected: [number, string][] = [];
+        rows.forEach((r, i) => {
+          if (!r.good) return void expected.push([i, 'bad_ts']);
+          if (known.has(r.platform)) return;
+          if (known.size >= MAX_PLATFORMS_PER_SESSION) return void expected.push([i, 'too_many_platforms']);
+          known.add(r.platform);
+        });
+        const ack: IngestAck = await s.timeout(10_000).emitWithAck('batch', batch);
+        expect(ack.rejected.map((r) => [r.index, r.code])).toEqual(expected);
+        expect(ack.accepted).toBe(batch.length - expected.length);
+      }),
+      { numRuns: 50 },
+    );
+    const byPlatform = h.hub.ctx.live.snapshot(Date.now()).byPlatform;
+    expect(Object.keys(byPlatform).length).toBeLessThanOrEqual(MAX_PLATFORMS_PER_SESSION);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(typeof ({} as { toString: unknown }).toString).toBe('function');
+    expect((await fetch(`${h.url}/health`)).status).toBe(200);
   });
 
   it('refuses random operator payloads with a reason and keeps running', async () => {

@@ -3,7 +3,8 @@ import type { IngestAck, LiveSnapshot, LiveTick } from '../../server/protocol/in
 import { MAX_INGEST_BYTES } from '../../server/http/routes.js';
 import { closeClients, connect, eventually, next, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
 
-const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
+// Ten minutes ago on a whole minute: the hub takes events stamped around its own clock (bounds.ts).
+const T0 = Math.floor((Date.now() - 10 * 60_000) / 60_000) * 60_000;
 const comment = (id: string, text: string, ts = T0) => ({ type: 'comment', platform: 'douyin', id, ts, userId: `u-${id}`, nick: '小美', text });
 const order = (id: string, orderId: string, status: string, extra: Record<string, unknown> = {}) => ({
   type: 'order',

@@ -47,12 +47,15 @@ describe('late events of an ended show', () => {
     const ingest = await connect(h.url, '/ingest', TEST_TOKENS.ingest);
 
     const first = (await operator.timeout(5000).emitWithAck('session.start', { title: '第一场' })).sessionId as number;
+    // The item goes on air through the control room (an ingest token may not write `item.live`).
+    expect((await operator.timeout(5000).emitWithAck('catalog.upsert', { sku: 'CREAM', title: '面霜', listPriceFen: 12_990 })).ok).toBe(true);
+    const itemId = (await operator.timeout(5000).emitWithAck('runsheet.add', { sku: 'CREAM', plannedSec: 300 })).itemId as number;
+    expect((await operator.timeout(5000).emitWithAck('item.go', { itemId })).ok).toBe(true);
     // Stamped a little before now, so all of it happened before the show is ended below.
     const t = Date.now() - 5_000;
     const show1: unknown[] = [
       { type: 'viewer.snapshot', platform: 'douyin', id: 's1', ts: t, online: 120 },
       { type: 'viewer.enter', platform: 'douyin', id: 'v1', ts: t + 10, userId: 'u1' },
-      { type: 'item.live', platform: 'studio', id: 'i1', ts: t + 20, sku: 'CREAM' },
       order('O1', 'o1c', 'created', t + 100),
       order('O1', 'o1p', 'paid', t + 200),
       order('O2', 'o2c', 'created', t + 300), // in flight: paid after the show
@@ -100,7 +103,9 @@ describe('late events of an ended show', () => {
     expect(live.session?.id).toBe(second);
     const ofSession = (id: number) => (repo.eventsOfSession(id) as LiveEvent[]).map((e) => e.id).sort();
     expect(ofSession(second)).toEqual(['c2', 'n1c', 'n1p', 's2', 'v2']);
-    expect(ofSession(first)).toEqual([...show1.map((e) => (e as { id: string }).id), 'o2p', 'o3p', 'o1r', 'o4r'].sort());
+    const onAir = (repo.eventsOfSession(first) as LiveEvent[]).filter((e) => e.type === 'item.live').map((e) => e.id);
+    expect(onAir).toHaveLength(1);
+    expect(ofSession(first)).toEqual([...show1.map((e) => (e as { id: string }).id), ...onAir, 'o2p', 'o3p', 'o1r', 'o4r'].sort());
     expect(repo.sessions().map((s) => s.id)).toEqual([second, first]);
 
     // The first show's kept recap is recomputed: all four orders paid, O1 and one unit of O4 refunded;

@@ -41,7 +41,10 @@ function changed(a: Recap, b: Recap): Record<string, [unknown, unknown]> {
 describe('a refund three days after a replayed show', () => {
   it('changes only the refunds and net GMV of the show, its platform, its item and its deal; the kept recap is recomputed', async () => {
     const file = path.join(dir, 'show.ndjson');
-    fs.writeFileSync(file, `${makeRecording({ seed: 33, lines: 30_000, durationMs: 3600_000 }).join('\n')}\n`);
+    // The show ended three days and an hour ago, so its refund three days after it arrives now (the
+    // hub takes events stamped within its window around its own clock, whatever day this runs).
+    const startedAt = Date.now() - 3 * 86_400_000 - 2 * 3600_000;
+    fs.writeFileSync(file, `${makeRecording({ seed: 33, lines: 30_000, durationMs: 3600_000, startedAt }).join('\n')}\n`);
     const dbFile = tempDbFile('late-refund');
     const repo = createRepository(openDb(dbFile));
     const { sessionId } = await replayFile(repo, file);
