@@ -4,7 +4,7 @@
  * brand can add up the 导购 statement in Excel; text cells in CSV are guarded against formulas.
  */
 import type ExcelJS from 'exceljs';
-import { csvField, formatCsv } from '../runsheet/csv.js';
+import { csvField, formatCsv } from '../output/csv.js';
 import { tablesWorkbook, type Column, type Kind, type Table } from '../recap/workbook.js';
 import type { PeriodReport } from './compute.js';
 

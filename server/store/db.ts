@@ -3,8 +3,8 @@
  * migrations run at start. Raw events are the source of truth; everything else can be rebuilt.
  */
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
+import { ensureOwnerDir, restrictDbFiles } from '../output/files.js';
 import { refoldOrders } from './refold-orders.js';
 import { backfillRecapInput, codeLegacyChunk, type LegacyRecapInputChunk, type RecapInputChunk } from './recap-input.js';
 
@@ -166,8 +166,10 @@ export interface OpenOptions {
 
 /** Opens (creating if needed) and migrates the database. Throws a plain sentence if the file is damaged. */
 export function openDb(file: string, options: OpenOptions = {}): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') ensureOwnerDir(path.dirname(path.resolve(file)));
   const db = new Database(file);
+  // Owner-only before WAL is on: SQLite gives the WAL and SHM files the database file's mode.
+  if (file !== ':memory:') restrictDbFiles(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
