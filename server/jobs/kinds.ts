@@ -14,6 +14,10 @@ export interface Jobs {
   'recap.xlsx': { input: { reportJson: string }; output: Uint8Array };
   /** One of the recap's tables as CSV (null: no such table). */
   'recap.csv': { input: { reportJson: string; table: number }; output: string | null };
+  /** The period report's workbook, from its JSON text. */
+  'period.xlsx': { input: { reportJson: string; lang: 'zh-CN' | 'en' }; output: Uint8Array };
+  /** One of the period report's tables as CSV (null: no such table). */
+  'period.csv': { input: { reportJson: string; lang: 'zh-CN' | 'en'; table: number }; output: string | null };
 }
 
 export type JobKind = keyof Jobs;

@@ -25,11 +25,20 @@ const handlers: Handlers = {
     const found = recapTables(JSON.parse(reportJson))[table];
     return found ? tableCsv(found) : null;
   },
+  async 'period.xlsx'({ reportJson, lang }) {
+    const { periodWorkbook } = await import('../period/workbook.js');
+    return new Uint8Array((await periodWorkbook(JSON.parse(reportJson), lang).xlsx.writeBuffer()) as ArrayBuffer);
+  },
+  async 'period.csv'({ reportJson, lang, table }) {
+    const { periodCsv, periodTables } = await import('../period/workbook.js');
+    const found = periodTables(JSON.parse(reportJson), lang)[table];
+    return found ? periodCsv(found) : null;
+  },
 };
 
 // Loaded as soon as the worker starts (the hub prepares one ahead of the first file), not on the path
 // of the first job: exceljs alone takes seconds to load on a busy machine.
-void Promise.all([import('../runsheet/bounds.js'), import('../runsheet/index.js'), import('../recap/workbook.js'), import('exceljs')]).catch(() => undefined);
+void Promise.all([import('../runsheet/bounds.js'), import('../runsheet/index.js'), import('../recap/workbook.js'), import('../period/workbook.js'), import('exceljs')]).catch(() => undefined);
 
 parentPort!.on('message', (job: { id: number; kind: JobKind; input: never }) => {
   const handler = handlers[job.kind] as ((input: unknown) => Promise<unknown>) | undefined;

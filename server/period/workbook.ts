@@ -119,6 +119,6 @@ export function periodCsv(table: Table): string {
 }
 
 /** The file name a period export is offered under. */
-export function periodFileName(report: PeriodReport, suffix: string): string {
+export function periodFileName(report: { from: number; to: number; platform?: string | null }, suffix: string): string {
   return `livedeck-period-${when(report.from, false)}-${when(report.to, false)}${report.platform ? `-${report.platform.replace(/[^\w-]/g, '_')}` : ''}${suffix}`;
 }

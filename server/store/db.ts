@@ -157,6 +157,24 @@ export const migrations: readonly Migration[] = [
   `
   CREATE INDEX IF NOT EXISTS orders_by_buyer ON orders(platform, user_id, session_id) WHERE reached_paid = 1;
   `,
+  // The recap cache is bounded (see putCachedRecap): the size and last use of each kept recap, so the
+  // least recently used can be evicted without reading bodies. A kept recap deleted any other way
+  // (a late event, a deleted show) takes its row here with it.
+  `
+  CREATE TABLE IF NOT EXISTS recap_cache_use (
+    session_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    used_at INTEGER NOT NULL,
+    windowed INTEGER NOT NULL,
+    PRIMARY KEY (session_id, key)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO recap_cache_use (session_id, key, bytes, used_at, windowed)
+    SELECT session_id, key, length(CAST(body AS BLOB)), 0, (key LIKE '%"from"%' OR key LIKE '%"to"%' OR key LIKE '%"platform"%') FROM recap_cache;
+  CREATE TRIGGER IF NOT EXISTS recap_cache_forget AFTER DELETE ON recap_cache BEGIN
+    DELETE FROM recap_cache_use WHERE session_id = old.session_id AND key = old.key;
+  END;
+  `,
 ];
 
 export interface OpenOptions {
