@@ -71,7 +71,15 @@ export interface HubOptions {
    */
   allowedHosts?: string[];
   /** Per-address caps and the body deadline (defaults below and `BODY_TIMEOUT_MS`); tests shrink them. */
-  limits?: { connectionsPerAddress?: number; requestsPerAddress?: number; bodyTimeoutMs?: number; recapCache?: RecapCacheLimits };
+  limits?: {
+    connectionsPerAddress?: number;
+    requestsPerAddress?: number;
+    bodyTimeoutMs?: number;
+    /** Bytes of kept recaps per show and in total (see `putCachedRecap`). */
+    recapCache?: RecapCacheLimits;
+    /** Heap of the recap worker, MB (see `createRecapRunner`). */
+    recapHeapMb?: number;
+  };
 }
 
 /** Open connections one address may hold (screens, connectors and tests on one machine stay far under). */
@@ -320,7 +328,7 @@ export function createHub(options: HubOptions) {
   }, tickMs);
   timer.unref();
 
-  const recaps = createRecapRunner({ repo, dbFile, now });
+  const recaps = createRecapRunner({ repo, dbFile, now, maxHeapMb: options.limits?.recapHeapMb });
   // An ended show's late events drop its kept recaps at once and warm them again once they stop coming.
   const rewarm = new Map<number, NodeJS.Timeout>();
   function lateEvents(sessionId: number): void {

@@ -18,6 +18,7 @@ import { sameOrigin, type AddressCaps, type AuthLimiter } from './guard.js';
 import { runsheetRoute, RunsheetHttpError } from './runsheet.js';
 import { lanInfo } from './lan.js';
 import { parsePeriod, type PeriodQuery } from '../period/index.js';
+import { periodFileName } from '../period/file-name.js';
 
 /** Largest NDJSON body `POST /api/ingest` takes. */
 export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
@@ -299,7 +300,6 @@ export function createHttpHandler(deps: HttpDeps) {
       const query = periodQuery(url, (platform) => ctx.repo.platformSeen(platform));
       const reportJson = await recapAnswer(() => deps.recaps.periodJson(query));
       if (!period[1]) return sendJsonText(res, reportJson);
-      const { periodFileName } = await import('../period/workbook.js');
       const lang = url.searchParams.get('lang') === 'en' ? 'en' : 'zh-CN';
       if (period[1] === '.xlsx') {
         const bytes = await exportJob('period.xlsx', { reportJson, lang }, async () => {

@@ -118,7 +118,4 @@ export function periodCsv(table: Table): string {
   return formatCsv([table.columns.map((c) => csvField(c.header, { text: true })), ...table.rows.map((r) => r.map((v, i) => csvField(v, { text: textColumn[i] })))]);
 }
 
-/** The file name a period export is offered under. */
-export function periodFileName(report: { from: number; to: number; platform?: string | null }, suffix: string): string {
-  return `livedeck-period-${when(report.from, false)}-${when(report.to, false)}${report.platform ? `-${report.platform.replace(/[^\w-]/g, '_')}` : ''}${suffix}`;
-}
+export { periodFileName } from './file-name.js';

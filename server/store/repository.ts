@@ -55,13 +55,13 @@ const EVENTS_IN_RANGE = 'SELECT ts, type, platform, id, body FROM events WHERE s
 
 /** Bounds of the recap cache (see `putCachedRecap`). */
 export interface RecapCacheLimits {
-  /** Bytes of kept recaps per show (default {@link RECAP_CACHE_SHOW_BYTES}). */
+  /** Bytes of a show's kept windowed recaps (default {@link RECAP_CACHE_SHOW_BYTES}). */
   perShowBytes?: number;
   /** Bytes of kept recaps in all (default {@link RECAP_CACHE_TOTAL_BYTES}). */
   totalBytes?: number;
 }
 
-/** Kept recaps per show: the whole show's recap and reports, and a few windows of a long show. */
+/** Kept windowed recaps per show: a few dozen windows of a long show. */
 export const RECAP_CACHE_SHOW_BYTES = 128 * 1024 * 1024;
 /** Kept recaps in all: recomputing an old show costs seconds, a full disk stops acks and claims. */
 export const RECAP_CACHE_TOTAL_BYTES = 1024 * 1024 * 1024;
@@ -155,9 +155,10 @@ export function createRepository(db: Db, options: { recapCache?: RecapCacheLimit
     putCacheUse: db.prepare('INSERT OR REPLACE INTO recap_cache_use (session_id, key, bytes, used_at, windowed) VALUES (?, ?, ?, ?, ?)'),
     touchCache: db.prepare('UPDATE recap_cache_use SET used_at = ? WHERE session_id = ? AND key = ?'),
     cacheBytesOfShow: db.prepare('SELECT coalesce(sum(bytes), 0) FROM recap_cache_use WHERE session_id = ?').pluck(),
+    windowedBytesOfShow: db.prepare('SELECT coalesce(sum(bytes), 0) FROM recap_cache_use WHERE session_id = ? AND windowed = 1').pluck(),
     cacheBytes: db.prepare('SELECT coalesce(sum(bytes), 0) FROM recap_cache_use').pluck(),
-    // Windowed entries first, least recently used first; never the one just kept.
-    cacheVictimsOfShow: db.prepare('SELECT session_id, key, bytes FROM recap_cache_use WHERE session_id = ? AND NOT (session_id = ? AND key = ?) ORDER BY windowed DESC, used_at'),
+    // Least recently used first, windowed entries before whole-show ones; never the one just kept.
+    cacheVictimsOfShow: db.prepare('SELECT session_id, key, bytes FROM recap_cache_use WHERE session_id = ? AND windowed = 1 AND key <> ? ORDER BY used_at'),
     cacheVictims: db.prepare('SELECT session_id, key, bytes FROM recap_cache_use WHERE NOT (session_id = ? AND key = ?) ORDER BY windowed DESC, used_at'),
     evictCache: db.prepare('DELETE FROM recap_cache WHERE session_id = ? AND key = ?'),
     evictCacheUse: db.prepare('DELETE FROM recap_cache_use WHERE session_id = ? AND key = ?'),
@@ -415,9 +416,11 @@ export function createRepository(db: Db, options: { recapCache?: RecapCacheLimit
       return body;
     },
     /**
-     * Keeps a recap under its key and stamp, then evicts least recently used ones (windowed before
-     * whole-show ones) until the show's and the total bytes are within their bounds: distinct windows
-     * asked for by anyone holding a viewer token cannot fill the disk. The one just kept stays.
+     * Keeps a recap under its key and stamp, then evicts the least recently used until a show's
+     * windowed recaps (a time window or one platform: what anyone holding a viewer token can vary) are
+     * within the show's bound and all kept recaps within the total one, windowed before whole-show ones
+     * (a few per show: the recap, its reports, its period facts). Distinct windows cannot fill the
+     * disk. The one just kept stays.
      */
     putCachedRecap(id: number, key: string, stamp: string, body: string): void {
       db.transaction(() => {
@@ -431,8 +434,8 @@ export function createRepository(db: Db, options: { recapCache?: RecapCacheLimit
             over -= v.bytes;
           }
         };
-        const showOver = (s.cacheBytesOfShow.get(id) as number) - cacheShowBytes;
-        if (showOver > 0) evict(s.cacheVictimsOfShow.all(id, id, key), showOver);
+        const showOver = (s.windowedBytesOfShow.get(id) as number) - cacheShowBytes;
+        if (showOver > 0) evict(s.cacheVictimsOfShow.all(id, key), showOver);
         const totalOver = (s.cacheBytes.get() as number) - cacheTotalBytes;
         if (totalOver > 0) evict(s.cacheVictims.all(id, key), totalOver);
       })();

@@ -89,10 +89,11 @@ export function zipBomb(blocks = 9, lying = false): Buffer {
   return zipOf([...workbookParts(), { name: 'xl/worksheets/sheet1.xml', deflated, size, declared: lying ? 10_240 : size }]);
 }
 
-/** Polls `/health` every `everyMs` until stopped; the worst latency and any failure are kept. */
+/** Polls `/health` every `everyMs` until stopped; every latency (and so the worst) and any failure are kept. */
 export function watchHealth(url: string, everyMs = 100) {
   let worstMs = 0;
   let polls = 0;
+  const latencies: number[] = [];
   const failures: string[] = [];
   let running = true;
   const loop = (async () => {
@@ -105,7 +106,9 @@ export function watchHealth(url: string, everyMs = 100) {
       } catch (err) {
         failures.push((err as Error).message);
       }
-      worstMs = Math.max(worstMs, performance.now() - t);
+      const ms = performance.now() - t;
+      latencies.push(ms);
+      worstMs = Math.max(worstMs, ms);
       polls++;
       await new Promise((r) => setTimeout(r, everyMs));
     }
@@ -114,7 +117,9 @@ export function watchHealth(url: string, everyMs = 100) {
     async stop() {
       running = false;
       await loop;
-      return { worstMs, polls, failures };
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+      return { worstMs, polls, failures, medianMs: at(0.5), p90Ms: at(0.9) };
     },
   };
 }
