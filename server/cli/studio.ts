@@ -19,7 +19,7 @@ export interface StudioOptions {
   simRate?: number;
   /** Print to (default console.log). */
   log?: (line: string) => void;
-  /** Print the URLs' tokens whole (default: only when stdout is a terminal; see `maskToken`). */
+  /** Print the URLs' tokens whole (default: when stdout is a terminal or LIVEDECK_PRINT_TOKENS=1; see `maskToken`). */
   fullTokens?: boolean;
 }
 
@@ -80,7 +80,8 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   log(`LiveDeck studio is running on ${options.dbFile}`);
   // A person at a terminal gets URLs to open; a log (stdout not a terminal: a service, a pipe, a file)
   // gets the tokens' first characters only, since logs are kept, shipped and read by others.
-  const whole = options.fullTokens ?? process.stdout.isTTY === true;
+  // LIVEDECK_PRINT_TOKENS=1 prints them whole anyway (a launcher that reads the URL from the pipe).
+  const whole = options.fullTokens ?? (process.stdout.isTTY === true || process.env.LIVEDECK_PRINT_TOKENS === '1');
   const link = (token: string, route: string) => `${url}/?token=${whole ? token : maskToken(token)}#${route}`;
   log(`  Control room:  ${link(hub.tokens.operator, '/control')}`);
   log(`  Prompter:      ${link(hub.tokens.viewer, '/prompter')}`);

@@ -5,14 +5,17 @@
  * with `=`, `+`, `-` or `@` as a formula (a leading tab or CR is read the same way once trimmed).
  */
 
-/** Text that a spreadsheet would take for a formula. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Text that a spreadsheet would take for a formula, or that starts with apostrophes before one (so
+ * text that already began with `'=` still reads back as written: it gets one apostrophe more).
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
 
 /** Text prefixed with an apostrophe when it starts like a formula, so Excel shows it as text. */
 export const guardFormula = (s: string): string => (FORMULA_START.test(s) ? `'${s}` : s);
 
 /** Removes the apostrophe {@link guardFormula} puts before formula-like text (the run-sheet reader does). */
-export const unguardFormula = (s: string): string => (/^'[=+\-@\t\r]/.test(s) ? s.slice(1) : s);
+export const unguardFormula = (s: string): string => (/^''*[=+\-@\t\r]/.test(s) ? s.slice(1) : s);
 
 /**
  * A field as CSV: quoted when it holds a delimiter, quote or line break. Text (`text: true`, and any
