@@ -65,6 +65,8 @@ export function createRecapRunner(options: RecapRunnerOptions) {
   let nextId = 0;
   let failures = 0;
   const pending = new Map<number, { resolve: (answer: Answer) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
+  /** Recaps being computed, by session, key and stamp (see runJson). */
+  const inflight = new Map<string, Promise<string | null>>();
 
   const failAll = (w: Worker, why: string) => {
     if (worker === w) worker = null;
@@ -155,13 +157,22 @@ export function createRecapRunner(options: RecapRunnerOptions) {
       return limit === undefined || kind === 'recap' ? JSON.stringify(value) : JSON.stringify(limitReport(value as Report, limit));
     };
     if (!threaded) return inline();
-    const answer = await ask({ kind, session: session.id, now: now(), query, ...(limit !== undefined && kind === 'report' ? { limit } : {}) });
-    if (answer.body === 'null') return null;
-    keep(key, answer.body);
-    if (!limitedKey) return answer.body;
-    const limited = answer.limited ?? cut(answer.body);
-    keep(limitedKey, limited);
-    return limited;
+    // The same recap asked for again while it is computed (four people exporting one show) waits for
+    // that computation: one job, one kept copy, not four of each.
+    const flight = `${session.id}\n${limitedKey ?? key}\n${stamp ?? `live:${now()}`}`;
+    const running = inflight.get(flight);
+    if (running) return running;
+    const computing = (async () => {
+      const answer = await ask({ kind, session: session.id, now: now(), query, ...(limit !== undefined && kind === 'report' ? { limit } : {}) });
+      if (answer.body === 'null') return null;
+      keep(key, answer.body);
+      if (!limitedKey) return answer.body;
+      const limited = answer.limited ?? cut(answer.body);
+      keep(limitedKey, limited);
+      return limited;
+    })().finally(() => inflight.delete(flight));
+    inflight.set(flight, computing);
+    return computing;
   }
 
   /** Sends a job to the worker; rejects with a {@link RecapError} when it is refused or fails. */

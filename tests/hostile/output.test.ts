@@ -52,6 +52,9 @@ async function get(path: string, token = CHILD_TOKENS.viewer) {
   return { status: res.status, json, bytes, type: res.headers.get('content-type') ?? '' };
 }
 
+/** The 90th percentile of some latencies. */
+const p90 = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length * 0.9)] ?? 0;
+
 /** Runs `attack` while /health is polled and the live show's events and claims keep flowing. */
 async function underFire<T>(attack: () => Promise<T>) {
   const health = watchHealth(hub.url);
@@ -73,7 +76,7 @@ async function underFire<T>(attack: () => Promise<T>) {
     // polls in ten and the median answer within it, and none waits seconds (a blocked hub thread
     // holds every poll for as long as it is blocked; a busy machine delays a few by a little).
     expect(seen.medianMs).toBeLessThan(500);
-    expect(seen.p90Ms).toBeLessThan(500);
+    expect(p90(seen.latencies)).toBeLessThan(500);
     expect(seen.worstMs).toBeLessThan(2000);
     expect(show.figures.problems).toEqual([]);
   }
