@@ -271,23 +271,29 @@ export function createHttpHandler(deps: HttpDeps) {
         return sendJsonText(res, json);
       }
       const sessionId = which === 'latest' ? ctx.repo.latestSession()?.id : which;
-      const reportJson = sessionId === undefined ? null : await recapAnswer(() => deps.recaps.reportJson(sessionId, recapQuery(url)));
-      if (reportJson === null || sessionId === undefined) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
+      if (sessionId === undefined || !ctx.repo.session(sessionId)) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
+      // Built in a job worker (heap limit, deadline) that reads the report itself where it can: four
+      // people exporting a big show at once cost workers, never the acks, claims and screens on air.
+      const source = await recapAnswer(async () => deps.recaps.reportSource(sessionId, recapQuery(url)));
+      const text = async () => {
+        const json = await recapAnswer(() => deps.recaps.reportJson(sessionId, recapQuery(url)));
+        if (json === null) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
+        return json;
+      };
+      const input = source && deps.jobs.available ? { source } : { reportJson: await text() };
       const name = `livedeck-${sessionId}`;
-      // Built in a job worker (heap limit, deadline) from the report's text: four people exporting a
-      // big show at once cost workers, never the acks, claims and screens of the show on air.
       if (report[2] === 'recap.xlsx') {
-        const bytes = await exportJob('recap.xlsx', { reportJson }, async () => {
+        const bytes = await exportJob('recap.xlsx', input, async () => {
           const { recapWorkbook } = await import('../recap/workbook.js');
-          return new Uint8Array((await recapWorkbook(JSON.parse(reportJson)).xlsx.writeBuffer()) as ArrayBuffer);
+          return new Uint8Array((await recapWorkbook(JSON.parse(await text())).xlsx.writeBuffer()) as ArrayBuffer);
         });
         res.writeHead(200, { 'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename="${name}.xlsx"` });
         return void res.end(bytes);
       }
       const table = Number(report[3]);
-      const csv = await exportJob('recap.csv', { reportJson, table }, async () => {
+      const csv = await exportJob('recap.csv', { ...input, table }, async () => {
         const { recapTables, tableCsv } = await import('../recap/workbook.js');
-        const found = recapTables(JSON.parse(reportJson))[table];
+        const found = recapTables(JSON.parse(await text()))[table];
         return found ? tableCsv(found) : null;
       });
       if (csv === null) throw new HttpError(404, 'not_found', `No table ${report[3]}.`);

@@ -26,6 +26,17 @@ const defaultEntry = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url
 
 export type RecapRunner = ReturnType<typeof createRecapRunner>;
 
+/** A kept or computable report, for a job worker to read itself (see `reportSource`). */
+export interface ReportSource {
+  dbFile: string;
+  sessionId: number;
+  query: RecapQuery;
+  key: string;
+  /** The stamp it is kept under; null for a live show (never kept: computed). */
+  stamp: string | null;
+  now: number;
+}
+
 interface Answer {
   body: string;
   limited?: string;
@@ -119,6 +130,22 @@ export function createRecapRunner(options: RecapRunnerOptions) {
    * long lists cut (kept under its own key, so opening a big show's recap again parses kilobytes, not
    * the full report's megabytes). Text all the way, so the hub's thread neither parses nor re-serialises.
    */
+  /**
+   * Where an export job finds a session's full report for a window without the hub's thread touching
+   * it (a big show's report is megabytes: reading, copying and posting it here stalls acks for
+   * hundreds of ms): the database file, the canonical window, and the key and stamp it is kept under.
+   * Null for no such session; throws invalid_window / window_too_long like a recap.
+   */
+  function reportSource(which: number | 'latest', asked: RecapQuery): ReportSource | null {
+    const id = which === 'latest' ? repo.latestSession()?.id : which;
+    const session = id === undefined ? null : repo.session(id);
+    if (!session || !threaded) return null;
+    const startedAt = Math.min(session.startedAt, repo.firstEventTs(session.id) ?? session.startedAt);
+    const query = canonicalWindow(asked, { startedAt, endAt: session.endedAt ?? now() });
+    const stamp = session.endedAt === null ? null : repo.sessionStamp(session.id);
+    return { dbFile: options.dbFile!, sessionId: session.id, query, key: `report:${JSON.stringify(query)}`, stamp, now: now() };
+  }
+
   async function runJson(kind: RecapJob['kind'], which: number | 'latest', asked: RecapQuery, limit?: number): Promise<string | null> {
     const id = which === 'latest' ? repo.latestSession()?.id : which;
     const session = id === undefined ? null : repo.session(id);
@@ -249,6 +276,7 @@ export function createRecapRunner(options: RecapRunnerOptions) {
     reportJson: (which: number | 'latest', query: RecapQuery = {}, limit?: number) => runJson('report', which, query, limit),
     periodJson,
     keepShowFacts,
+    reportSource,
     /**
      * Computes and keeps a show's recap and the recap page's report in the background (when the show
      * ends), so the team opening it afterwards gets it at once. Failures only cost the head start.
