@@ -38,7 +38,7 @@ import {
   type ViewClientToServer,
   type ViewServerToClient,
 } from './protocol/index.js';
-import { createRepository, openDb, type Db } from './store/index.js';
+import { createRepository, openDb, type Db, type RecapCacheLimits } from './store/index.js';
 
 
 /** How long after an ended show's last late event its recaps are computed again in the background. */
@@ -73,7 +73,15 @@ export interface HubOptions {
    */
   allowedHosts?: string[];
   /** Per-address caps and the body deadline (defaults below and `BODY_TIMEOUT_MS`); tests shrink them. */
-  limits?: { connectionsPerAddress?: number; requestsPerAddress?: number; bodyTimeoutMs?: number };
+  limits?: {
+    connectionsPerAddress?: number;
+    requestsPerAddress?: number;
+    bodyTimeoutMs?: number;
+    /** Bytes of kept recaps per show and in total (see `putCachedRecap`). */
+    recapCache?: RecapCacheLimits;
+    /** Heap of the recap worker, MB (see `createRecapRunner`). */
+    recapHeapMb?: number;
+  };
 }
 
 /** Open connections one address may hold (screens, connectors and tests on one machine stay far under). */
@@ -87,7 +95,7 @@ export function createHub(options: HubOptions) {
   const now = options.now ?? Date.now;
   const dbFile = typeof options.db === 'string' ? options.db : null;
   const db = typeof options.db === 'string' ? openDb(options.db) : options.db;
-  const repo = createRepository(db);
+  const repo = createRepository(db, { recapCache: options.limits?.recapCache });
   // WAL checkpoints in a thread of their own, not inside a batch's commit.
   const checkpointer = dbFile ? startCheckpointer(db, dbFile) : null;
   const loaded = options.tokens ? { tokens: options.tokens, file: null } : loadTokens(dbFile);
@@ -283,6 +291,19 @@ export function createHub(options: HubOptions) {
   viewNs.on('connection', (socket) => {
     socket.emit('snapshot', live.snapshot(now()));
     socket.on('snapshot.request', () => socket.emit('snapshot', live.snapshot(now())));
+    // /view is read-only: an action sent here (a viewer's tablet pressing a key it may not) is answered
+    // with a code, never left waiting in silence until the sender's timeout.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      if (event === 'snapshot.request' || typeof ack !== 'function') return;
+      const known = (controlActions as readonly string[]).includes(event);
+      (ack as (r: unknown) => void)({
+        ok: false,
+        error: known
+          ? { code: 'forbidden', message: `“${event}” is an operator action: a ${String(socket.data.role)} screen on /view only watches. Use the operator token on /control.` }
+          : { code: 'unknown_action', message: `No action “${event.slice(0, 60)}”.` },
+      });
+    });
   });
 
   let lastPush = 0;
@@ -315,7 +336,7 @@ export function createHub(options: HubOptions) {
   }, tickMs);
   timer.unref();
 
-  const recaps = createRecapRunner({ repo, dbFile, now });
+  const recaps = createRecapRunner({ repo, dbFile, now, maxHeapMb: options.limits?.recapHeapMb });
   // An ended show's late events drop its kept recaps at once and warm them again once they stop coming.
   const rewarm = new Map<number, NodeJS.Timeout>();
   function lateEvents(sessionId: number): void {

@@ -4,6 +4,7 @@
  * `Ack` (a timeout or a dropped connection becomes `{ ok: false, error }` too).
  */
 import { io, type Socket } from 'socket.io-client';
+import { i18n } from '../i18n';
 import type {
   ControlAck,
   ControlAction,
@@ -84,7 +85,12 @@ export async function sendAction<A extends ControlAction>(socket: ControlSocket,
 /** GETs a hub JSON endpoint with the tab's token; throws an Error carrying the hub's sentence. */
 export async function getJson<T>(info: ConnectionInfo, pathname: string): Promise<T> {
   const res = await fetch(`${info.hubUrl}${pathname}`, { headers: { Authorization: `Bearer ${info.token}` } });
-  const body = (await res.json().catch(() => null)) as (T & { error?: { message?: string } }) | null;
-  if (!res.ok || body === null) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
+  const body = (await res.json().catch(() => null)) as (T & { error?: { code?: string; message?: string } }) | null;
+  if (!res.ok || body === null) {
+    // The hub sends codes; words for people come from i18n where it has them, else the hub's sentence.
+    const code = body?.error?.code;
+    const key = `errors.${code}`;
+    throw new Error(code && i18n.global.te(key) ? i18n.global.t(key) : (body?.error?.message ?? `HTTP ${res.status}`));
+  }
   return body;
 }

@@ -37,6 +37,9 @@ export default {
     timeout: 'The hub did not answer within 5 s; try again',
     offline: 'Not connected to the hub; nothing was sent',
     readOnly: 'This is a read-only token; it cannot change anything',
+    invalid_window: 'Not a valid window: it must start before it ends, within this show',
+    window_too_long: 'That window is too long: at most 7 days can be recapped at once; choose a shorter one',
+    recap_failed: 'This recap could not be computed (the hub is still running fine); try a shorter window',
   },
   kpi: {
     gmv: 'Paid GMV',

@@ -37,6 +37,9 @@ export default {
     timeout: '中控服务 5 秒内没有响应，请重试',
     offline: '未连接到中控服务，操作没有发出',
     readOnly: '当前是只读令牌，不能操作',
+    invalid_window: '时间范围无效：开始要早于结束，并且落在这场直播之内',
+    window_too_long: '时间范围太长：一次最多复盘 7 天，请缩短时间范围',
+    recap_failed: '这次复盘没能算完（中控服务仍在正常运行），请缩短时间范围后重试',
   },
   kpi: {
     gmv: '成交金额',

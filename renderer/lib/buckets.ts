@@ -25,13 +25,21 @@ export function pruneOlderThan(map: Map<number, Bucket>, newestSec: number, keep
 export const sorted = (map: Map<number, Bucket>): Bucket[] => [...map.values()].sort((a, b) => a.sec - b.sec);
 
 /**
+ * The most minutes a live chart draws (seven days, as the recap's cap): a show's minute buckets are
+ * drawn without holes, so one bucket from 1970 or the year 3000 must not make a row per minute between.
+ */
+export const MAX_CHART_MINUTES = 7 * 24 * 60;
+
+/**
  * Minute buckets from `fromSec` to `toSec` (inclusive, both minute-aligned) with no holes: a minute
- * in which nothing happened is drawn as zero, not skipped.
+ * in which nothing happened is drawn as zero, not skipped. A span over {@link MAX_CHART_MINUTES}
+ * keeps its newest minutes: what an absurd timestamp costs is bounded, not the show's last week.
  */
 export function contiguousMinutes(map: Map<number, Bucket>, fromSec: number, toSec: number): Bucket[] {
   const out: Bucket[] = [];
   if (!Number.isFinite(fromSec) || !Number.isFinite(toSec) || toSec < fromSec) return out;
-  for (let sec = fromSec; sec <= toSec; sec += 60) out.push(map.get(sec) ?? emptyBucket(sec));
+  const start = Math.max(fromSec, toSec - (MAX_CHART_MINUTES - 1) * 60);
+  for (let sec = start; sec <= toSec; sec += 60) out.push(map.get(sec) ?? emptyBucket(sec));
   return out;
 }
 

@@ -36,6 +36,9 @@ const SNAPSHOT_REQUEST_GAP_MS = 10_000;
 
 const markerKey = (m: Marker) => `${m.ts}|${m.kind}|${m.label}`;
 
+/** Minutes past the hub's clock a live chart still draws (a connector whose clock runs ahead). */
+const FUTURE_MINUTES_DRAWN = 5;
+
 export const useLiveStore = defineStore('live', () => {
   /** Totals over every platform, computed by the hub. */
   const kpis = ref<Kpis>(emptyKpis());
@@ -179,7 +182,9 @@ export const useLiveStore = defineStore('live', () => {
     const list = minuteList.value;
     if (!list.length) return [];
     const nowMin = minuteOf(Math.floor(serverNow.value / 1000));
-    return contiguousMinutes(minutes.value, list[0].sec, Math.max(nowMin, list[list.length - 1].sec));
+    // Up to now, or a little past it for a clock a bit ahead, never to a far-future bucket's minute.
+    const last = Math.min(list[list.length - 1].sec, nowMin + FUTURE_MINUTES_DRAWN * 60);
+    return contiguousMinutes(minutes.value, list[0].sec, Math.max(nowMin, last));
   });
 
   /** `[sec, online]` per second, unknown seconds carrying the last known value. */

@@ -4,8 +4,8 @@
  * sentence on failure.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createOwnerOnly, printable } from '../output/index.js';
 import { recapFromStore } from '../recap/from-store.js';
 import { reportFromStore } from '../recap/report.js';
 import { createRepository, openDb } from '../store/index.js';
@@ -85,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
       if (speed !== 'max' && !(speed > 0)) throw new UsageError('--speed is a number above 0, or max.');
       const repo = createRepository(openDb(dbFile));
       const result = await replayFile(repo, file, { speed });
-      for (const r of result.rejected.slice(0, 20)) console.error(`line ${r.line}: ${r.error}`);
+      for (const r of result.rejected.slice(0, 20)) console.error(`line ${r.line}: ${printable(r.error)}`);
       if (result.rejected.length > 20) console.error(`… and ${result.rejected.length - 20} more rejected lines`);
       console.error(`accepted ${result.accepted}, duplicates ${result.duplicates}, rejected ${result.rejected.length}`);
       console.log(result.sessionId);
@@ -112,14 +112,14 @@ export async function main(argv: string[]): Promise<number> {
         console.log(JSON.stringify(recap, null, 2));
         return 0;
       }
-      console.log(`#${recap.sessionId} ${recap.title}`);
+      console.log(`#${recap.sessionId} ${printable(recap.title)}`);
       console.log(
         `成交金额 ${yuan(recap.paidGmvFen)}  退款 ${yuan(recap.refundFen)}  净成交 ${yuan(recap.netGmvFen)}  订单 ${recap.orders}  成交人数 ${recap.buyers}  件数 ${recap.units}`,
       );
       console.log(
         `观看人数 ${recap.viewers}  观看次数 ${recap.views}  最高在线 ${recap.peakOnline}  平均在线 ${recap.avgOnline.toFixed(1)}  转化率 ${pct(recap.conversion)}  GPM ${yuan(recap.gpmFen)}`,
       );
-      for (const it of recap.items) console.log(`  ${it.sku.padEnd(12)} ${yuan(it.paidGmvFen).padStart(14)}  ${String(it.units).padStart(5)} 件  讲解 ${Math.round(it.liveSec)}s`);
+      for (const it of recap.items) console.log(`  ${printable(it.sku).padEnd(12)} ${yuan(it.paidGmvFen).padStart(14)}  ${String(it.units).padStart(5)} 件  讲解 ${Math.round(it.liveSec)}s`);
       return 0;
     }
     case 'backup': {
@@ -127,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
       if (!out) throw new UsageError('Where to? livedeck backup OUT.db');
       if (!fs.existsSync(dbFile)) throw new UsageError(`No database at ${dbFile}.`);
       const db = openDb(dbFile);
-      fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+      createOwnerOnly(out);
       await db.backup(out);
       db.close();
       console.log(out);

@@ -4,6 +4,7 @@
  * nothing was imported, 2 when the command itself was wrong.
  */
 import fs from 'node:fs';
+import { printable } from '../output/index.js';
 import { checkSpreadsheetBounds, SheetBoundsError } from '../runsheet/bounds.js';
 import { applyRunsheet, formatOfFile, listRunsheet, readRunsheetFile, RunsheetFileError, writeRunsheetFile, type ListedItem } from '../runsheet/index.js';
 import { createRepository, openDb, type Repository } from '../store/index.js';
@@ -55,7 +56,7 @@ export function formatRunsheetTable(items: readonly ListedItem[]): string {
   const head = `${fit('#', 3, 'right')}  ${fit('SKU', 14)}  ${fit('商品', 24)}  ${fit('原价', 10, 'right')}  ${fit('直播价', 10, 'right')}  ${fit('时长', 6, 'right')}  秒杀`;
   const lines = items.map((it, i) => {
     const deal = it.deal ? `${yuan(it.deal.priceFen)} × ${it.deal.stock}` : '';
-    return `${fit(String(i + 1), 3, 'right')}  ${fit(it.sku, 14)}  ${fit(it.title, 24)}  ${fit(yuan(it.listPriceFen), 10, 'right')}  ${fit(yuan(it.livePriceFen), 10, 'right')}  ${fit(clock(it.plannedSec), 6, 'right')}  ${deal}`.trimEnd();
+    return `${fit(String(i + 1), 3, 'right')}  ${fit(printable(it.sku), 14)}  ${fit(printable(it.title), 24)}  ${fit(yuan(it.listPriceFen), 10, 'right')}  ${fit(yuan(it.livePriceFen), 10, 'right')}  ${fit(clock(it.plannedSec), 6, 'right')}  ${deal}`.trimEnd();
   });
   const total = items.reduce((n, it) => n + it.plannedSec, 0);
   return [head, ...lines, `${items.length} items, ${clock(total)} planned`].join('\n');
@@ -82,10 +83,10 @@ async function importCommand(file: string, options: RunsheetCliOptions): Promise
       console.error(err.message);
       return 1;
     }
-    for (const e of result.errors) console.error(`row ${e.row}: ${e.message}`);
+    for (const e of result.errors) console.error(`row ${e.row}: ${printable(e.message)}`);
     if (result.missing.length) {
-      console.error(`Headers in row ${result.headerRow} of “${result.sheet}”: ${result.headers.map((h) => h.text).join(', ') || '(none)'}`);
-      if (result.unmapped.length) console.error(`Not recognised: ${result.unmapped.join(', ')}`);
+      console.error(`Headers in row ${result.headerRow} of “${printable(result.sheet)}”: ${result.headers.map((h) => printable(h.text)).join(', ') || '(none)'}`);
+      if (result.unmapped.length) console.error(`Not recognised: ${result.unmapped.map(printable).join(', ')}`);
     }
     if (result.rows.length === 0) {
       console.error(`Nothing imported from ${file}.`);

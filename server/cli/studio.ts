@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHub, type Hub } from '../hub.js';
+import { createOwnerOnly, maskToken } from '../output/index.js';
 import { productSchema, runsheetItemInput } from '../protocol/index.js';
 import { createRepository, openDb } from '../store/index.js';
 import { repoRoot, resourcesDir, webDir } from './paths.js';
@@ -18,6 +19,8 @@ export interface StudioOptions {
   simRate?: number;
   /** Print to (default console.log). */
   log?: (line: string) => void;
+  /** Print the URLs' tokens whole (default: when stdout is a terminal or LIVEDECK_PRINT_TOKENS=1; see `maskToken`). */
+  fullTokens?: boolean;
 }
 
 /** Builds the web UI once if this checkout has not built it yet. */
@@ -65,15 +68,26 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   // A copy of the database every ten minutes, taken while the hub keeps writing.
   const backupFile = `${options.dbFile}.backup`;
   const backups = setInterval(() => {
+    try {
+      createOwnerOnly(backupFile);
+    } catch (err) {
+      return console.warn(`Backup to ${backupFile} failed: ${(err as Error).message}`);
+    }
     hub.db.backup(backupFile).catch((err: Error) => console.warn(`Backup to ${backupFile} failed: ${err.message}`));
   }, 10 * 60_000);
   backups.unref();
 
   log(`LiveDeck studio is running on ${options.dbFile}`);
-  log(`  Control room:  ${url}/?token=${hub.tokens.operator}#/control`);
-  log(`  Prompter:      ${url}/?token=${hub.tokens.viewer}#/prompter`);
-  log(`  Big screen:    ${url}/?token=${hub.tokens.viewer}#/screen`);
-  if (hub.tokenFile) log(`  Tokens (ingest, operator, viewer) are kept in ${hub.tokenFile}`);
+  // A person at a terminal gets URLs to open; a log (stdout not a terminal: a service, a pipe, a file)
+  // gets the tokens' first characters only, since logs are kept, shipped and read by others.
+  // LIVEDECK_PRINT_TOKENS=1 prints them whole anyway (a launcher that reads the URL from the pipe).
+  const whole = options.fullTokens ?? (process.stdout.isTTY === true || process.env.LIVEDECK_PRINT_TOKENS === '1');
+  const link = (token: string, route: string) => `${url}/?token=${whole ? token : maskToken(token)}#${route}`;
+  log(`  Control room:  ${link(hub.tokens.operator, '/control')}`);
+  log(`  Prompter:      ${link(hub.tokens.viewer, '/prompter')}`);
+  log(`  Big screen:    ${link(hub.tokens.viewer, '/screen')}`);
+  if (hub.tokenFile) log(`  Tokens (ingest, operator, viewer) are kept in ${hub.tokenFile}${whole ? '' : ' (shown above shortened: this output is not a terminal)'}`);
+  else if (!whole) log('  Tokens are shown shortened (this output is not a terminal); they are the LIVEDECK_TOKEN_* variables this hub was given.');
   log(`  A backup is written every 10 minutes to ${backupFile}`);
   if (options.simulate) log('  The demo audience is on (--no-sim to turn it off).');
   if (options.host !== '127.0.0.1' && options.host !== 'localhost') log(`  Listening on ${options.host}: other machines on this network can reach it.`);

@@ -9,14 +9,16 @@ import path from 'node:path';
 import sirv from 'sirv';
 import { dispatch, type HubContext } from '../control/index.js';
 import { parseNdjson } from '../ingest/index.js';
-import type { JobPool } from '../jobs/index.js';
+import { JobError, type JobInput, type JobOutput, type JobPool } from '../jobs/index.js';
 import type { HttpIngestAck } from '../protocol/index.js';
 import type { RecapRunner } from '../recap/runner.js';
+import { RecapError } from '../recap/window.js';
 import { roleOf, type Role, type Tokens } from './auth.js';
 import { sameOrigin, type AddressCaps, type AuthLimiter } from './guard.js';
 import { runsheetRoute, RunsheetHttpError } from './runsheet.js';
 import { lanInfo } from './lan.js';
 import { parsePeriod, type PeriodQuery } from '../period/index.js';
+import { periodFileName } from '../period/file-name.js';
 
 /** Largest NDJSON body `POST /api/ingest` takes. */
 export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
@@ -141,12 +143,31 @@ export async function readBytes(req: IncomingMessage, limit: number, timeoutMs =
 }
 
 
-const optionalInt = (v: string | null): number | undefined => {
+/** A window bound: absent, or a whole number of epoch milliseconds (else `invalid_window`). */
+const windowBound = (name: string, v: string | null): number | undefined => {
   if (v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw new HttpError(400, 'invalid', `“${v.slice(0, 30)}” is not a whole number of epoch milliseconds.`);
+  const n = /^\d{1,16}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw new HttpError(400, 'invalid_window', `${name} “${v.slice(0, 30)}” is not a whole number of epoch milliseconds.`);
   return n;
 };
+
+/** A recap, report or period report, its refusals as HTTP answers (see server/recap/window.ts). */
+async function recapAnswer<T>(compute: () => Promise<T>): Promise<T> {
+  try {
+    return await compute();
+  } catch (err) {
+    if (err instanceof RecapError) throw new HttpError(err.code === 'recap_failed' ? 503 : 400, err.code, err.message);
+    throw err;
+  }
+}
+
+/** The web UI's policy (as its <meta> tag has it) plus what only a header can say. */
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'";
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Deadline of one export job: a 4-hour show's workbook takes seconds; minutes means something is wrong. */
+const EXPORT_TIMEOUT_MS = 120_000;
 
 /** `?limit=N` on `/report`: its long lists cut to N rows (see `limitReport`); absent: every row. */
 function reportLimit(url: URL): number | undefined {
@@ -162,8 +183,8 @@ const sessionRef = (s: string): number | 'latest' => (s === 'latest' ? 'latest' 
 /** `?from=&to=&platform=` of a recap request. */
 function recapQuery(url: URL) {
   return {
-    from: optionalInt(url.searchParams.get('from')),
-    to: optionalInt(url.searchParams.get('to')),
+    from: windowBound('from', url.searchParams.get('from')),
+    to: windowBound('to', url.searchParams.get('to')),
     platform: url.searchParams.get('platform') ?? undefined,
   };
 }
@@ -181,6 +202,21 @@ export function createHttpHandler(deps: HttpDeps) {
   const readBody = async (req: IncomingMessage, limit: number): Promise<string> => (await readBytes(req, limit, deps.bodyTimeoutMs)).toString('utf8');
   // dev mode: files are looked up per request, so a rebuilt UI is served without restarting the hub.
   const assets = deps.staticDir && fs.existsSync(path.join(deps.staticDir, 'index.html')) ? sirv(deps.staticDir, { dev: true, etag: true }) : null;
+
+  /**
+   * An export built in a job worker; only where no worker script exists (a build without one) is it
+   * built here. A job that dies in its worker is answered with its code, never built again here.
+   */
+  async function exportJob<K extends 'recap.xlsx' | 'recap.csv' | 'period.xlsx' | 'period.csv'>(kind: K, input: JobInput<K>, here: () => Promise<JobOutput<K>>): Promise<JobOutput<K>> {
+    if (!deps.jobs.available) return here();
+    try {
+      return await deps.jobs.run(kind, input, { timeoutMs: EXPORT_TIMEOUT_MS });
+    } catch (err) {
+      if (!(err instanceof JobError)) throw err;
+      if (err.code !== 'job_busy') console.warn(`export ${kind} failed: ${err.code}: ${err.message}`);
+      throw new HttpError(503, err.code, err.message);
+    }
+  }
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
@@ -222,57 +258,73 @@ export function createHttpHandler(deps: HttpDeps) {
     const recap = /^\/api\/sessions\/(\d+|latest)\/recap$/.exec(p);
     if (recap && method === 'GET') {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
-      const json = await deps.recaps.recapJson(sessionRef(recap[1]), recapQuery(url));
+      const json = await recapAnswer(() => deps.recaps.recapJson(sessionRef(recap[1]), recapQuery(url)));
       if (json === null) throw new HttpError(404, 'not_found', `No session ${recap[1]}.`);
       return sendJsonText(res, json);
     }
     const report = /^\/api\/sessions\/(\d+|latest)\/(report|recap\.xlsx|csv\/(\d+))$/.exec(p);
     if (report && method === 'GET') {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
+      const which = sessionRef(report[1]);
       if (report[2] === 'report') {
-        const json = await deps.recaps.reportJson(sessionRef(report[1]), recapQuery(url), reportLimit(url));
+        const json = await recapAnswer(() => deps.recaps.reportJson(which, recapQuery(url), reportLimit(url)));
         if (json === null) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
         return sendJsonText(res, json);
       }
-      const full = await deps.recaps.report(sessionRef(report[1]), recapQuery(url));
-      if (!full) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
-      const name = `livedeck-${full.recap.sessionId}`;
-      // Loaded on first export: exceljs takes longer to load than the rest of the hub together.
-      const { recapTables, recapWorkbook, tableCsv } = await import('../recap/workbook.js');
+      const sessionId = which === 'latest' ? ctx.repo.latestSession()?.id : which;
+      if (sessionId === undefined || !ctx.repo.session(sessionId)) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
+      // Built in a job worker (heap limit, deadline) that reads the report itself where it can: four
+      // people exporting a big show at once cost workers, never the acks, claims and screens on air.
+      const source = await recapAnswer(async () => deps.recaps.reportSource(sessionId, recapQuery(url)));
+      const text = async () => {
+        const json = await recapAnswer(() => deps.recaps.reportJson(sessionId, recapQuery(url)));
+        if (json === null) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
+        return json;
+      };
+      const input = source && deps.jobs.available ? { source } : { reportJson: await text() };
+      const name = `livedeck-${sessionId}`;
       if (report[2] === 'recap.xlsx') {
-        const buffer = await recapWorkbook(full).xlsx.writeBuffer();
-        res.writeHead(200, {
-          'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          'content-disposition': `attachment; filename="${name}.xlsx"`,
+        const bytes = await exportJob('recap.xlsx', input, async () => {
+          const { recapWorkbook } = await import('../recap/workbook.js');
+          return new Uint8Array((await recapWorkbook(JSON.parse(await text())).xlsx.writeBuffer()) as ArrayBuffer);
         });
-        return void res.end(Buffer.from(buffer as ArrayBuffer));
+        res.writeHead(200, { 'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename="${name}.xlsx"` });
+        return void res.end(bytes);
       }
-      const table = recapTables(full)[Number(report[3])];
-      if (!table) throw new HttpError(404, 'not_found', `No table ${report[3]}.`);
+      const table = Number(report[3]);
+      const csv = await exportJob('recap.csv', { ...input, table }, async () => {
+        const { recapTables, tableCsv } = await import('../recap/workbook.js');
+        const found = recapTables(JSON.parse(await text()))[table];
+        return found ? tableCsv(found) : null;
+      });
+      if (csv === null) throw new HttpError(404, 'not_found', `No table ${report[3]}.`);
       res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}-${report[3]}.csv"` });
-      return void res.end(tableCsv(table));
+      return void res.end(csv);
     }
     const period = /^\/api\/reports(\.xlsx|\/csv\/(\d+))?$/.exec(p);
     if (period && method === 'GET') {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
       const query = periodQuery(url, (platform) => ctx.repo.platformSeen(platform));
-      const json = await deps.recaps.periodJson(query);
-      if (!period[1]) return sendJsonText(res, json);
-      const { periodCsv, periodFileName, periodTables, periodWorkbook } = await import('../period/workbook.js');
-      const report = JSON.parse(json) as Parameters<typeof periodTables>[0];
+      const reportJson = await recapAnswer(() => deps.recaps.periodJson(query));
+      if (!period[1]) return sendJsonText(res, reportJson);
       const lang = url.searchParams.get('lang') === 'en' ? 'en' : 'zh-CN';
       if (period[1] === '.xlsx') {
-        const buffer = await periodWorkbook(report, lang).xlsx.writeBuffer();
-        res.writeHead(200, {
-          'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          'content-disposition': `attachment; filename="${periodFileName(report, '.xlsx')}"`,
+        const bytes = await exportJob('period.xlsx', { reportJson, lang }, async () => {
+          const { periodWorkbook } = await import('../period/workbook.js');
+          return new Uint8Array((await periodWorkbook(JSON.parse(reportJson), lang).xlsx.writeBuffer()) as ArrayBuffer);
         });
-        return void res.end(Buffer.from(buffer as ArrayBuffer));
+        res.writeHead(200, { 'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename="${periodFileName(query, '.xlsx')}"` });
+        return void res.end(bytes);
       }
-      const table = periodTables(report, lang)[Number(period[2])];
-      if (!table) throw new HttpError(404, 'not_found', `No table ${period[2]}.`);
-      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${periodFileName(report, `-${period[2]}.csv`)}"` });
-      return void res.end(periodCsv(table));
+      const table = Number(period[2]);
+      const csv = await exportJob('period.csv', { reportJson, lang, table }, async () => {
+        const { periodCsv, periodTables } = await import('../period/workbook.js');
+        const found = periodTables(JSON.parse(reportJson), lang)[table];
+        return found ? periodCsv(found) : null;
+      });
+      if (csv === null) throw new HttpError(404, 'not_found', `No table ${period[2]}.`);
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${periodFileName(query, `-${period[2]}.csv`)}"` });
+      return void res.end(csv);
     }
     if (p === '/api/lan' && method === 'GET') {
       // Operator only: pairing screens is the control room's job, and the answer hands out a token.
@@ -320,6 +372,10 @@ export function createHttpHandler(deps: HttpDeps) {
       // relative asset links then point under /overlay/.
       if (p === '/overlay/deal') req.url = '/index.html';
       else if (p.startsWith('/overlay/assets/')) req.url = req.url!.slice('/overlay'.length);
+      // No page of the hub is meant to be framed (OBS loads the overlay as a page of its own, not in a
+      // frame): frame-ancestors only works as a header, the page's <meta> policy cannot carry it.
+      res.setHeader('content-security-policy', PAGE_CSP);
+      res.setHeader('x-frame-options', 'DENY');
       return new Promise<void>((resolve) => {
         res.once('close', resolve);
         assets(req, res, () => send(res, 404, { ok: false, error: { code: 'not_found', message: `Nothing at ${p}.` } }));

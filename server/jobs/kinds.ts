@@ -4,16 +4,27 @@
  */
 import type { Product, RunsheetItem } from '../protocol/index.js';
 import type { ReadOptions, ReadResult } from '../runsheet/index.js';
+import type { ReportSource } from '../recap/runner.js';
+
+/** A report for an export: its text, or where to read it (see `RecapRunner.reportSource`). */
+export type ReportInput = { reportJson: string } | { source: ReportSource };
 
 export interface Jobs {
   /** A run-sheet file read (bounds checked first): what preview and import show. */
   'runsheet.read': { input: { bytes: Uint8Array; options: ReadOptions }; output: ReadResult };
   /** The run-sheet as an .xlsx or .csv file. */
   'runsheet.render': { input: { items: RunsheetItem[]; catalog: Product[]; format: 'xlsx' | 'csv' }; output: Uint8Array };
-  /** A recap's workbook, from the report as JSON text (the hub's thread never parses a big show's report). */
-  'recap.xlsx': { input: { reportJson: string }; output: Uint8Array };
+  /**
+   * A recap's workbook, from the report as JSON text, or from where the worker reads it itself (the
+   * hub's thread then never reads, copies or parses a big show's report).
+   */
+  'recap.xlsx': { input: ReportInput; output: Uint8Array };
   /** One of the recap's tables as CSV (null: no such table). */
-  'recap.csv': { input: { reportJson: string; table: number }; output: string | null };
+  'recap.csv': { input: ReportInput & { table: number }; output: string | null };
+  /** The period report's workbook, from its JSON text. */
+  'period.xlsx': { input: { reportJson: string; lang: 'zh-CN' | 'en' }; output: Uint8Array };
+  /** One of the period report's tables as CSV (null: no such table). */
+  'period.csv': { input: { reportJson: string; lang: 'zh-CN' | 'en'; table: number }; output: string | null };
 }
 
 export type JobKind = keyof Jobs;

@@ -1,7 +1,14 @@
 // The hub's job worker thread (see pool.ts): reads spreadsheets and builds exports under the heap
 // limit and deadline the pool gave it. Modules load on a job's first use, so a worker starts fast.
 import { parentPort } from 'node:worker_threads';
-import type { JobInput, JobKind, JobOutput } from './kinds.js';
+import type { JobInput, JobKind, JobOutput, ReportInput } from './kinds.js';
+
+/** The report an export is built from: given, or read (kept) or computed here on a read-only connection. */
+async function reportText(input: ReportInput): Promise<string> {
+  if ('reportJson' in input) return input.reportJson;
+  const { reportJsonFrom } = await import('../recap/export-source.js');
+  return reportJsonFrom(input.source);
+}
 
 type Handlers = { [K in JobKind]: (input: JobInput<K>) => Promise<JobOutput<K>> };
 
@@ -16,20 +23,29 @@ const handlers: Handlers = {
     const { renderRunsheet } = await import('../runsheet/index.js');
     return new Uint8Array(await renderRunsheet(items, catalog, format));
   },
-  async 'recap.xlsx'({ reportJson }) {
+  async 'recap.xlsx'(input) {
     const { recapWorkbook } = await import('../recap/workbook.js');
-    return new Uint8Array((await recapWorkbook(JSON.parse(reportJson)).xlsx.writeBuffer()) as ArrayBuffer);
+    return new Uint8Array((await recapWorkbook(JSON.parse(await reportText(input))).xlsx.writeBuffer()) as ArrayBuffer);
   },
-  async 'recap.csv'({ reportJson, table }) {
+  async 'recap.csv'(input) {
     const { recapTables, tableCsv } = await import('../recap/workbook.js');
-    const found = recapTables(JSON.parse(reportJson))[table];
+    const found = recapTables(JSON.parse(await reportText(input)))[input.table];
     return found ? tableCsv(found) : null;
+  },
+  async 'period.xlsx'({ reportJson, lang }) {
+    const { periodWorkbook } = await import('../period/workbook.js');
+    return new Uint8Array((await periodWorkbook(JSON.parse(reportJson), lang).xlsx.writeBuffer()) as ArrayBuffer);
+  },
+  async 'period.csv'({ reportJson, lang, table }) {
+    const { periodCsv, periodTables } = await import('../period/workbook.js');
+    const found = periodTables(JSON.parse(reportJson), lang)[table];
+    return found ? periodCsv(found) : null;
   },
 };
 
 // Loaded as soon as the worker starts (the hub prepares one ahead of the first file), not on the path
 // of the first job: exceljs alone takes seconds to load on a busy machine.
-void Promise.all([import('../runsheet/bounds.js'), import('../runsheet/index.js'), import('../recap/workbook.js'), import('exceljs')]).catch(() => undefined);
+void Promise.all([import('../runsheet/bounds.js'), import('../runsheet/index.js'), import('../recap/workbook.js'), import('../period/workbook.js'), import('exceljs')]).catch(() => undefined);
 
 parentPort!.on('message', (job: { id: number; kind: JobKind; input: never }) => {
   const handler = handlers[job.kind] as ((input: unknown) => Promise<unknown>) | undefined;

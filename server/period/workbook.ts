@@ -4,7 +4,7 @@
  * brand can add up the 导购 statement in Excel; text cells in CSV are guarded against formulas.
  */
 import type ExcelJS from 'exceljs';
-import { csvField, formatCsv } from '../runsheet/csv.js';
+import { csvField, formatCsv } from '../output/csv.js';
 import { tablesWorkbook, type Column, type Kind, type Table } from '../recap/workbook.js';
 import type { PeriodReport } from './compute.js';
 
@@ -118,7 +118,4 @@ export function periodCsv(table: Table): string {
   return formatCsv([table.columns.map((c) => csvField(c.header, { text: true })), ...table.rows.map((r) => r.map((v, i) => csvField(v, { text: textColumn[i] })))]);
 }
 
-/** The file name a period export is offered under. */
-export function periodFileName(report: PeriodReport, suffix: string): string {
-  return `livedeck-period-${when(report.from, false)}-${when(report.to, false)}${report.platform ? `-${report.platform.replace(/[^\w-]/g, '_')}` : ''}${suffix}`;
-}
+export { periodFileName } from './file-name.js';

@@ -9,6 +9,7 @@
  */
 import type { Marker } from '../protocol/index.js';
 import { foldOrderEvent, newOrderState, refundedFen, type OrderState } from '../rules/orders.js';
+import { checkMinutes } from './window.js';
 import type { Recap, RecapDeal, RecapInput, RecapItem, RecapMetrics, RecapMinute } from './types.js';
 
 const MINUTE_MS = 60_000;
@@ -85,6 +86,7 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  *
  * @throws RangeError when `from` or `to` is given but is not a finite number (a window that cannot
  *   be meant; silently recapping the whole session instead would mislead).
+ * @throws RecapError `window_too_long` when the window holds more minutes than any recap may allocate.
  */
 export function computeRecap(input: RecapInput): Recap {
   for (const key of ['from', 'to'] as const) {
@@ -112,6 +114,8 @@ export function computeRecap(input: RecapInput): Recap {
     viewEnd = Math.max(Math.min(to, session.endAt), from);
     viewClosed = closed || viewEnd < to;
     passMinutes = minuteSpan(m0, from, to, closed);
+    // Before a row per minute is allocated: one event from 1970 must not cost 56 years of rows.
+    checkMinutes(passMinutes);
   };
 
   const platforms = new Map<string, PlatformAcc>();

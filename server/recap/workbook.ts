@@ -3,6 +3,7 @@
  * a ¥ format, ratios as numbers with a % format, so the brand can sum and chart them in Excel.
  */
 import ExcelJS from 'exceljs';
+import { csvField, formatCsv } from '../output/csv.js';
 import { RFM_LABELS_ZH } from './audience.js';
 import type { Report } from './report.js';
 
@@ -184,14 +185,11 @@ export async function writeRecapXlsx(report: Report, file: string): Promise<void
   await recapWorkbook(report).xlsx.writeFile(file);
 }
 
-const csvCell = (v: string | number | null) => {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-/** One table as CSV with a BOM, so Excel opens Chinese text correctly. */
+/**
+ * One table as CSV (BOM, CRLF). Text cells (nicknames, comments, titles: anyone's words) are guarded
+ * against formulas by the one guard every CSV uses (server/output/csv.ts).
+ */
 export function tableCsv(table: Table): string {
-  const lines = [table.columns.map((c) => csvCell(c.header)).join(','), ...table.rows.map((r) => r.map(csvCell).join(','))];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  const text = table.columns.map((c) => c.kind === 'text');
+  return formatCsv([table.columns.map((c) => csvField(c.header)), ...table.rows.map((r) => r.map((v, i) => csvField(v, { text: text[i] })))]);
 }

@@ -6,6 +6,7 @@ import { createRepository, plannedMerge } from '../store/index.js';
 import { periodFromStore, showFactsFromStore, type ComputedFacts } from '../period/index.js';
 import { recapFromStore } from './from-store.js';
 import { limitReport, reportFromStore } from './report.js';
+import { RecapError } from './window.js';
 
 export interface RecapJob {
   id: number;
@@ -49,6 +50,7 @@ parentPort!.on('message', (job: RecapJob) => {
     const limited = value && job.limit !== undefined ? JSON.stringify(limitReport(value, job.limit)) : undefined;
     parentPort!.postMessage({ id: job.id, ok: true, body: JSON.stringify(value), limited });
   } catch (err) {
-    parentPort!.postMessage({ id: job.id, ok: false, error: (err as Error).message });
+    // A refusal (window_too_long …) travels with its code; anything else is the hub's recap_failed.
+    parentPort!.postMessage({ id: job.id, ok: false, error: (err as Error).message, ...(err instanceof RecapError ? { code: err.code } : {}) });
   }
 });

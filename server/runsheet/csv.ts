@@ -78,22 +78,3 @@ export function unwrapExcelText(field: string): string {
   const m = /^="(.*)"$/s.exec(field);
   return m ? m[1].replace(/""/g, '"') : field;
 }
-
-/**
- * A field as CSV: quoted when it holds a delimiter, quote or line break. Text starting with = + - @ is
- * prefixed with an apostrophe so Excel shows it instead of running it as a formula; the reader strips it.
- */
-export function csvField(v: string | number | null | undefined, options: { text?: boolean } = {}): string {
-  if (v === null || v === undefined) return '';
-  let s = String(v);
-  if (options.text && /^[=+\-@]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** Removes the apostrophe {@link csvField} puts before formula-like text. */
-export const unguardFormula = (s: string): string => (/^'[=+\-@]/.test(s) ? s.slice(1) : s);
-
-/** Rows as CSV with a BOM and CRLF, as Excel expects for Chinese text. */
-export function formatCsv(rows: string[][]): string {
-  return `\uFEFF${rows.map((r) => r.join(',')).join('\r\n')}\r\n`;
-}

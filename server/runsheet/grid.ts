@@ -3,7 +3,8 @@
  * pure functions over data. Loading is the only step that touches exceljs or bytes.
  */
 import type ExcelJS from 'exceljs';
-import { decodeCsv, parseCsv, unguardFormula, unwrapExcelText } from './csv.js';
+import { unguardFormula } from '../output/csv.js';
+import { decodeCsv, parseCsv, unwrapExcelText } from './csv.js';
 import type { CellInput } from './values.js';
 
 /** A merged block, 1-based and inclusive. */

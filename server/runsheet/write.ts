@@ -8,7 +8,7 @@ import path from 'node:path';
 import type ExcelJS from 'exceljs';
 import type { Product, RunsheetItem } from '../protocol/index.js';
 import { joinRunsheet, type ListedItem } from './apply.js';
-import { csvField, formatCsv } from './csv.js';
+import { csvField, formatCsv } from '../output/csv.js';
 import type { RunsheetField } from './fields.js';
 import { fenToYuanString } from './values.js';
 
@@ -96,8 +96,8 @@ export function runsheetCsvRows(listed: readonly ListedItem[]): string[][] {
       exportColumns.map(({ field, kind }) => {
         const v = valueOf(item, field);
         if (v === null) return '';
-        if (kind === 'yuan') return csvField(fenToYuanString(v as number));
-        if (kind === 'minutes') return csvField(String((v as number) / 60));
+        if (kind === 'yuan') return csvField(fenToYuanString(v as number), { text: false });
+        if (kind === 'minutes') return csvField(String((v as number) / 60), { text: false });
         return csvField(v, { text: kind === 'text' || kind === 'longText' });
       }),
     ),

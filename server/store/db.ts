@@ -3,8 +3,8 @@
  * migrations run at start. Raw events are the source of truth; everything else can be rebuilt.
  */
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
+import { ensureOwnerDir, restrictDbFiles } from '../output/files.js';
 import { refoldOrders } from './refold-orders.js';
 import { backfillRecapInput, codeLegacyChunk, type LegacyRecapInputChunk, type RecapInputChunk } from './recap-input.js';
 
@@ -157,6 +157,24 @@ export const migrations: readonly Migration[] = [
   `
   CREATE INDEX IF NOT EXISTS orders_by_buyer ON orders(platform, user_id, session_id) WHERE reached_paid = 1;
   `,
+  // The recap cache is bounded (see putCachedRecap): the size and last use of each kept recap, so the
+  // least recently used can be evicted without reading bodies. A kept recap deleted any other way
+  // (a late event, a deleted show) takes its row here with it.
+  `
+  CREATE TABLE IF NOT EXISTS recap_cache_use (
+    session_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    used_at INTEGER NOT NULL,
+    windowed INTEGER NOT NULL,
+    PRIMARY KEY (session_id, key)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO recap_cache_use (session_id, key, bytes, used_at, windowed)
+    SELECT session_id, key, length(CAST(body AS BLOB)), 0, (key LIKE '%"from"%' OR key LIKE '%"to"%' OR key LIKE '%"platform"%') FROM recap_cache;
+  CREATE TRIGGER IF NOT EXISTS recap_cache_forget AFTER DELETE ON recap_cache BEGIN
+    DELETE FROM recap_cache_use WHERE session_id = old.session_id AND key = old.key;
+  END;
+  `,
 ];
 
 export interface OpenOptions {
@@ -166,8 +184,10 @@ export interface OpenOptions {
 
 /** Opens (creating if needed) and migrates the database. Throws a plain sentence if the file is damaged. */
 export function openDb(file: string, options: OpenOptions = {}): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') ensureOwnerDir(path.dirname(path.resolve(file)));
   const db = new Database(file);
+  // Owner-only before WAL is on: SQLite gives the WAL and SHM files the database file's mode.
+  if (file !== ':memory:') restrictDbFiles(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');

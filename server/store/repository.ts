@@ -53,7 +53,28 @@ export interface EventFilter {
 /** A session's rows between two seqs (`+session_id`: walk the rowid range, not the session index). */
 const EVENTS_IN_RANGE = 'SELECT ts, type, platform, id, body FROM events WHERE seq BETWEEN ? AND ? AND +session_id = ?';
 
-export function createRepository(db: Db) {
+/** Bounds of the recap cache (see `putCachedRecap`). */
+export interface RecapCacheLimits {
+  /** Bytes of a show's kept windowed recaps (default {@link RECAP_CACHE_SHOW_BYTES}). */
+  perShowBytes?: number;
+  /** Bytes of kept recaps in all (default {@link RECAP_CACHE_TOTAL_BYTES}). */
+  totalBytes?: number;
+}
+
+/** Kept windowed recaps per show: a few dozen windows of a long show. */
+export const RECAP_CACHE_SHOW_BYTES = 128 * 1024 * 1024;
+/** Kept recaps in all: recomputing an old show costs seconds, a full disk stops acks and claims. */
+export const RECAP_CACHE_TOTAL_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Kept recaps of a whole show (no window, every platform: `recap:{}`, `report:{}…`, the period
+ * facts) are evicted after every windowed one: they are what the team opens, and what a show's end warms.
+ */
+const windowedKey = (key: string): boolean => /"(from|to|platform)"/.test(key);
+
+export function createRepository(db: Db, options: { recapCache?: RecapCacheLimits } = {}) {
+  const cacheShowBytes = options.recapCache?.perShowBytes ?? RECAP_CACHE_SHOW_BYTES;
+  const cacheTotalBytes = options.recapCache?.totalBytes ?? RECAP_CACHE_TOTAL_BYTES;
   const s = {
     liveSession: db.prepare('SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1'),
     session: db.prepare('SELECT * FROM sessions WHERE id = ?'),
@@ -67,6 +88,7 @@ export function createRepository(db: Db) {
     deleteSessionOrders: db.prepare('DELETE FROM orders WHERE session_id = ?'),
     deleteSessionComments: db.prepare('DELETE FROM comment_state WHERE session_id = ?'),
     eventSpan: db.prepare('SELECT min(ts) AS lo, max(ts) AS hi, count(*) AS n FROM events WHERE session_id = ?'),
+    firstEventTs: db.prepare('SELECT min(ts) FROM events WHERE session_id = ?').pluck(),
     insertEvent: db.prepare('INSERT OR IGNORE INTO events (session_id, platform, id, type, ts, body) VALUES (?, ?, ?, ?, ?, ?)'),
     sessionOfEvent: db.prepare('SELECT session_id FROM events WHERE platform = ? AND id = ?').pluck(),
     platformsOfSession: db.prepare('SELECT DISTINCT platform FROM events WHERE session_id = ?').pluck(),
@@ -131,6 +153,16 @@ export function createRepository(db: Db) {
         || ':' || (SELECT coalesce(ended_at, 'live') FROM sessions WHERE id = @id)`).pluck(),
     cached: db.prepare('SELECT body FROM recap_cache WHERE session_id = ? AND key = ? AND stamp = ?').pluck(),
     putCache: db.prepare('INSERT OR REPLACE INTO recap_cache (session_id, key, stamp, body) VALUES (?, ?, ?, ?)'),
+    putCacheUse: db.prepare('INSERT OR REPLACE INTO recap_cache_use (session_id, key, bytes, used_at, windowed) VALUES (?, ?, ?, ?, ?)'),
+    touchCache: db.prepare('UPDATE recap_cache_use SET used_at = ? WHERE session_id = ? AND key = ?'),
+    cacheBytesOfShow: db.prepare('SELECT coalesce(sum(bytes), 0) FROM recap_cache_use WHERE session_id = ?').pluck(),
+    windowedBytesOfShow: db.prepare('SELECT coalesce(sum(bytes), 0) FROM recap_cache_use WHERE session_id = ? AND windowed = 1').pluck(),
+    cacheBytes: db.prepare('SELECT coalesce(sum(bytes), 0) FROM recap_cache_use').pluck(),
+    // Least recently used first, windowed entries before whole-show ones; never the one just kept.
+    cacheVictimsOfShow: db.prepare('SELECT session_id, key, bytes FROM recap_cache_use WHERE session_id = ? AND windowed = 1 AND key <> ? ORDER BY used_at'),
+    cacheVictims: db.prepare('SELECT session_id, key, bytes FROM recap_cache_use WHERE NOT (session_id = ? AND key = ?) ORDER BY windowed DESC, used_at'),
+    evictCache: db.prepare('DELETE FROM recap_cache WHERE session_id = ? AND key = ?'),
+    evictCacheUse: db.prepare('DELETE FROM recap_cache_use WHERE session_id = ? AND key = ?'),
     dropCache: db.prepare('DELETE FROM recap_cache WHERE session_id = ?'),
     setPromoterRule: db.prepare('INSERT INTO promoters (promoter, rule) VALUES (?, ?) ON CONFLICT (promoter) DO UPDATE SET rule = excluded.rule'),
     commentStates: db.prepare('SELECT key, status, claimed_by, prompted FROM comment_state WHERE session_id = ?'),
@@ -256,6 +288,10 @@ export function createRepository(db: Db) {
         s.deleteSession.run(id);
       })();
     },
+    /** The earliest `ts` of the session's events (one index seek, unlike `eventSpan`), or null. */
+    firstEventTs(id: number): number | null {
+      return (s.firstEventTs.get(id) as number | null | undefined) ?? null;
+    },
     eventSpan(id: number): { lo: number | null; hi: number | null; n: number } {
       return s.eventSpan.get(id) as { lo: number | null; hi: number | null; n: number };
     },
@@ -374,10 +410,44 @@ export function createRepository(db: Db) {
       return s.sessionStamp.get({ id }) as string;
     },
     cachedRecap(id: number, key: string, stamp: string): string | null {
-      return (s.cached.get(id, key, stamp) as string | undefined) ?? null;
+      const body = (s.cached.get(id, key, stamp) as string | undefined) ?? null;
+      if (body !== null && !db.readonly) {
+        try {
+          s.touchCache.run(Date.now(), id, key);
+        } catch {
+          // Recency is a hint for eviction; a busy or full disk must not fail the read.
+        }
+      }
+      return body;
     },
+    /**
+     * Keeps a recap under its key and stamp, then evicts the least recently used until a show's
+     * windowed recaps (a time window or one platform: what anyone holding a viewer token can vary) are
+     * within the show's bound and all kept recaps within the total one, windowed before whole-show ones
+     * (a few per show: the recap, its reports, its period facts). Distinct windows cannot fill the
+     * disk. The one just kept stays.
+     */
     putCachedRecap(id: number, key: string, stamp: string, body: string): void {
-      s.putCache.run(id, key, stamp, body);
+      db.transaction(() => {
+        s.putCache.run(id, key, stamp, body);
+        s.putCacheUse.run(id, key, Buffer.byteLength(body), Date.now(), windowedKey(key) ? 1 : 0);
+        const evict = (victims: Iterable<unknown>, over: number) => {
+          for (const v of victims as Iterable<{ session_id: number; key: string; bytes: number }>) {
+            if (over <= 0) break;
+            s.evictCache.run(v.session_id, v.key);
+            s.evictCacheUse.run(v.session_id, v.key);
+            over -= v.bytes;
+          }
+        };
+        const showOver = (s.windowedBytesOfShow.get(id) as number) - cacheShowBytes;
+        if (showOver > 0) evict(s.cacheVictimsOfShow.all(id, key), showOver);
+        const totalOver = (s.cacheBytes.get() as number) - cacheTotalBytes;
+        if (totalOver > 0) evict(s.cacheVictims.all(id, key), totalOver);
+      })();
+    },
+    /** Bytes of kept recaps: of one show, or in all. */
+    keptRecapBytes(id?: number): number {
+      return (id === undefined ? s.cacheBytes.get() : s.cacheBytesOfShow.get(id)) as number;
     },
     /** Every reached-paid order of every session, for buyers across sessions. */
     paidOrders(): { platform: string; userId: string; sessionId: number; sessionStartedAt: number; ts: number; amountFen: number }[] {

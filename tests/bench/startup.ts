@@ -18,7 +18,7 @@ try {
   for (let run = 0; run < 5; run++) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedeck-startup-'));
     const t0 = performance.now();
-    const child = spawn(process.execPath, [path.join(root, 'bin', 'livedeck.mjs'), 'studio', '--port', '0', '--db', path.join(dir, 's.db'), '--no-sim'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'livedeck.mjs'), 'studio', '--port', '0', '--db', path.join(dir, 's.db'), '--no-sim'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LIVEDECK_PRINT_TOKENS: '1' } });
     const url = await new Promise<string>((resolve) =>
       readline.createInterface({ input: child.stdout! }).on('line', (l) => {
         const m = /Control room:\s+(\S+)/.exec(l);

@@ -17,7 +17,8 @@ const hasElectron = (() => {
 describe('npm start', () => {
   it.skipIf(hasElectron)('says in one sentence that Electron is missing and serves the control room at a tokenised local URL', async () => {
     const db = tempDbFile('start');
-    const child = spawn(process.execPath, ['scripts/start.mjs', '--port', '0', '--db', db, '--no-sim'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // stdout is a pipe here, where tokens are shortened unless asked for whole (as a launcher would).
+    const child = spawn(process.execPath, ['scripts/start.mjs', '--port', '0', '--db', db, '--no-sim'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LIVEDECK_PRINT_TOKENS: '1' } });
     const lines: string[] = [];
     try {
       const control = await new Promise<string>((resolve, reject) => {

@@ -12,7 +12,8 @@ import { parsePeriod, periodFromStore, SHOW_FACTS_KEY, type PeriodQuery, type Pe
 import { PERIOD_TABLES, periodCsv, periodTables, periodWorkbook } from '../../server/period/workbook.js';
 import type { LiveEvent } from '../../server/protocol/index.js';
 import { YUAN_FORMAT } from '../../server/recap/workbook.js';
-import { unguardFormula, parseCsv } from '../../server/runsheet/csv.js';
+import { unguardFormula } from '../../server/output/csv.js';
+import { parseCsv } from '../../server/runsheet/csv.js';
 import { createRepository, openDb, type Repository } from '../../server/store/index.js';
 import { tempDbFile } from '../support/hub.js';
 import { novemberSpecs, PERIOD_RULES, storePeriodShows, type StoredPeriodShow } from '../support/period-fixture.js';

@@ -64,7 +64,8 @@ describe('recaps off the hub thread', () => {
       const stamp = repo.sessionStamp(id);
       expect(repo.cachedRecap(id, 'recap:{}', stamp)).not.toBeNull();
       expect(repo.cachedRecap(id, `report:{}:limit=${SCREEN_REPORT_LIMIT}`, stamp)).not.toBeNull();
-    });
+      // Background work whose worker first loads the recap code: seconds on a loaded machine.
+    }, 30_000);
     const get = (path: string) => fetch(`${h!.url}/api/sessions/${id}${path}`, { headers: { authorization: `Bearer ${TEST_TOKENS.viewer}` } }).then((r) => r.json());
     const recap = await get('/recap');
     expect(recap.paidGmvFen).toBe(30 * 1990);

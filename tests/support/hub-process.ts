@@ -1,11 +1,19 @@
 // A hub in its own process (for crash tests and benchmarks): `hub-process.ts DB [PORT]`. Prints its
 // URL as one JSON line once listening; stops cleanly on SIGTERM.
-import { createHub } from '../../server/hub.js';
+import { createHub, type HubOptions } from '../../server/hub.js';
 
 const [db, port] = process.argv.slice(2);
 // LIVEDECK_WEB serves the built web UI too (the UI benchmark opens it); LIVEDECK_PREPARE_RECAPS=1 starts
-// the recap worker after start-up as `livedeck studio` does.
-const hub = createHub({ db, tokens: { ingest: 'child-ingest', operator: 'child-operator', viewer: 'child-viewer' }, staticDir: process.env.LIVEDECK_WEB ?? null, prepareRecaps: process.env.LIVEDECK_PREPARE_RECAPS === '1' });
+// the recap worker after start-up as `livedeck studio` does; LIVEDECK_TEST_LIMITS (JSON) shrinks the
+// hub's limits (recap cache, recap heap) for the hostile-input suite.
+const limits = process.env.LIVEDECK_TEST_LIMITS ? (JSON.parse(process.env.LIVEDECK_TEST_LIMITS) as HubOptions['limits']) : undefined;
+const hub = createHub({
+  db,
+  tokens: { ingest: 'child-ingest', operator: 'child-operator', viewer: 'child-viewer' },
+  staticDir: process.env.LIVEDECK_WEB ?? null,
+  prepareRecaps: process.env.LIVEDECK_PREPARE_RECAPS === '1',
+  ...(limits ? { limits } : {}),
+});
 const { url } = await hub.listen(Number(port ?? 0));
 console.log(JSON.stringify({ url, pid: process.pid }));
 process.on('SIGTERM', () => void hub.close().then(() => process.exit(0)));
