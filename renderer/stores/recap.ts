@@ -36,7 +36,7 @@ export const HOUR_MS = 3_600_000;
 const SUMMARY_CONCURRENCY = 2;
 
 /** The CSV tables of `GET /api/sessions/:id/csv/N`, as server/recap/workbook.ts orders them. */
-export const CSV_TABLE = { summary: 0, items: 1, deals: 2, platforms: 3, promoters: 4, followUp: 5, buyers: 6, minutes: 7 } as const;
+export const CSV_TABLE = { summary: 0, items: 1, deals: 2, platforms: 3, promoters: 4, followUp: 5, buyers: 6, minutes: 7, coupons: 8 } as const;
 export type CsvTable = keyof typeof CSV_TABLE;
 
 export function queryString(q: RecapQuery, extra: Record<string, string> = {}): string {

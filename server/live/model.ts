@@ -23,6 +23,7 @@ import type {
 import type { CommentStateRow } from '../store/index.js';
 import type { OrderChange } from '../rules/orders.js';
 import { createOrderLedger, type OrderLedger } from './orders.js';
+import { createOnlineTracker } from './online.js';
 import { triageComment } from '../rules/index.js';
 import { prompterOnGo, steerPrompter, type PrompterChange } from './prompter.js';
 import { DEFAULT_PROMPTER, type PrompterState } from '../protocol/prompter.js';
@@ -57,9 +58,6 @@ interface PlatformAcc {
   views: number;
   viewers: Set<string>;
   comments: number;
-  online: number;
-  onlineTs: number;
-  peakOnline: number;
   lastEventAt: number;
 }
 
@@ -82,8 +80,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   // Only for orders applied without the store's word: the replay in `reset`, and callers that keep no
   // store (unit tests). The hub passes each order's change from the orders table.
   let ledger: OrderLedger | null = null;
-  let totalOnline = 0;
-  let peakOnline = 0;
+  // Online and its peaks as the recap reads them, whatever order snapshots arrive in.
+  let online = createOnlineTracker();
   let seconds = new Map<number, Bucket>();
   let minutes = new Map<number, Bucket>();
   let newestSec = 0;
@@ -123,9 +121,6 @@ export function createLiveModel(options: LiveModelOptions = {}) {
         views: 0,
         viewers: new Set(),
         comments: 0,
-        online: 0,
-        onlineTs: -1,
-        peakOnline: 0,
         lastEventAt: 0,
       };
       platforms.set(p, acc);
@@ -294,15 +289,10 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       case 'product.click':
         return add(e.ts, 'clicks', 1);
       case 'viewer.snapshot': {
-        if (e.ts < acc.onlineTs) return;
-        acc.onlineTs = e.ts;
-        totalOnline += e.online - acc.online;
-        acc.online = e.online;
-        if (e.online > acc.peakOnline) acc.peakOnline = e.online;
-        if (totalOnline > peakOnline) peakOnline = totalOnline;
+        if (!online.apply(e.platform, e.ts, e.id, e.online)) return;
         const [m, s] = touch(e.ts);
-        m.online = totalOnline;
-        if (s) s.online = totalOnline;
+        m.online = online.total;
+        if (s) s.online = online.total;
         return;
       }
       case 'stream.gap':
@@ -312,15 +302,15 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     }
   }
 
-  function kpisOf(acc: PlatformAcc): Kpis {
+  function kpisOf(acc: PlatformAcc, platform: string): Kpis {
     return {
       paidGmvFen: acc.paidGmvFen,
       refundFen: acc.refundFen,
       orders: acc.orders,
       buyers: acc.buyers.size,
       units: acc.units,
-      online: acc.online,
-      peakOnline: acc.peakOnline,
+      online: online.online(platform),
+      peakOnline: online.peak(platform),
       views: acc.views,
       viewers: acc.viewers.size,
       comments: acc.comments,
@@ -336,8 +326,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       orders: 0,
       buyers: 0,
       units: 0,
-      online: totalOnline,
-      peakOnline,
+      online: online.total,
+      peakOnline: online.peak(),
       views: 0,
       viewers: 0,
       comments: 0,
@@ -362,7 +352,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   /** The small state; `advance` is true for ticks only, so a snapshot for one window moves no one's seq. */
   function state(now: number, advance: boolean) {
     const byPlatform: Record<string, Kpis> = {};
-    for (const [p, acc] of platforms) byPlatform[p] = kpisOf(acc);
+    for (const [p, acc] of platforms) byPlatform[p] = kpisOf(acc, p);
     const current = airings.length ? airings[airings.length - 1] : null;
     if (advance) seq++;
     return {
@@ -415,8 +405,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   function clearLive(): void {
     platforms = new Map();
     ledger = null;
-    totalOnline = 0;
-    peakOnline = 0;
+    online = createOnlineTracker();
     seconds = new Map();
     minutes = new Map();
     newestSec = 0;

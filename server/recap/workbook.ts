@@ -157,6 +157,23 @@ export function recapTables(report: Report): Table[] {
       ],
       rows: recap.minutes.map((m) => [when(m.minute), yuan(m.gmvFen), m.orders, m.units, m.comments, m.online, m.enters, m.clicks]),
     },
+    {
+      name: '优惠券 Coupons',
+      columns: [
+        { header: '优惠券 Coupon', kind: 'text' },
+        { header: '名称 Title', kind: 'text' },
+        { header: '发放 Dropped (UTC)', kind: 'time' },
+        { header: '门槛 Threshold', kind: 'yuan' },
+        { header: '面额 Discount', kind: 'yuan' },
+        { header: '数量 Quantity', kind: 'int' },
+        { header: '已领 Claimed', kind: 'int' },
+        { header: '领取率 Claim rate', kind: 'pct' },
+        { header: '领完秒 Claimed out s', kind: 'num' },
+      ],
+      rows: recap.coupons.map((c) => [
+        c.couponId, c.title, when(c.droppedAt), yuan(c.thresholdFen), yuan(c.discountFen), c.quantity, c.claimed, c.quantity > 0 ? c.claimed / c.quantity : null, c.claimedOutSec,
+      ]),
+    },
   ];
 }
 

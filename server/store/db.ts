@@ -157,6 +157,10 @@ export const migrations: readonly Migration[] = [
   `
   CREATE INDEX IF NOT EXISTS orders_by_buyer ON orders(platform, user_id, session_id) WHERE reached_paid = 1;
   `,
+  // Recaps kept before the recap had its coupons table lack it: computed again on the next request.
+  `
+  DELETE FROM recap_cache;
+  `,
 ];
 
 export interface OpenOptions {

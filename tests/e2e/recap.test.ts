@@ -264,7 +264,7 @@ describe('场次 and 复盘 pages', () => {
     expect(xlsxFile).toMatch(/\.xlsx$/);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsxFile);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览 Summary', '商品 Items', '秒杀 Deals', '平台 Platforms', '导购 Promoters', '待跟进 Follow-up', '人群 Buyers', '分钟 Minutes']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览 Summary', '商品 Items', '秒杀 Deals', '平台 Platforms', '导购 Promoters', '待跟进 Follow-up', '人群 Buyers', '分钟 Minutes', '优惠券 Coupons']);
     const summary = wb.getWorksheet('概览 Summary')!;
     const gmvCell = summary.getRow(2).getCell(2);
     expect(gmvCell.value).toBe(recap.paidGmvFen / 100);
