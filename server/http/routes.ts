@@ -237,16 +237,17 @@ export function createHttpHandler(deps: HttpDeps) {
       if (!full) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
       const name = `livedeck-${full.recap.sessionId}`;
       // Loaded on first export: exceljs takes longer to load than the rest of the hub together.
-      const { recapTables, recapWorkbook, tableCsv } = await import('../recap/workbook.js');
+      const { recapLang, recapTables, recapWorkbook, tableCsv } = await import('../recap/workbook.js');
+      const lang = recapLang(url.searchParams.get('lang'));
       if (report[2] === 'recap.xlsx') {
-        const buffer = await recapWorkbook(full).xlsx.writeBuffer();
+        const buffer = await recapWorkbook(full, lang).xlsx.writeBuffer();
         res.writeHead(200, {
           'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
           'content-disposition': `attachment; filename="${name}.xlsx"`,
         });
         return void res.end(Buffer.from(buffer as ArrayBuffer));
       }
-      const table = recapTables(full)[Number(report[3])];
+      const table = recapTables(full, lang)[Number(report[3])];
       if (!table) throw new HttpError(404, 'not_found', `No table ${report[3]}.`);
       res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}-${report[3]}.csv"` });
       return void res.end(tableCsv(table));

@@ -284,12 +284,14 @@ describe('场次 and 复盘 pages', () => {
     expect(xlsxFile).toMatch(/\.xlsx$/);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsxFile);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览 Summary', '商品 Items', '秒杀 Deals', '平台 Platforms', '导购 Promoters', '待跟进 Follow-up', '人群 Buyers', '分钟 Minutes', '优惠券 Coupons']);
-    const summary = wb.getWorksheet('概览 Summary')!;
+    // In the UI's language (zh-CN here).
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览', '商品', '秒杀', '平台', '导购', '待跟进', '人群', '分钟', '优惠券']);
+    expect(wb.getWorksheet('优惠券')!.getRow(1).values).toEqual([undefined, '优惠券', '名称', '发放（UTC）', '门槛', '面额', '数量', '已领', '领取率', '领完秒']);
+    const summary = wb.getWorksheet('概览')!;
     const gmvCell = summary.getRow(2).getCell(2);
     expect(gmvCell.value).toBe(recap.paidGmvFen / 100);
     expect(gmvCell.numFmt).toContain('¥');
-    expect(wb.getWorksheet('分钟 Minutes')!.rowCount).toBe(recap.minutes.length + 1);
+    expect(wb.getWorksheet('分钟')!.rowCount).toBe(recap.minutes.length + 1);
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="recap-deals"] [data-testid="csv-deals"]').click()]);
     const csvFile = path.join(tmp, csv.suggestedFilename());

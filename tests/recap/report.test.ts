@@ -158,6 +158,12 @@ describe('the recap workbook', () => {
     expect([coupons.getCell('D2').numFmt, coupons.getCell('E2').numFmt, coupons.getCell('H2').numFmt]).toEqual([YUAN_FORMAT, YUAN_FORMAT, PERCENT_FORMAT]);
     expect(coupons.rowCount).toBe(1 + 1);
 
+    // In the reader's language when asked (the UI asks in its own), both side by side otherwise.
+    expect(recapTables(report, 'en').map((t) => t.name)).toEqual(['Summary', 'Items', 'Deals', 'Platforms', 'Promoters', 'Follow-up', 'Buyers', 'Minutes', 'Coupons']);
+    expect(recapTables(report, 'en')[8].columns.map((c) => c.header)).toEqual(['Coupon', 'Title', 'Dropped (UTC)', 'Threshold', 'Discount', 'Quantity', 'Claimed', 'Claim rate', 'Claimed out s']);
+    expect(recapTables(report, 'zh-CN')[0].columns.map((c) => c.header).slice(0, 3)).toEqual(['范围', '成交金额', '退款金额']);
+    expect(recapTables(report)[0].columns.map((c) => c.header).slice(-2)).toEqual(['转化率 Conversion', 'GPM 千次观看成交']);
+
     const csv = tableCsv(recapTables(report)[1]);
     expect(csv.startsWith('\uFEFFSKU,')).toBe(true);
     expect(csv).toContain('CREAM,修护面霜,');
