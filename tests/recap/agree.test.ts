@@ -267,6 +267,12 @@ describe('every screen agrees', () => {
         repo.dropKeptRecaps(id);
         expect(JSON.parse(JSON.stringify(recapFromStore(repo, id, clock)))).toStrictEqual(reference);
 
+        // The first hour of this ten-minute show is the show (it stops at the end), on one platform too.
+        const hour = `from=${t0}&to=${t0 + 60 * MIN}`;
+        expect(await (await get(`/api/sessions/${id}/recap?${hour}`)).json()).toStrictEqual(reference);
+        const oneHourRef = JSON.parse(JSON.stringify(referenceRecap({ session, events: [...during, ...control, ...late], couponGrants, from: t0, to: t0 + 60 * MIN, platform: 'mall' })));
+        expect(await (await get(`/api/sessions/${id}/recap?${hour}&platform=mall`)).json()).toStrictEqual(oneHourRef);
+
         const report = (await (await get(`/api/sessions/${id}/report`)).json()) as Report;
         expect(report.recap).toStrictEqual(reference);
         expect(report.insights.promoters.map(({ rule: _r, commissionFen: _c, ...row }) => row)).toEqual(expectedPromoters([...during, ...late]));
