@@ -223,7 +223,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       endedAt: existing?.endedAt ?? null,
       endReason: existing?.endReason ?? null,
     });
-    addMarker({ ts: e.ts, kind: 'deal', label: `${e.title} 优惠券` });
+    addMarker({ ts: e.ts, kind: 'coupon', label: e.title });
   }
 
   function addMarker(m: Marker): void {

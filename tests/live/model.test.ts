@@ -6,6 +6,13 @@ const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 const session = { id: 1, title: '测试', startedAt: T0, endedAt: null };
 
 describe('the live model', () => {
+  it('marks a coupon drop as the recap does: kind coupon, its title', () => {
+    const m = createLiveModel();
+    m.reset(session);
+    m.apply({ type: 'coupon.started', platform: 'studio', id: 'c1', ts: T0 + 5000, couponId: 'c1', title: '满199减30', discountFen: 3000, thresholdFen: 19900, quantity: 100 });
+    expect(m.snapshot(T0 + 6000).markers).toEqual([{ ts: T0 + 5000, kind: 'coupon', label: '满199减30' }]);
+  });
+
   it('peaks as the recap does: whole instants only, the greatest id winning a tie, in any arrival order', () => {
     const snap = (platform: string, id: string, ts: number, online: number): LiveEvent => ({ type: 'viewer.snapshot', platform, id, ts, online });
     // At T0+1 s douyin drops 500 → 100 and channels rises 100 → 450 together: 550 at most, never 950.
