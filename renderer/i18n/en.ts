@@ -265,6 +265,7 @@ export default {
     noData: 'No data yet',
     markerItem: 'Item',
     markerDeal: 'Deal',
+    markerCoupon: 'Coupon',
     markerGap: 'Gap',
   },
   inbox: {
@@ -563,6 +564,20 @@ export default {
       notSoldOut: 'not sold out',
       gmv: 'GMV',
       none: 'No flash deal in this window',
+    },
+    coupons: {
+      title: 'Coupons',
+      hint: 'Claim rate = claimed ÷ quantity',
+      coupon: 'Coupon',
+      dropped: 'Dropped',
+      terms: 'Off',
+      threshold: 'on orders of {threshold}+',
+      noThreshold: 'no minimum',
+      quantity: 'Quantity',
+      claimed: 'Claimed',
+      claimedOut: 'All claimed in',
+      notClaimedOut: 'not all claimed',
+      none: 'No coupon dropped in this window',
     },
     platforms: { title: 'By platform', platform: 'Platform', share: 'GMV share' },
     promoter: {

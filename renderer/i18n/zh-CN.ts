@@ -247,6 +247,7 @@ export default {
     noData: '暂无数据',
     markerItem: '换品',
     markerDeal: '秒杀',
+    markerCoupon: '发券',
     markerGap: '断流',
   },
   inbox: {
@@ -545,6 +546,20 @@ export default {
       notSoldOut: '未售罄',
       gmv: '成交金额',
       none: '这段时间没有秒杀',
+    },
+    coupons: {
+      title: '优惠券',
+      hint: '领取率 = 已领 ÷ 发放数量',
+      coupon: '优惠券',
+      dropped: '发放',
+      terms: '面额',
+      threshold: '满 {threshold} 可用',
+      noThreshold: '无门槛',
+      quantity: '数量',
+      claimed: '已领',
+      claimedOut: '领完用时',
+      notClaimedOut: '未领完',
+      none: '这段时间没有发券',
     },
     platforms: { title: '平台拆分', platform: '平台', share: '成交占比' },
     promoter: {

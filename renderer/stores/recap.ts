@@ -36,7 +36,7 @@ export const HOUR_MS = 3_600_000;
 const SUMMARY_CONCURRENCY = 2;
 
 /** The CSV tables of `GET /api/sessions/:id/csv/N`, as server/recap/workbook.ts orders them. */
-export const CSV_TABLE = { summary: 0, items: 1, deals: 2, platforms: 3, promoters: 4, followUp: 5, buyers: 6, minutes: 7 } as const;
+export const CSV_TABLE = { summary: 0, items: 1, deals: 2, platforms: 3, promoters: 4, followUp: 5, buyers: 6, minutes: 7, coupons: 8 } as const;
 export type CsvTable = keyof typeof CSV_TABLE;
 
 export function queryString(q: RecapQuery, extra: Record<string, string> = {}): string {
@@ -169,7 +169,7 @@ export const useRecapStore = defineStore('recap', () => {
     return sessionId.value === null ? Promise.resolve() : open(sessionId.value, query.value, { force: true });
   }
 
-  /** Downloads the workbook (`xlsx`) or one CSV table for the current window and platform. */
+  /** Downloads the workbook (`xlsx`) or one CSV table for the current window and platform, in the UI's language. */
   async function download(what: 'xlsx' | CsvTable): Promise<boolean> {
     const id = sessionId.value;
     if (id === null) return false;
@@ -178,7 +178,8 @@ export const useRecapStore = defineStore('recap', () => {
     try {
       const conn = await info();
       const path = what === 'xlsx' ? `${base(id)}/recap.xlsx` : `${base(id)}/csv/${CSV_TABLE[what]}`;
-      const res = await fetch(`${conn.hubUrl}${path}${queryString(query.value)}`, { headers: { Authorization: `Bearer ${conn.token}` } });
+      // Sheet names and headers in the UI's language.
+      const res = await fetch(`${conn.hubUrl}${path}${queryString(query.value, { lang: i18n.global.locale.value })}`, { headers: { Authorization: `Bearer ${conn.token}` } });
       if (!res.ok) {
         const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
         throw new Error(body?.error?.message ?? `HTTP ${res.status}`);

@@ -19,6 +19,7 @@ export const chartColors = {
   comments: '#6fd3a8',
   item: '#7c8cff',
   deal: '#ff7a45',
+  coupon: '#e86bd0',
   gap: '#e5484d',
   axis: '#5b6475',
   split: 'rgba(255,255,255,0.06)',

@@ -12,6 +12,7 @@ import { parseNdjson } from '../ingest/index.js';
 import { JobError, type JobInput, type JobOutput, type JobPool } from '../jobs/index.js';
 import type { HttpIngestAck } from '../protocol/index.js';
 import type { RecapRunner } from '../recap/runner.js';
+import type { RecapLang } from '../recap/workbook.js';
 import { RecapError } from '../recap/window.js';
 import { roleOf, type Role, type Tokens } from './auth.js';
 import { sameOrigin, type AddressCaps, type AuthLimiter } from './guard.js';
@@ -281,12 +282,16 @@ export function createHttpHandler(deps: HttpDeps) {
         if (json === null) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
         return json;
       };
-      const input = source && deps.jobs.available ? { source } : { reportJson: await text() };
+      // The export's language (both, as before, when none is asked for); parsed here so the route
+      // does not load exceljs's module just to read a query parameter.
+      const asked = url.searchParams.get('lang');
+      const lang: RecapLang | undefined = asked === 'zh-CN' || asked === 'en' ? asked : undefined;
+      const input = source && deps.jobs.available ? { source, lang } : { reportJson: await text(), lang };
       const name = `livedeck-${sessionId}`;
       if (report[2] === 'recap.xlsx') {
         const bytes = await exportJob('recap.xlsx', input, async () => {
           const { recapWorkbook } = await import('../recap/workbook.js');
-          return new Uint8Array((await recapWorkbook(JSON.parse(await text())).xlsx.writeBuffer()) as ArrayBuffer);
+          return new Uint8Array((await recapWorkbook(JSON.parse(await text()), lang).xlsx.writeBuffer()) as ArrayBuffer);
         });
         res.writeHead(200, { 'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename="${name}.xlsx"` });
         return void res.end(bytes);
@@ -294,7 +299,7 @@ export function createHttpHandler(deps: HttpDeps) {
       const table = Number(report[3]);
       const csv = await exportJob('recap.csv', { ...input, table }, async () => {
         const { recapTables, tableCsv } = await import('../recap/workbook.js');
-        const found = recapTables(JSON.parse(await text()))[table];
+        const found = recapTables(JSON.parse(await text()), lang)[table];
         return found ? tableCsv(found) : null;
       });
       if (csv === null) throw new HttpError(404, 'not_found', `No table ${report[3]}.`);

@@ -5,6 +5,7 @@
 import type { Product, RunsheetItem } from '../protocol/index.js';
 import type { ReadOptions, ReadResult } from '../runsheet/index.js';
 import type { ReportSource } from '../recap/runner.js';
+import type { RecapLang } from '../recap/workbook.js';
 
 /** A report for an export: its text, or where to read it (see `RecapRunner.reportSource`). */
 export type ReportInput = { reportJson: string } | { source: ReportSource };
@@ -18,9 +19,9 @@ export interface Jobs {
    * A recap's workbook, from the report as JSON text, or from where the worker reads it itself (the
    * hub's thread then never reads, copies or parses a big show's report).
    */
-  'recap.xlsx': { input: ReportInput; output: Uint8Array };
+  'recap.xlsx': { input: ReportInput & { lang?: RecapLang }; output: Uint8Array };
   /** One of the recap's tables as CSV (null: no such table). */
-  'recap.csv': { input: ReportInput & { table: number }; output: string | null };
+  'recap.csv': { input: ReportInput & { lang?: RecapLang; table: number }; output: string | null };
   /** The period report's workbook, from its JSON text. */
   'period.xlsx': { input: { reportJson: string; lang: 'zh-CN' | 'en' }; output: Uint8Array };
   /** One of the period report's tables as CSV (null: no such table). */

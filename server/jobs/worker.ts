@@ -25,11 +25,11 @@ const handlers: Handlers = {
   },
   async 'recap.xlsx'(input) {
     const { recapWorkbook } = await import('../recap/workbook.js');
-    return new Uint8Array((await recapWorkbook(JSON.parse(await reportText(input))).xlsx.writeBuffer()) as ArrayBuffer);
+    return new Uint8Array((await recapWorkbook(JSON.parse(await reportText(input)), input.lang).xlsx.writeBuffer()) as ArrayBuffer);
   },
   async 'recap.csv'(input) {
     const { recapTables, tableCsv } = await import('../recap/workbook.js');
-    const found = recapTables(JSON.parse(await reportText(input)))[input.table];
+    const found = recapTables(JSON.parse(await reportText(input)), input.lang)[input.table];
     return found ? tableCsv(found) : null;
   },
   async 'period.xlsx'({ reportJson, lang }) {

@@ -23,6 +23,7 @@ import type {
 import type { CommentStateRow } from '../store/index.js';
 import type { OrderChange } from '../rules/orders.js';
 import { createOrderLedger, type OrderLedger } from './orders.js';
+import { createOnlineTracker } from './online.js';
 import { triageComment } from '../rules/index.js';
 import { prompterOnGo, steerPrompter, type PrompterChange } from './prompter.js';
 import { DEFAULT_PROMPTER, type PrompterState } from '../protocol/prompter.js';
@@ -71,9 +72,6 @@ interface PlatformAcc {
   views: number;
   viewers: Set<string>;
   comments: number;
-  online: number;
-  onlineTs: number;
-  peakOnline: number;
   lastEventAt: number;
 }
 
@@ -96,8 +94,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   // Only for orders applied without the store's word: the replay in `reset`, and callers that keep no
   // store (unit tests). The hub passes each order's change from the orders table.
   let ledger: OrderLedger | null = null;
-  let totalOnline = 0;
-  let peakOnline = 0;
+  // Online and its peaks as the recap reads them, whatever order snapshots arrive in.
+  let online = createOnlineTracker();
   let seconds = new Map<number, Bucket>();
   let minutes = new Map<number, Bucket>();
   let newestSec = 0;
@@ -138,9 +136,6 @@ export function createLiveModel(options: LiveModelOptions = {}) {
         views: 0,
         viewers: new Set(),
         comments: 0,
-        online: 0,
-        onlineTs: -1,
-        peakOnline: 0,
         lastEventAt: 0,
       };
       platforms.set(p, acc);
@@ -243,7 +238,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       endedAt: existing?.endedAt ?? null,
       endReason: existing?.endReason ?? null,
     });
-    addMarker({ ts: e.ts, kind: 'deal', label: `${e.title} 优惠券` });
+    addMarker({ ts: e.ts, kind: 'coupon', label: e.title });
   }
 
   function addMarker(m: Marker): void {
@@ -341,15 +336,10 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       case 'product.click':
         return add(e.ts, 'clicks', 1);
       case 'viewer.snapshot': {
-        if (e.ts < acc.onlineTs) return;
-        acc.onlineTs = e.ts;
-        totalOnline += e.online - acc.online;
-        acc.online = e.online;
-        if (e.online > acc.peakOnline) acc.peakOnline = e.online;
-        if (totalOnline > peakOnline) peakOnline = totalOnline;
+        if (!online.apply(e.platform, e.ts, e.id, e.online)) return;
         const [m, s] = touch(e.ts);
-        m.online = totalOnline;
-        if (s) s.online = totalOnline;
+        m.online = online.total;
+        if (s) s.online = online.total;
         return;
       }
       case 'stream.gap':
@@ -359,15 +349,15 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     }
   }
 
-  function kpisOf(acc: PlatformAcc): Kpis {
+  function kpisOf(acc: PlatformAcc, platform: string): Kpis {
     return {
       paidGmvFen: acc.paidGmvFen,
       refundFen: acc.refundFen,
       orders: acc.orders,
       buyers: acc.buyers.size,
       units: acc.units,
-      online: acc.online,
-      peakOnline: acc.peakOnline,
+      online: online.online(platform),
+      peakOnline: online.peak(platform),
       views: acc.views,
       viewers: acc.viewers.size,
       comments: acc.comments,
@@ -383,8 +373,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       orders: 0,
       buyers: 0,
       units: 0,
-      online: totalOnline,
-      peakOnline,
+      online: online.total,
+      peakOnline: online.peak(),
       views: 0,
       viewers: 0,
       comments: 0,
@@ -409,7 +399,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   /** The small state; `advance` is true for ticks only, so a snapshot for one window moves no one's seq. */
   function state(now: number, advance: boolean) {
     // Keyed by names connectors chose: entries define own keys, so a platform called `__proto__` is a platform.
-    const byPlatform: Record<string, Kpis> = Object.fromEntries([...platforms].map(([p, acc]) => [p, kpisOf(acc)]));
+    const byPlatform: Record<string, Kpis> = Object.fromEntries([...platforms].map(([p, acc]) => [p, kpisOf(acc, p)]));
     const current = airings.length ? airings[airings.length - 1] : null;
     if (advance) seq++;
     return {
@@ -462,8 +452,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   function clearLive(): void {
     platforms = new Map();
     ledger = null;
-    totalOnline = 0;
-    peakOnline = 0;
+    online = createOnlineTracker();
     seconds = new Map();
     minutes = new Map();
     newestSec = 0;

@@ -65,7 +65,8 @@ export interface ItemAiring {
 
 export interface Marker {
   ts: number;
-  kind: 'item' | 'deal' | 'gap';
+  /** An item on air, a flash deal fired, a coupon dropped, a platform's stream gap. */
+  kind: 'item' | 'deal' | 'coupon' | 'gap';
   label: string;
   /** A gap's platform and end: gaps of one platform are merged, and a merged one replaces those it covers. */
   platform?: string;

@@ -36,6 +36,18 @@ export const RFM_LABELS_ZH: Record<RfmSegment, string> = {
   lost: '一般挽留客户',
 };
 
+/** The same segments in English, for exports read in English (the UI's own words are its i18n). */
+export const RFM_LABELS_EN: Record<RfmSegment, string> = {
+  champion: 'Champions',
+  promising: 'Promising big spenders',
+  loyal_at_risk: 'Loyal, at risk',
+  big_spender_lost: 'Big spenders to win back',
+  regular: 'Regulars',
+  new_small: 'New, small',
+  loyal_small: 'Loyal, small',
+  lost: 'Lost',
+};
+
 export interface BuyerRfm {
   platform: string;
   userId: string;

@@ -10,7 +10,7 @@
 import type { Marker } from '../protocol/index.js';
 import { foldOrderEvent, newOrderState, refundedFen, type OrderState } from '../rules/orders.js';
 import { checkMinutes } from './window.js';
-import type { Recap, RecapDeal, RecapInput, RecapItem, RecapMetrics, RecapMinute } from './types.js';
+import type { CouponGrant, Recap, RecapCoupon, RecapDeal, RecapInput, RecapItem, RecapMetrics, RecapMinute } from './types.js';
 
 const MINUTE_MS = 60_000;
 
@@ -63,6 +63,17 @@ interface DealStart {
   priceFen: number | null;
 }
 
+interface CouponDrop {
+  ts: number;
+  platform: string;
+  id: string;
+  couponId: string;
+  title: string;
+  discountFen: number;
+  thresholdFen: number;
+  quantity: number;
+}
+
 interface SkuAcc {
   windowGmvFen: number;
   paidGmvFen: number;
@@ -81,6 +92,14 @@ const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
+ * Whether a window is closed at its end like the whole show's: no `to`, or one at or past the session's
+ * end (a window never runs past the end; see RecapInput). The report's orders follow the same rule.
+ */
+export function closedAtEnd(endAt: number, to: number | undefined): boolean {
+  return to === undefined || to >= endAt;
+}
+
+/**
  * The recap of a session, or of a time window of it, in total and per platform. Pure: the same input
  * gives the same object, whatever the order of events that share a ts.
  *
@@ -97,7 +116,7 @@ export function computeRecap(input: RecapInput): Recap {
   const fromOpt = input.from;
   const toOpt = input.to;
   const only = input.platform;
-  const closed = toOpt === undefined;
+  const closed = closedAtEnd(session.endAt, toOpt);
 
   let from = fromOpt ?? session.startedAt;
   /** The window's end and where watching stops (the session's end, if sooner): known at the first event. */
@@ -110,7 +129,7 @@ export function computeRecap(input: RecapInput): Recap {
   let first = true;
   const settle = (): void => {
     m0 = Math.floor(from / MINUTE_MS) * MINUTE_MS;
-    to = Math.max(closed ? session.endAt : toOpt, from);
+    to = Math.max(closed || toOpt === undefined ? session.endAt : toOpt, from);
     viewEnd = Math.max(Math.min(to, session.endAt), from);
     viewClosed = closed || viewEnd < to;
     passMinutes = minuteSpan(m0, from, to, closed);
@@ -121,6 +140,7 @@ export function computeRecap(input: RecapInput): Recap {
   const platforms = new Map<string, PlatformAcc>();
   const itemLives: ItemLive[] = [];
   const dealStarts = new Map<string, DealStart>();
+  const couponDrops = new Map<string, CouponDrop>();
   const gaps: Marker[] = [];
 
   // Per-minute columns, grown as events reach later minutes.
@@ -176,7 +196,23 @@ export function computeRecap(input: RecapInput): Recap {
       }
       continue;
     }
-    if (e.type === 'deal.ended' || e.type === 'coupon.started' || e.type === 'coupon.ended') continue;
+    if (e.type === 'coupon.started') {
+      const c = couponDrops.get(e.couponId);
+      if (!c || earlier(ts, e.platform, e.id, c.ts, c.platform, c.id)) {
+        couponDrops.set(e.couponId, {
+          ts,
+          platform: e.platform,
+          id: e.id,
+          couponId: e.couponId,
+          title: e.title,
+          discountFen: e.discountFen,
+          thresholdFen: e.thresholdFen ?? 0,
+          quantity: e.quantity,
+        });
+      }
+      continue;
+    }
+    if (e.type === 'deal.ended' || e.type === 'coupon.ended') continue;
     if (only !== undefined && e.platform !== only) continue;
 
     if (e.platform !== lastPlatform || p === undefined) {
@@ -434,6 +470,8 @@ export function computeRecap(input: RecapInput): Recap {
   }
   deals.sort((a, b) => a.startedAt - b.startedAt || cmp(a.dealId, b.dealId));
 
+  const coupons = listCoupons(couponDrops, inView, input.couponGrants ?? []);
+
   const minutes: RecapMinute[] = new Array(minuteCount);
   for (let i = 0; i < minuteCount; i++) {
     minutes[i] = {
@@ -451,6 +489,7 @@ export function computeRecap(input: RecapInput): Recap {
   const markers: Marker[] = gaps.filter((g) => inView(g.ts));
   for (const it of itemLives) if (inView(it.ts)) markers.push({ ts: it.ts, kind: 'item', label: it.sku });
   for (const d of dealStarts.values()) if (inView(d.ts)) markers.push({ ts: d.ts, kind: 'deal', label: d.sku });
+  for (const c of coupons) markers.push({ ts: c.droppedAt, kind: 'coupon', label: c.title });
   markers.sort((a, b) => a.ts - b.ts || cmp(a.kind, b.kind) || cmp(a.label, b.label));
 
   return {
@@ -465,6 +504,7 @@ export function computeRecap(input: RecapInput): Recap {
     byPlatform: { ...byPlatform },
     items,
     deals,
+    coupons,
     minutes,
     markers,
   };
@@ -482,6 +522,26 @@ export function computeRecap(input: RecapInput): Recap {
     }
     return k;
   }
+}
+
+/** The coupons dropped in view, each with its grants: how many were claimed, and how fast all were. */
+function listCoupons(drops: Map<string, CouponDrop>, inView: (t: number) => boolean, grants: Iterable<CouponGrant>): RecapCoupon[] {
+  const listed = new Map<string, { drop: CouponDrop; grants: CouponGrant[] }>();
+  for (const d of drops.values()) if (inView(d.ts)) listed.set(d.couponId, { drop: d, grants: [] });
+  for (const g of grants) listed.get(g.couponId)?.grants.push(g);
+  const coupons: RecapCoupon[] = [];
+  for (const { drop, grants: mine } of listed.values()) {
+    mine.sort((a, b) => a.at - b.at);
+    let claimed = 0;
+    let claimedOutSec: number | null = null;
+    for (const g of mine) {
+      claimed += g.qty;
+      if (claimedOutSec === null && claimed >= drop.quantity) claimedOutSec = (g.at - drop.ts) / 1000;
+    }
+    const { couponId, title, discountFen, thresholdFen, quantity } = drop;
+    coupons.push({ couponId, title, discountFen, thresholdFen, quantity, droppedAt: drop.ts, claimed, claimedOutSec });
+  }
+  return coupons.sort((a, b) => a.droppedAt - b.droppedAt || cmp(a.couponId, b.couponId));
 }
 
 /** How many calendar minutes, from the one starting at m0, hold an instant of the window. */

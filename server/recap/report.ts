@@ -5,6 +5,7 @@
 import type { Repository } from '../store/index.js';
 import { computeAudience, type Audience } from './audience.js';
 import { cachedOrCompute } from './cache.js';
+import { closedAtEnd } from './compute.js';
 import { recapFromStore, type RecapQuery } from './from-store.js';
 import { computeInsights, type CommissionRule, type Insights } from './insights.js';
 import type { Recap } from './types.js';
@@ -57,7 +58,7 @@ function computeReport(repo: Repository, id: number, now: number, query: RecapQu
   // every event of its orders, late ones too: an order is the window's by its time (DESIGN §6).
   const watched = repo.eventsOfSession(session.id, { types: INSIGHT_TYPES, from: recap.from, to: Math.min(recap.to, recap.endAt), ...platforms });
   const orders = repo.eventsOfSession(session.id, { types: ['order'], ...platforms });
-  const closed = query.to === undefined;
+  const closed = closedAtEnd(recap.endAt, query.to);
   const insights = computeInsights({
     events: [...watched, ...orders],
     answered,

@@ -16,7 +16,9 @@ import type { LiveEvent, Marker } from '../protocol/index.js';
  * `from` = min(session.startedAt, first event's ts), `to` = the session's end (`session.endAt`), and
  * an event at exactly `to` belongs to it. A given `to` makes the window half-open, `from ≤ t < to`, so
  * adjacent windows split a session without counting anything twice. (Only `from` given: the end is
- * the session's, closed. `to` before `from` is taken as `to = from`.)
+ * the session's, closed. `to` before `from` is taken as `to = from`.) A `to` at or past the session's
+ * end is the session's end, closed as the whole show's is: a window never runs past the end (the first
+ * hour of a 40-minute show is the whole show — no minute after the end, its late orders counted).
  *
  * Session end (DESIGN §6). Watching stops at `session.endAt`: viewers, views, online, average online,
  * watch time, clicks, comments, item windows and live time, deals and markers only count up to it
@@ -36,6 +38,11 @@ import type { LiveEvent, Marker } from '../protocol/index.js';
  */
 export interface RecapInput {
   session: { id: number; title: string; startedAt: number; endAt: number };
+  /**
+   * The mall's coupon grants (the grant log's `coupon` rows) of the session's coupons, any order;
+   * without it, no coupon was claimed. A grant is never an event: claims are decided by the hub.
+   */
+  couponGrants?: Iterable<CouponGrant>;
   /**
    * The session's stored events: each (platform, id) at most once, sorted by ts ascending. Events
    * with equal ts may come in any order; the recap does not depend on it (see the tie rules below).
@@ -162,9 +169,46 @@ export interface RecapDeal {
   refundFen: number;
 }
 
+/** One row of the grant log for a coupon: `qty` coupons (one a claim) granted at `at`. */
+export interface CouponGrant {
+  couponId: string;
+  qty: number;
+  at: number;
+}
+
+/**
+ * One coupon dropped in the session (DESIGN §6), from its `coupon.started` (if several carry one
+ * couponId, the earliest by (ts, platform, id)). Listed when that event is in the window as far as
+ * watching goes (like a deal); sorted by droppedAt, then couponId. Coupons are the control room's:
+ * a platform filter keeps them all, and their grants are the mall's (the log has no platform).
+ */
+export interface RecapCoupon {
+  couponId: string;
+  title: string;
+  /** Off the order (减 Y). */
+  discountFen: number;
+  /** 满 X: the order total it needs; 0 for none (无门槛). */
+  thresholdFen: number;
+  /** Coupons it offered. */
+  quantity: number;
+  /** ts of `coupon.started`. */
+  droppedAt: number;
+  /**
+   * Coupons granted through `/mall` claims: the sum of its grants' qty, wherever they fall (a coupon
+   * is only claimable while it is live, within the session).
+   */
+  claimed: number;
+  /**
+   * Grants walked in time order: (at − droppedAt) / 1000 of the one that brought the claimed total
+   * to ≥ quantity; null if none did.
+   */
+  claimedOutSec: number | null;
+}
+
 /**
  * One calendar minute (epoch-aligned) of the window, from the minute holding `from` to the one holding
- * the window's last instant; every minute has a row, empty ones too. Totals over the scope.
+ * the window's last instant; every minute has a row, empty ones too, and none past the session's end
+ * (see the window rule on RecapInput). Totals over the scope.
  */
 export interface RecapMinute {
   /** Epoch ms at which the minute starts. */
@@ -185,6 +229,7 @@ export interface RecapMinute {
 /**
  * The recap of a session or a window of it. `from`/`to` are the effective window (see RecapInput);
  * `platform` echoes the filter. Markers: `item.live` (label: sku), `deal.started` (label: sku),
+ * `coupon.started` (kind `coupon`, label: its title; the first of each couponId, as listed),
  * `stream.gap` (at its fromTs, label: platform and gap length), in the window, sorted by ts, kind,
  * label.
  */
@@ -203,6 +248,7 @@ export interface Recap extends RecapMetrics {
   byPlatform: Record<string, RecapMetrics>;
   items: RecapItem[];
   deals: RecapDeal[];
+  coupons: RecapCoupon[];
   minutes: RecapMinute[];
   markers: Marker[];
 }

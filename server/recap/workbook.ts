@@ -1,10 +1,12 @@
 /**
  * The recap as an Excel workbook (exceljs) and as CSV tables. Money is written as numbers in yuan with
- * a ¥ format, ratios as numbers with a % format, so the brand can sum and chart them in Excel.
+ * a ¥ format, ratios as numbers with a % format, so the brand can sum and chart them in Excel. Sheet
+ * names, headers and words in the reader's language (the UI's, `?lang=`), or both side by side when
+ * none is asked for (the CLI, a script).
  */
 import ExcelJS from 'exceljs';
 import { csvField, formatCsv } from '../output/csv.js';
-import { RFM_LABELS_ZH } from './audience.js';
+import { RFM_LABELS_EN, RFM_LABELS_ZH } from './audience.js';
 import type { Report } from './report.js';
 
 export const YUAN_FORMAT = '"¥"#,##0.00';
@@ -24,52 +26,63 @@ export interface Table {
 const yuan = (fen: number) => fen / 100;
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 
+/** The language of an export's words; none: Chinese and English side by side. */
+export type RecapLang = 'zh-CN' | 'en';
+
+/** `?lang=` as the recap exports read it: a language they have, or none (both). */
+export function recapLang(value: string | null | undefined): RecapLang | undefined {
+  return value === 'zh-CN' || value === 'en' ? value : undefined;
+}
+
 /** Every table of the recap, in the order the workbook and the CSV export use. */
-export function recapTables(report: Report): Table[] {
+export function recapTables(report: Report, lang?: RecapLang): Table[] {
   const { recap, insights, audience, titles, planned, listPrices } = report;
+  /** A word in the export's language (both, when it has none). */
+  const w = (zh: string, en: string): string => (lang === 'zh-CN' ? zh : lang === 'en' ? en : zh.includes(en) ? zh : `${zh} ${en}`);
+  const col = (zh: string, en: string, kind: Kind): Column => ({ header: w(zh, en), kind });
   const title = (sku: string) => titles[sku] ?? sku;
   const metricRows = (label: string, m: typeof recap) => [
     label, yuan(m.paidGmvFen), yuan(m.refundFen), yuan(m.netGmvFen), m.orders, m.buyers, m.units, yuan(m.aovFen),
     m.views, m.viewers, m.peakOnline, m.avgOnline, m.avgWatchSec, m.conversion, yuan(m.gpmFen),
   ];
   const metricColumns: Column[] = [
-    { header: '范围 Scope', kind: 'text' },
-    { header: '成交金额 Paid GMV', kind: 'yuan' },
-    { header: '退款金额 Refunds', kind: 'yuan' },
-    { header: '净成交 Net GMV', kind: 'yuan' },
-    { header: '成交订单 Orders', kind: 'int' },
-    { header: '成交人数 Buyers', kind: 'int' },
-    { header: '成交件数 Units', kind: 'int' },
-    { header: '客单价 AOV', kind: 'yuan' },
-    { header: '观看次数 Views', kind: 'int' },
-    { header: '观看人数 Viewers', kind: 'int' },
-    { header: '最高在线 Peak online', kind: 'int' },
-    { header: '平均在线 Avg online', kind: 'num' },
-    { header: '人均观看秒 Avg watch s', kind: 'num' },
-    { header: '转化率 Conversion', kind: 'pct' },
-    { header: 'GPM 千次观看成交', kind: 'yuan' },
+    col('范围', 'Scope', 'text'),
+    col('成交金额', 'Paid GMV', 'yuan'),
+    col('退款金额', 'Refunds', 'yuan'),
+    col('净成交', 'Net GMV', 'yuan'),
+    col('成交订单', 'Orders', 'int'),
+    col('成交人数', 'Buyers', 'int'),
+    col('成交件数', 'Units', 'int'),
+    col('客单价', 'AOV', 'yuan'),
+    col('观看次数', 'Views', 'int'),
+    col('观看人数', 'Viewers', 'int'),
+    col('最高在线', 'Peak online', 'int'),
+    col('平均在线', 'Avg online', 'num'),
+    col('人均观看秒', 'Avg watch s', 'num'),
+    col('转化率', 'Conversion', 'pct'),
+    col('GPM 千次观看成交', 'GPM', 'yuan'),
   ];
   return [
     {
-      name: '概览 Summary',
+      name: w('概览', 'Summary'),
       columns: metricColumns,
       rows: [metricRows(`${recap.title} (#${recap.sessionId})`, recap), ...Object.entries(recap.byPlatform).map(([p, m]) => metricRows(p, { ...recap, ...m }))],
     },
     {
-      name: '商品 Items',
+      name: w('商品', 'Items'),
       columns: [
-        { header: 'SKU', kind: 'text' },
-        { header: '商品 Product', kind: 'text' },
-        { header: '计划秒 Planned s', kind: 'int' },
-        { header: '讲解秒 Live s', kind: 'num' },
-        { header: '讲解期成交 Window GMV', kind: 'yuan' },
-        { header: '成交金额 Paid GMV', kind: 'yuan' },
-        { header: '件数 Units', kind: 'int' },
-        { header: '点击率 CTR', kind: 'pct' },
-        { header: '点击成交率 Click-to-buy', kind: 'pct' },
-        { header: '每分钟成交 GMV/min on air', kind: 'yuan' },
-        { header: '退款 Refunds', kind: 'yuan' },
-        { header: '净成交 Net GMV', kind: 'yuan' },
+        col('SKU', 'SKU', 'text'),
+        col('商品', 'Product', 'text'),
+        col('计划秒', 'Planned s', 'int'),
+        col('讲解秒', 'Live s', 'num'),
+        col('讲解期成交', 'Window GMV', 'yuan'),
+        col('成交金额', 'Paid GMV', 'yuan'),
+        col('件数', 'Units', 'int'),
+        col('点击率', 'CTR', 'pct'),
+        col('点击成交率', 'Click-to-buy', 'pct'),
+        col('每分钟成交', 'GMV/min on air', 'yuan'),
+        col('退款', 'Refunds', 'yuan'),
+        col('净成交', 'Net GMV', 'yuan'),
       ],
       rows: recap.items.map((i) => [
         i.sku, title(i.sku), planned[i.sku] ?? null, i.liveSec, yuan(i.windowGmvFen), yuan(i.paidGmvFen), i.units, i.ctr, i.clickToBuy,
@@ -77,19 +90,19 @@ export function recapTables(report: Report): Table[] {
       ]),
     },
     {
-      name: '秒杀 Deals',
+      name: w('秒杀', 'Deals'),
       columns: [
-        { header: '秒杀 Deal', kind: 'text' },
-        { header: '商品 Product', kind: 'text' },
-        { header: '开始 Started (UTC)', kind: 'time' },
-        { header: '秒杀价 Price', kind: 'yuan' },
-        { header: '折扣 Discount', kind: 'pct' },
-        { header: '库存 Stock', kind: 'int' },
-        { header: '售出 Sold', kind: 'int' },
-        { header: '售罄秒 Sell-out s', kind: 'num' },
-        { header: '成交金额 GMV', kind: 'yuan' },
-        { header: '退款 Refunds', kind: 'yuan' },
-        { header: '净成交 Net GMV', kind: 'yuan' },
+        col('秒杀', 'Deal', 'text'),
+        col('商品', 'Product', 'text'),
+        col('开始（UTC）', 'Started (UTC)', 'time'),
+        col('秒杀价', 'Price', 'yuan'),
+        col('折扣', 'Discount', 'pct'),
+        col('库存', 'Stock', 'int'),
+        col('售出', 'Sold', 'int'),
+        col('售罄秒', 'Sell-out s', 'num'),
+        col('成交金额', 'GMV', 'yuan'),
+        col('退款', 'Refunds', 'yuan'),
+        col('净成交', 'Net GMV', 'yuan'),
       ],
       rows: recap.deals.map((d) => [
         d.dealId, title(d.sku), when(d.startedAt), d.priceFen === null ? null : yuan(d.priceFen),
@@ -98,73 +111,93 @@ export function recapTables(report: Report): Table[] {
       ]),
     },
     {
-      name: '平台 Platforms',
+      name: w('平台', 'Platforms'),
       columns: metricColumns,
       rows: Object.entries(recap.byPlatform).map(([p, m]) => metricRows(p, { ...recap, ...m })),
     },
     {
-      name: '导购 Promoters',
+      name: w('导购', 'Promoters'),
       columns: [
-        { header: '导购 Promoter', kind: 'text' },
-        { header: '订单 Orders', kind: 'int' },
-        { header: '件数 Units', kind: 'int' },
-        { header: '成交金额 Paid GMV', kind: 'yuan' },
-        { header: '退款 Refunds', kind: 'yuan' },
-        { header: '规则 Rule', kind: 'text' },
-        { header: '佣金 Commission', kind: 'yuan' },
+        col('导购', 'Promoter', 'text'),
+        col('订单', 'Orders', 'int'),
+        col('件数', 'Units', 'int'),
+        col('成交金额', 'Paid GMV', 'yuan'),
+        col('退款', 'Refunds', 'yuan'),
+        col('规则', 'Rule', 'text'),
+        col('佣金', 'Commission', 'yuan'),
       ],
       rows: insights.promoters.map((p) => [
         p.promoter, p.orders, p.units, yuan(p.paidGmvFen), yuan(p.refundFen),
-        p.rule ? (p.rule.kind === 'perUnit' ? `¥${(p.rule.fen / 100).toFixed(2)}/件` : `${(p.rule.rate * 100).toFixed(2)}%`) : '—',
+        p.rule ? (p.rule.kind === 'perUnit' ? `¥${(p.rule.fen / 100).toFixed(2)}/${lang === 'en' ? 'unit' : '件'}` : `${(p.rule.rate * 100).toFixed(2)}%`) : '—',
         yuan(p.commissionFen),
       ]),
     },
     {
-      name: '待跟进 Follow-up',
+      name: w('待跟进', 'Follow-up'),
       columns: [
-        { header: '平台 Platform', kind: 'text' },
-        { header: '用户 User', kind: 'text' },
-        { header: '昵称 Nick', kind: 'text' },
-        { header: '感兴趣未购 Interested in', kind: 'text' },
-        { header: '提问 Questions', kind: 'text' },
-        { header: '点击 Clicks', kind: 'int' },
+        col('平台', 'Platform', 'text'),
+        col('用户', 'User', 'text'),
+        col('昵称', 'Nick', 'text'),
+        col('感兴趣未购', 'Interested in', 'text'),
+        col('提问', 'Questions', 'text'),
+        col('点击', 'Clicks', 'int'),
       ],
       rows: insights.followUp.map((f) => [f.platform, f.userId, f.nick, f.skus.map(title).join('、'), f.questions.join(' / '), f.clicks]),
     },
     {
-      name: '人群 Buyers',
+      name: w('人群', 'Buyers'),
       columns: [
-        { header: '平台 Platform', kind: 'text' },
-        { header: '用户 User', kind: 'text' },
-        { header: '新/老 New or returning', kind: 'text' },
-        { header: '最近购买天 Recency d', kind: 'num' },
-        { header: '购买次数 Frequency', kind: 'int' },
-        { header: '累计金额 Monetary', kind: 'yuan' },
-        { header: 'RFM 分层 Segment', kind: 'text' },
+        col('平台', 'Platform', 'text'),
+        col('用户', 'User', 'text'),
+        col('新/老', 'New or returning', 'text'),
+        col('最近购买天', 'Recency d', 'num'),
+        col('购买次数', 'Frequency', 'int'),
+        col('累计金额', 'Monetary', 'yuan'),
+        col('RFM', '分层 Segment', 'text'),
       ],
-      rows: audience.buyers.map((b) => [b.platform, b.userId, b.returning ? '老客' : '新客', b.recencyDays, b.frequency, yuan(b.monetaryFen), RFM_LABELS_ZH[b.segment]]),
+      rows: audience.buyers.map((b) => [
+        b.platform, b.userId, b.returning ? (lang === 'en' ? 'returning' : '老客') : lang === 'en' ? 'new' : '新客', b.recencyDays, b.frequency, yuan(b.monetaryFen),
+        (lang === 'en' ? RFM_LABELS_EN : RFM_LABELS_ZH)[b.segment],
+      ]),
     },
     {
-      name: '分钟 Minutes',
+      name: w('分钟', 'Minutes'),
       columns: [
-        { header: '分钟 Minute (UTC)', kind: 'time' },
-        { header: '成交金额 GMV', kind: 'yuan' },
-        { header: '订单 Orders', kind: 'int' },
-        { header: '件数 Units', kind: 'int' },
-        { header: '评论 Comments', kind: 'int' },
-        { header: '在线 Online', kind: 'int' },
-        { header: '进入 Enters', kind: 'int' },
-        { header: '点击 Clicks', kind: 'int' },
+        col('分钟（UTC）', 'Minute (UTC)', 'time'),
+        col('成交金额', 'GMV', 'yuan'),
+        col('订单', 'Orders', 'int'),
+        col('件数', 'Units', 'int'),
+        col('评论', 'Comments', 'int'),
+        col('在线', 'Online', 'int'),
+        col('进入', 'Enters', 'int'),
+        col('点击', 'Clicks', 'int'),
       ],
       rows: recap.minutes.map((m) => [when(m.minute), yuan(m.gmvFen), m.orders, m.units, m.comments, m.online, m.enters, m.clicks]),
+    },
+    {
+      name: w('优惠券', 'Coupons'),
+      columns: [
+        col('优惠券', 'Coupon', 'text'),
+        col('名称', 'Title', 'text'),
+        col('发放（UTC）', 'Dropped (UTC)', 'time'),
+        col('门槛', 'Threshold', 'yuan'),
+        col('面额', 'Discount', 'yuan'),
+        col('数量', 'Quantity', 'int'),
+        col('已领', 'Claimed', 'int'),
+        col('领取率', 'Claim rate', 'pct'),
+        col('领完秒', 'Claimed out s', 'num'),
+      ],
+      rows: recap.coupons.map((c) => [
+        c.couponId, c.title, when(c.droppedAt), yuan(c.thresholdFen), yuan(c.discountFen), c.quantity, c.claimed, c.quantity > 0 ? c.claimed / c.quantity : null, c.claimedOutSec,
+      ]),
     },
   ];
 }
 
 const FORMATS: Partial<Record<Kind, string>> = { yuan: YUAN_FORMAT, pct: PERCENT_FORMAT, num: '#,##0.00', int: '#,##0' };
 
-export function recapWorkbook(report: Report): ExcelJS.Workbook {
-  return tablesWorkbook(recapTables(report), new Date(report.recap.endAt));
+export function recapWorkbook(report: Report, lang?: RecapLang): ExcelJS.Workbook {
+  return tablesWorkbook(recapTables(report, lang), new Date(report.recap.endAt));
 }
 
 /** Tables as a workbook: a sheet each, the header row bold and frozen, each column in its kind's number format. */

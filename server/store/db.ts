@@ -175,6 +175,10 @@ export const migrations: readonly Migration[] = [
     DELETE FROM recap_cache_use WHERE session_id = old.session_id AND key = old.key;
   END;
   `,
+  // Recaps kept before the recap had its coupons table lack it: computed again on the next request.
+  `
+  DELETE FROM recap_cache;
+  `,
 ];
 
 export interface OpenOptions {

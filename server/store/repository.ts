@@ -126,6 +126,7 @@ export function createRepository(db: Db, options: { recapCache?: RecapCacheLimit
     auditTail: db.prepare('SELECT * FROM audit ORDER BY seq DESC LIMIT ?'),
     insertGrant: db.prepare('INSERT INTO deal_grants (deal_id, user_id, qty, at, kind) VALUES (?, ?, ?, ?, ?)'),
     grantsOfDeal: db.prepare('SELECT user_id AS userId, sum(qty) AS qty FROM deal_grants WHERE deal_id = ? GROUP BY user_id'),
+    couponGrants: db.prepare("SELECT deal_id AS couponId, qty, at FROM deal_grants WHERE deal_id = ? AND kind = 'coupon'"),
     paidOrders: db.prepare(`
       SELECT o.platform, o.user_id AS userId, o.session_id AS sessionId, s.started_at AS sessionStartedAt, o.first_ts AS ts, o.amount_fen AS amountFen
       FROM orders o JOIN sessions s ON s.id = o.session_id WHERE o.reached_paid = 1`),
@@ -401,6 +402,12 @@ export function createRepository(db: Db, options: { recapCache?: RecapCacheLimit
     /** Units (or coupons) granted per user for a deal (or coupon), from the durable grant log. */
     grantsOfDeal(dealId: string): { userId: string; qty: number }[] {
       return s.grantsOfDeal.all(dealId) as { userId: string; qty: number }[];
+    },
+    /** Every grant of these coupons, from the durable grant log (what the recap's coupons table counts). */
+    couponGrants(couponIds: Iterable<string>): { couponId: string; qty: number; at: number }[] {
+      const out: { couponId: string; qty: number; at: number }[] = [];
+      for (const id of couponIds) out.push(...(s.couponGrants.all(id) as { couponId: string; qty: number; at: number }[]));
+      return out;
     },
     /**
      * What a session's derived figures depend on: its events, the moderators' marks, the promoter

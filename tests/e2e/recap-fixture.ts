@@ -1,8 +1,9 @@
 /**
  * A studio whose database already holds finished shows, for the recap and sessions pages: recordings
  * made by `makeRecording` (some orders credited to promoters, comments signed with nicknames) are
- * replayed into a fresh database with a catalog and run-sheet for their skus, then `livedeck studio`
- * serves it. Stopping it removes the folder.
+ * replayed into a fresh database with a catalog and run-sheet for their skus, and each given two
+ * coupons the control room dropped and the mall granted (one all claimed, one not), then `livedeck
+ * studio` serves it. Stopping it removes the folder.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -78,6 +79,25 @@ function dress(lines: string[], spec: RecordingSpec): string[] {
   });
 }
 
+/**
+ * Two coupons as the hub records them (the drop is an event, the claims the mall's grant log): 满299减40
+ * × 30 at 10 minutes, all claimed by 10:57; 立减15元 × 200 at 40 minutes, 12 of them claimed.
+ */
+function dropCoupons(repo: ReturnType<typeof createRepository>, sessionId: number, startedAt: number, n: number): void {
+  const at = (min: number, sec = 0) => startedAt + min * 60_000 + sec * 1000;
+  const drops = [
+    { couponId: `show${n}-full`, title: '满299减40', discountFen: 4000, thresholdFen: 29900, quantity: 30, ts: at(10), claims: 30 },
+    { couponId: `show${n}-open`, title: '立减15元', discountFen: 1500, quantity: 200, ts: at(40), claims: 12 },
+  ];
+  repo.transaction(() => {
+    for (const { claims, ...c } of drops) {
+      repo.insertEvent(sessionId, { type: 'coupon.started', platform: 'studio', id: c.couponId, durationSec: 600, ...c });
+      // The last grant 57 s after the drop, the others spread before it.
+      for (let k = 0; k < claims; k++) repo.insertGrant(c.couponId, `buyer${k}`, 1, c.ts + Math.round(((k + 1) * 57_000) / claims), 'coupon');
+    }
+  });
+}
+
 export async function startRecapStudio(recordings: RecordingSpec[]): Promise<RecapStudio> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedeck-recap-e2e-'));
   const dbFile = path.join(dir, 'studio.db');
@@ -101,6 +121,7 @@ export async function startRecapStudio(recordings: RecordingSpec[]): Promise<Rec
       const result = await replayFile(repo, file);
       const row = repo.session(result.sessionId)!;
       sessions.push({ id: row.id, title: row.title, startedAt: row.startedAt });
+      dropCoupons(repo, row.id, row.startedAt, n);
     }
   } finally {
     db.close();

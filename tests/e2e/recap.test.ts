@@ -165,6 +165,19 @@ describe('场次 and 复盘 pages', () => {
     const best = [...recap.deals].sort((x, y) => y.sold - x.sold)[0];
     expect(best.sold).toBeGreaterThan(0);
     await expect(page.locator(`[data-testid="deal-row"][data-deal="${best.dealId}"]`).textContent()).resolves.toContain(yuan(best.paidGmvFen));
+    // Coupons: each drop with its claims (the fixture's 满299减40 all claimed in 57 s, 立减15元 12 of 200), and a marker each.
+    expect(recap.coupons.map((c) => [c.title, c.quantity, c.claimed, c.claimedOutSec])).toEqual([
+      ['满299减40', 30, 30, 57],
+      ['立减15元', 200, 12, null],
+    ]);
+    expect(recap.markers.filter((m) => m.kind === 'coupon').map((m) => m.label)).toEqual(['满299减40', '立减15元']);
+    const couponRows = await page.locator('[data-testid="coupon-row"]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-coupon'), r.textContent]));
+    expect(couponRows.map(([id]) => id)).toEqual(recap.coupons.map((c) => c.couponId));
+    const [allClaimed, stillOpen] = couponRows.map(([, text]) => text ?? '');
+    for (const part of ['满299减40', '¥40', '满 ¥299 可用', '30', '100%', '0:57']) expect(allClaimed).toContain(part);
+    for (const part of ['立减15元', '¥15', '无门槛', '200', '12', '6%', '未领完']) expect(stillOpen).toContain(part);
+    await page.locator('[data-testid="recap-coupons"]').screenshot({ path: `${SHOTS}/recap-coupons.png` });
+    await page.locator('[data-testid="recap-charts"]').screenshot({ path: `${SHOTS}/recap-charts.png` });
     const platforms = await page.locator('[data-testid="platform-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-platform')));
     expect(new Set(platforms)).toEqual(new Set(Object.keys(recap.byPlatform)));
     for (const [p, m] of Object.entries(recap.byPlatform)) {
@@ -226,6 +239,13 @@ describe('场次 and 复盘 pages', () => {
     await page.locator('[data-testid="recap-page"][data-ready="true"]').waitFor();
     await until(async () => expectCardsToBe(await cardValues(page), douyinHour));
 
+    // The first hour of the last half hour runs past the end: it stops there, no minute after it (#20).
+    const second = studio.sessions[1];
+    const secondWhole = await studio.recap(second.id);
+    const pastEnd = await studio.recap(second.id, { from: second.startedAt + HOUR, to: second.startedAt + 2 * HOUR, platform: 'douyin' });
+    expect(pastEnd.to).toBe(secondWhole.endAt);
+    expect(pastEnd.minutes.at(-1)!.minute).toBe(Math.floor(secondWhole.endAt / 60_000) * 60_000);
+
     await page.locator('[data-testid="window-all"]').click();
     const douyin = await studio.recap(first.id, { platform: 'douyin' });
     await until(async () => expectCardsToBe(await cardValues(page), douyin));
@@ -264,12 +284,14 @@ describe('场次 and 复盘 pages', () => {
     expect(xlsxFile).toMatch(/\.xlsx$/);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsxFile);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览 Summary', '商品 Items', '秒杀 Deals', '平台 Platforms', '导购 Promoters', '待跟进 Follow-up', '人群 Buyers', '分钟 Minutes']);
-    const summary = wb.getWorksheet('概览 Summary')!;
+    // In the UI's language (zh-CN here).
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览', '商品', '秒杀', '平台', '导购', '待跟进', '人群', '分钟', '优惠券']);
+    expect(wb.getWorksheet('优惠券')!.getRow(1).values).toEqual([undefined, '优惠券', '名称', '发放（UTC）', '门槛', '面额', '数量', '已领', '领取率', '领完秒']);
+    const summary = wb.getWorksheet('概览')!;
     const gmvCell = summary.getRow(2).getCell(2);
     expect(gmvCell.value).toBe(recap.paidGmvFen / 100);
     expect(gmvCell.numFmt).toContain('¥');
-    expect(wb.getWorksheet('分钟 Minutes')!.rowCount).toBe(recap.minutes.length + 1);
+    expect(wb.getWorksheet('分钟')!.rowCount).toBe(recap.minutes.length + 1);
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="recap-deals"] [data-testid="csv-deals"]').click()]);
     const csvFile = path.join(tmp, csv.suggestedFilename());

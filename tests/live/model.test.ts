@@ -6,7 +6,35 @@ const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 const session = { id: 1, title: '测试', startedAt: T0, endedAt: null };
 
 describe('the live model', () => {
-  it('sums online across platforms from each one\'s latest snapshot, ignoring a late older one', () => {
+  it('marks a coupon drop as the recap does: kind coupon, its title', () => {
+    const m = createLiveModel();
+    m.reset(session);
+    m.apply({ type: 'coupon.started', platform: 'studio', id: 'c1', ts: T0 + 5000, couponId: 'c1', title: '满199减30', discountFen: 3000, thresholdFen: 19900, quantity: 100 });
+    expect(m.snapshot(T0 + 6000).markers).toEqual([{ ts: T0 + 5000, kind: 'coupon', label: '满199减30' }]);
+  });
+
+  it('peaks as the recap does: whole instants only, the greatest id winning a tie, in any arrival order', () => {
+    const snap = (platform: string, id: string, ts: number, online: number): LiveEvent => ({ type: 'viewer.snapshot', platform, id, ts, online });
+    // At T0+1 s douyin drops 500 → 100 and channels rises 100 → 450 together: 550 at most, never 950.
+    const events = [
+      snap('douyin', 'a', T0, 500),
+      snap('channels', 'b', T0, 100),
+      snap('channels', 'd', T0 + 1000, 450),
+      snap('douyin', 'c', T0 + 1000, 100),
+      // A second douyin snapshot at T0+1 s under a smaller id: the one with the greater id stands.
+      snap('douyin', 'bb', T0 + 1000, 900),
+    ];
+    for (const order of [events, [...events].reverse(), [events[1], events[3], events[0], events[4], events[2]]]) {
+      const m = createLiveModel();
+      m.reset(session);
+      for (const e of order) m.apply(e);
+      expect([m.kpis().online, m.kpis().peakOnline]).toEqual([100 + 450, 500 + 100]);
+      expect(m.snapshot(T0 + 2000).byPlatform.douyin.peakOnline).toBe(500);
+    }
+  });
+
+
+  it('sums online across platforms from each one\'s latest snapshot; a late older one changes only the peak, as in the recap', () => {
     const m = createLiveModel();
     m.reset(session);
     const snap = (platform: string, id: string, ts: number, online: number): LiveEvent => ({ type: 'viewer.snapshot', platform, id, ts, online });
@@ -16,7 +44,9 @@ describe('the live model', () => {
     m.apply(snap('douyin', 'd', T0 + 2000, 9999));
     const k = m.kpis();
     expect(k.online).toBe(1500 + 300);
-    expect(k.peakOnline).toBe(1500 + 300);
+    // At T0+2 s douyin said 9999 while channels had 300 (DESIGN §6: online at t is each one's latest at or before t).
+    expect(k.peakOnline).toBe(9999 + 300);
+    expect(m.snapshot(T0 + 4000).byPlatform.douyin.peakOnline).toBe(9999);
     const tick = m.tick(T0 + 4000)!;
     expect(tick.seconds.find((b) => b.sec === (T0 + 3000) / 1000)!.online).toBe(1800);
     // channels' 300 arrived in the same second (T0+1.5 s), after douyin's 1200

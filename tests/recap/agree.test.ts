@@ -1,9 +1,10 @@
 /**
  * Every screen agrees (DESIGN §6): for generated shows — delivered shuffled and with duplicates, with
- * deals, promoters, partial refunds, a sku on air twice, and payments and refunds arriving after the
- * show ended — the recap, the kept recap, a recomputed recap, the report, the workbook and the CSV all
- * say what the independent reference says, and the control room's live model at the end of the show
- * says what the reference says of the show as it stood then.
+ * deals, coupons dropped by the operator and claimed in the mall, promoters, partial refunds, a sku on
+ * air twice, and payments and refunds arriving after the show ended — the recap, the kept recap, a
+ * recomputed recap, the report, the workbook and the CSVs all say what the independent reference says,
+ * and the control room's live model at the end of the show (every KPI it shows, and its coupons) says
+ * what the reference says of the show as it stood then.
  */
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
@@ -63,6 +64,17 @@ const showArb = fc.record({
   ),
   duplicates: fc.array(fc.nat(), { maxLength: 10 }),
   seed: fc.nat(),
+  /** Dropped by the operator at `at`; each claim is a mall buyer's, `dt` after the drop. */
+  coupons: fc.array(
+    fc.record({
+      at: fc.integer({ min: 0, max: SHOW_MS - 2 * MIN }),
+      discountYuan: fc.integer({ min: 1, max: 50 }),
+      thresholdYuan: fc.option(fc.integer({ min: 99, max: 399 }), { nil: undefined }),
+      quantity: fc.integer({ min: 1, max: 4 }),
+      claims: fc.array(fc.record({ user, dt: fc.integer({ min: 0, max: 2 * MIN }) }), { maxLength: 6 }),
+    }),
+    { maxLength: 2 },
+  ),
 });
 type Show = typeof showArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -133,8 +145,13 @@ function expectedPromoters(events: LiveEvent[]) {
   return [...rows.values()].sort((a, b) => b.paidGmvFen - a.paidGmvFen || (a.promoter < b.promoter ? -1 : 1));
 }
 
-const MONEY_AND_PEOPLE = ['paidGmvFen', 'refundFen', 'orders', 'buyers', 'units', 'views', 'viewers'] as const;
+/** Every figure the control room's KPI strip shows that the recap also has. */
+const MONEY_AND_PEOPLE = ['paidGmvFen', 'refundFen', 'orders', 'buyers', 'units', 'views', 'viewers', 'peakOnline', 'conversion', 'gpmFen'] as const;
 const pick = (m: Pick<Kpis | RecapMetrics, (typeof MONEY_AND_PEOPLE)[number]>) => Object.fromEntries(MONEY_AND_PEOPLE.map((k) => [k, m[k]]));
+/** A coupon as the control room and the recap both tell it. */
+const couponFigures = (c: { couponId: string; title: string; discountFen: number; thresholdFen: number; quantity: number; claimed: number }) => [
+  c.couponId, c.title, c.discountFen, c.thresholdFen, c.quantity, c.claimed,
+];
 const yuan = (fen: number) => fen / 100;
 /** A summary row of the workbook or CSV as the recap says it should read. */
 const summaryRow = (m: RecapMetrics) => [
@@ -146,11 +163,47 @@ let h: TestHub;
 let clock = Date.UTC(2026, 11, 1, 12, 0, 0);
 let operator: Socket;
 let ingest: Socket;
+let mall: Socket;
 beforeAll(async () => {
   h = await startTestHub({ now: () => clock });
   operator = await connect(h.url, '/control', TEST_TOKENS.operator);
   ingest = await connect(h.url, '/ingest', TEST_TOKENS.ingest);
+  mall = await connect(h.url, '/mall', TEST_TOKENS.ingest);
 });
+
+/**
+ * Drops the show's coupons and has the mall claim them, each at its moment on the hub's clock, as the
+ * control room and the brand mall do live. Answers the grants as the mall was told of them.
+ */
+async function dropAndClaim(show: Show, t0: number): Promise<{ couponId: string; qty: number; at: number }[]> {
+  const steps = show.coupons.flatMap((c, k) => [
+    { at: c.at, k, claim: null as null | { user: number } },
+    ...c.claims.map((claim) => ({ at: c.at + claim.dt, k, claim })),
+  ]);
+  steps.sort((a, b) => a.at - b.at || (a.claim === null ? -1 : 0) - (b.claim === null ? -1 : 0));
+  const ids: string[] = [];
+  const grants: { couponId: string; qty: number; at: number }[] = [];
+  for (const step of steps) {
+    clock = t0 + step.at;
+    const c = show.coupons[step.k];
+    if (step.claim === null) {
+      // Terms differ by coupon (the same terms twice while one is live are one drop).
+      const ack = await operator.timeout(5000).emitWithAck('coupon.drop', {
+        title: `券${step.k}`,
+        discountFen: c.discountYuan * 100 + step.k,
+        ...(c.thresholdYuan === undefined ? {} : { thresholdFen: c.thresholdYuan * 100 }),
+        quantity: c.quantity,
+        durationSec: 3600,
+      });
+      expect(ack.ok).toBe(true);
+      ids[step.k] = ack.couponId as string;
+      continue;
+    }
+    const ack = await mall.timeout(5000).emitWithAck('coupon.claim', { couponId: ids[step.k], userId: `m${step.claim.user}` });
+    if (ack.granted) grants.push({ couponId: ids[step.k], qty: ack.qty, at: clock });
+  }
+  return grants;
+}
 afterAll(async () => {
   closeClients();
   await h.stop();
@@ -178,25 +231,37 @@ describe('every screen agrees', () => {
         const t0 = (clock += DAY);
         const { during, late } = eventsOf(show, run, t0);
         const id = (await operator.timeout(5000).emitWithAck('session.start', { title: `第${run}场` })).sessionId as number;
+        const couponGrants = await dropAndClaim(show, t0);
         // The show's events reach the hub by its end (none is stamped ahead of the hub's clock).
         clock = t0 + SHOW_MS;
         await send(delivered(during, show.duplicates, show.seed));
 
         // The control room's last figures as the show ends.
-        const live = h.hub.ctx.live;
-        const atEnd = { total: pick(live.kpis()), byPlatform: Object.fromEntries(Object.entries(live.snapshot(clock).byPlatform).map(([p, k]) => [p, pick(k)])) };
         clock = t0 + SHOW_MS;
+        const live = h.hub.ctx.live;
+        const atEnd = {
+          total: pick(live.kpis()),
+          byPlatform: Object.fromEntries(Object.entries(live.snapshot(clock).byPlatform).map(([p, k]) => [p, pick(k)])),
+          coupons: live.coupons().map(couponFigures),
+        };
         expect((await operator.timeout(5000).emitWithAck('session.end', {})).ok).toBe(true);
         const session = { id, title: `第${run}场`, startedAt: t0, endAt: t0 + SHOW_MS };
-        const thenRef = referenceRecap({ session, events: during });
-        expect(atEnd).toEqual({ total: pick(thenRef), byPlatform: Object.fromEntries(Object.entries(thenRef.byPlatform).map(([p, m]) => [p, pick(m)])) });
+        // What the control room recorded of its coupons (drops, and ends when all were claimed).
+        const control = h.hub.ctx.repo.eventsOfSession(id, { types: ['coupon.started', 'coupon.ended'] });
+        expect(control.filter((e) => e.type === 'coupon.started')).toHaveLength(show.coupons.length);
+        const thenRef = referenceRecap({ session, events: [...during, ...control], couponGrants });
+        expect(atEnd).toEqual({
+          total: pick(thenRef),
+          byPlatform: Object.fromEntries(Object.entries(thenRef.byPlatform).map(([p, m]) => [p, pick(m)])),
+          coupons: thenRef.coupons.map(couponFigures),
+        });
 
         // Payments and refunds after the end, shuffled and resent; no show opens for them.
         clock = t0 + SHOW_MS + 3 * DAY;
         await send(delivered(late, show.duplicates, show.seed + 1));
         expect(h.hub.ctx.repo.liveSession()).toBeNull();
 
-        const reference = JSON.parse(JSON.stringify(referenceRecap({ session, events: [...during, ...late, ...during.slice(0, 3)] }))) as Recap;
+        const reference = JSON.parse(JSON.stringify(referenceRecap({ session, events: [...during, ...control, ...late, ...during.slice(0, 3)], couponGrants }))) as Recap;
         const recap = (await (await get(`/api/sessions/${id}/recap`)).json()) as Recap;
         expect(recap).toStrictEqual(reference);
         const repo = h.hub.ctx.repo;
@@ -208,6 +273,12 @@ describe('every screen agrees', () => {
         expect(await (await get(`/api/sessions/${id}/recap`)).json()).toStrictEqual(reference);
         repo.dropKeptRecaps(id);
         expect(JSON.parse(JSON.stringify(recapFromStore(repo, id, clock)))).toStrictEqual(reference);
+
+        // The first hour of this ten-minute show is the show (it stops at the end), on one platform too.
+        const hour = `from=${t0}&to=${t0 + 60 * MIN}`;
+        expect(await (await get(`/api/sessions/${id}/recap?${hour}`)).json()).toStrictEqual(reference);
+        const oneHourRef = JSON.parse(JSON.stringify(referenceRecap({ session, events: [...during, ...control, ...late], couponGrants, from: t0, to: t0 + 60 * MIN, platform: 'mall' })));
+        expect(await (await get(`/api/sessions/${id}/recap?${hour}&platform=mall`)).json()).toStrictEqual(oneHourRef);
 
         const report = (await (await get(`/api/sessions/${id}/report`)).json()) as Report;
         expect(report.recap).toStrictEqual(reference);
@@ -229,9 +300,21 @@ describe('every screen agrees', () => {
           expect([row[0], row[6], row[7], row[8], row[9], row[10]]).toEqual([deal.dealId, deal.sold, deal.sellOutSec ?? undefined /* an empty cell */, yuan(deal.paidGmvFen), yuan(deal.refundFen), yuan(deal.paidGmvFen - deal.refundFen)]);
         });
 
+        reference.coupons.forEach((c, i) => {
+          const row = values('优惠券 Coupons', 2 + i);
+          expect([row[0], row[1], row[3], row[4], row[5], row[6], row[8]]).toEqual([
+            c.couponId, c.title, yuan(c.thresholdFen), yuan(c.discountFen), c.quantity, c.claimed, c.claimedOutSec ?? undefined /* an empty cell */,
+          ]);
+        });
+        expect(wb.getWorksheet('优惠券 Coupons')!.rowCount).toBe(1 + reference.coupons.length);
+
         const csv = await (await get(`/api/sessions/${id}/csv/0`)).text();
         const cells = csv.split('\r\n')[1].split(',').slice(-14).map(Number);
         expect(cells).toEqual(summaryRow(reference));
+        const couponCsv = (await (await get(`/api/sessions/${id}/csv/8`)).text()).split('\r\n').slice(1, -1).map((line) => line.split(','));
+        expect(couponCsv.map((r) => [r[0], r[1], Number(r[3]), Number(r[4]), Number(r[5]), Number(r[6]), r[8] === '' ? null : Number(r[8])])).toEqual(
+          reference.coupons.map((c) => [c.couponId, c.title, yuan(c.thresholdFen), yuan(c.discountFen), c.quantity, c.claimed, c.claimedOutSec]),
+        );
       }),
       { numRuns: Number(process.env.AGREE_RUNS ?? 12), endOnFailure: true },
     );

@@ -354,7 +354,7 @@ describe('one platform of the show', () => {
 
   it('is that platform alone, in total and by platform', () => {
     expect(Object.keys(r.byPlatform)).toEqual([MALL]);
-    const { byPlatform, items, deals, minutes, markers, sessionId, title, startedAt, endAt, from, to, platform, ...totals } = r;
+    const { byPlatform, items, deals, coupons, minutes, markers, sessionId, title, startedAt, endAt, from, to, platform, ...totals } = r;
     expect(totals).toEqual(byPlatform[MALL]);
     expect(platform).toBe(MALL);
     expect(r).toMatchObject({ paidGmvFen: 12990 + 5990, viewers: 3, avgOnline: (50 * 4 + 20 * 5) / 9, peakOnline: 50 });
@@ -492,5 +492,105 @@ describe('the session end (DESIGN §6): money counts late events, watching stops
     expect(recap({}, [...show, order(DY, 'C', 'paid', at(9), { ...C, refundFen: 1000 })]).refundFen).toBe(before.refundFen);
     // D never paid: its refund does not count.
     expect(recap({}, [...show, order(DY, 'D', 'created', at(9), { ...D, refundFen: 1000 })]).refundFen).toBe(before.refundFen);
+  });
+});
+
+describe('a window that runs past the session end (首小时 of a ten-minute show)', () => {
+  const HOUR = 3_600_000;
+  const late = [order(DY, 'A', 'refunded', at(10) + 86_400_000, A), snapshot(DY, at(30), 7000), enter(MALL, 'u8', at(20))];
+
+  it('stops at the end: no minute after it, no online held flat beyond it', () => {
+    const r = recap({ from: T, to: T + HOUR });
+    expect(r.to).toBe(session.endAt);
+    // 20:00 … 20:10, the minute holding the end included, as the whole show has: not sixty.
+    expect(r.minutes.map((m) => m.minute)).toEqual(Array.from({ length: 11 }, (_, i) => at(i)));
+    expect(r.minutes.at(-1)!.online).toBe(200 + 20);
+  });
+
+  it('is the whole show from its start, closed at the end, late money and all', () => {
+    expect(recap({ from: T, to: T + HOUR }, [...show, ...late])).toEqual(recap({ from: T }, [...show, ...late]));
+    expect(recap({ from: T, to: T + HOUR }, [...show, ...late]).refundFen).toBe(recap().refundFen + 12990 /* A, a day later */);
+    // A window asked to end exactly at the end is the same window.
+    expect(recap({ from: T, to: session.endAt })).toEqual(recap({ from: T }));
+  });
+
+  it('does the same on one platform', () => {
+    const r = recap({ from: T, to: T + HOUR, platform: MALL }, [...show, ...late]);
+    expect(r).toEqual(recap({ from: T, platform: MALL }, [...show, ...late]));
+    expect(r.minutes).toHaveLength(11);
+    expect(r.byPlatform[MALL].viewers).toBe(3 /* u1, u5, u6: u8 came after the end */);
+  });
+
+  it('leaves a window inside the show half-open, as before', () => {
+    const r = recap({ from: at(3), to: at(7) });
+    expect([r.to, r.minutes.length]).toEqual([at(7), 4]);
+  });
+});
+
+describe('coupons (DESIGN §6)', () => {
+  const couponStarted = (ts: number, couponId: string, title: string, discountFen: number, quantity: number, thresholdFen?: number): LiveEvent => ({
+    type: 'coupon.started',
+    platform: 'studio',
+    id: nextId(),
+    ts,
+    couponId,
+    title,
+    discountFen,
+    quantity,
+    ...(thresholdFen === undefined ? {} : { thresholdFen }),
+  });
+  const couponEnded = (ts: number, couponId: string): LiveEvent => ({ type: 'coupon.ended', platform: 'studio', id: nextId(), ts, couponId, reason: 'claimed_out' });
+  // C1 满199减30 × 3 dropped at 2:00 and all claimed by 2:40; C2 立减20元 × 5 at 8:00, two claimed.
+  // C1 is dropped a second time by a second operator at 2:05: the first drop counts.
+  const withCoupons = [
+    ...show,
+    couponStarted(at(2), 'C1', '满199减30', 3000, 3, 19900),
+    couponStarted(at(2, 5), 'C1', '满199减30', 3000, 3, 19900),
+    couponEnded(at(2, 41), 'C1'),
+    couponStarted(at(8), 'C2', '立减20元', 2000, 5),
+  ];
+  const grants = [
+    { couponId: 'C2', qty: 1, at: at(8, 30) },
+    { couponId: 'C1', qty: 1, at: at(2, 40) },
+    { couponId: 'C1', qty: 1, at: at(2, 10) },
+    { couponId: 'C2', qty: 1, at: at(9) },
+    { couponId: 'C1', qty: 1, at: at(2, 20) },
+    // A coupon of another show: not this one's.
+    { couponId: 'C9', qty: 1, at: at(3) },
+  ];
+  const withGrants = (query: Omit<RecapInput, 'session' | 'events'> = {}) => recap({ couponGrants: grants, ...query }, withCoupons);
+
+  it('lists each coupon dropped, with its terms, how many were claimed and how fast all were', () => {
+    expect(withGrants().coupons).toEqual([
+      { couponId: 'C1', title: '满199减30', discountFen: 3000, thresholdFen: 19900, quantity: 3, droppedAt: at(2), claimed: 3, claimedOutSec: 40 /* 2:00 → the third grant at 2:40 */ },
+      { couponId: 'C2', title: '立减20元', discountFen: 2000, thresholdFen: 0, quantity: 5, droppedAt: at(8), claimed: 2, claimedOutSec: null },
+    ]);
+  });
+
+  it('marks each drop on the charts, once per coupon', () => {
+    expect(withGrants().markers.filter((m) => m.kind === 'coupon')).toEqual([
+      { ts: at(2), kind: 'coupon', label: '满199减30' },
+      { ts: at(8), kind: 'coupon', label: '立减20元' },
+    ]);
+  });
+
+  it('lists a coupon in the window it was dropped in, with all its claims', () => {
+    expect(withGrants({ from: at(0), to: at(2, 30) }).coupons.map((c) => [c.couponId, c.claimed, c.claimedOutSec])).toEqual([['C1', 3, 40]]);
+    expect(withGrants({ from: at(3), to: at(7) }).coupons).toEqual([]);
+  });
+
+  it('keeps the coupons on one platform, as it keeps deals', () => {
+    expect(withGrants({ platform: MALL }).coupons).toEqual(withGrants().coupons);
+  });
+
+  it('counts nothing claimed without grants, and changes no other figure', () => {
+    const r = recap({}, withCoupons);
+    expect(r.coupons.map((c) => [c.claimed, c.claimedOutSec])).toEqual([
+      [0, null],
+      [0, null],
+    ]);
+    const { coupons: _c, markers: _m, ...rest } = r;
+    const { coupons: _c0, markers: _m0, ...before } = recap();
+    expect(rest).toEqual(before);
   });
 });

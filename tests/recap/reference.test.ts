@@ -73,6 +73,8 @@ describe('a 150,000-line recording', () => {
     ['everything from a point on', { from: mid }],
     ['everything up to a point', { to: mid }],
     ['a platform that never streamed', { platform: 'kuaishou' }],
+    ['an hour that runs past the end', { from: session.endAt - 20 * MINUTE, to: session.endAt + 40 * MINUTE }],
+    ['one platform, for an hour that runs past the end', { platform: 'douyin', from: session.endAt - 20 * MINUTE, to: session.endAt + 40 * MINUTE }],
   ];
   it.each(windows)('recaps %s exactly as the reference does', (_, query) => {
     const actual = computeRecap({ session, events: stored, ...query });

@@ -127,6 +127,11 @@ describe('the recap workbook', () => {
     put({ type: 'item.live', platform: 'studio', id: 'i1', ts: D0, sku: 'CREAM' });
     put({ type: 'deal.started', platform: 'studio', id: 'd1', ts: D0 + MIN, dealId: 'd1', sku: 'CREAM', priceFen: 9900, stock: 1 });
     put({ type: 'order', platform: 'douyin', id: 'o1', ts: D0 + 2 * MIN, orderId: 'A', userId: 'u1', sku: 'CREAM', qty: 1, amountFen: 9900, status: 'paid', dealId: 'd1' });
+    // 满199减30.50 × 2, dropped at 3:00 and both claimed through the mall by 3:45; another show's grant besides.
+    put({ type: 'coupon.started', platform: 'studio', id: 'c1', ts: D0 + 3 * MIN, couponId: 'c1', title: '满199减30.5', discountFen: 3050, thresholdFen: 19900, quantity: 2 });
+    repo.insertGrant('c1', 'u1', 1, D0 + 3 * MIN + 20_000, 'coupon');
+    repo.insertGrant('c1', 'u2', 1, D0 + 3 * MIN + 45_000, 'coupon');
+    repo.insertGrant('c0', 'u2', 1, D0 + 4 * MIN, 'coupon');
     repo.endSession(id, D0 + 10 * MIN);
     const report = reportFromStore(repo, id, D0 + 10 * MIN)!;
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'livedeck-xlsx-')), 'recap.xlsx');
@@ -135,7 +140,7 @@ describe('the recap workbook', () => {
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览 Summary', '商品 Items', '秒杀 Deals', '平台 Platforms', '导购 Promoters', '待跟进 Follow-up', '人群 Buyers', '分钟 Minutes']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览 Summary', '商品 Items', '秒杀 Deals', '平台 Platforms', '导购 Promoters', '待跟进 Follow-up', '人群 Buyers', '分钟 Minutes', '优惠券 Coupons']);
     const summary = wb.getWorksheet('概览 Summary')!;
     expect(summary.getCell('B2').value).toBe(99); // ¥99.00 paid GMV
     expect(summary.getCell('B2').numFmt).toBe(YUAN_FORMAT);
@@ -148,6 +153,16 @@ describe('the recap workbook', () => {
     // the session window is closed at its end, so the minute starting at D0 + 10 min has a row too
     expect(minutes.rowCount).toBe(1 + 11);
     expect(minutes.getCell('B4').value).toBe(99);
+    const coupons = wb.getWorksheet('优惠券 Coupons')!;
+    expect(coupons.getRow(2).values).toEqual([undefined, 'c1', '满199减30.5', '2026-10-01 12:03:00', 199, 30.5, 2, 2, 2 / 2, 45]);
+    expect([coupons.getCell('D2').numFmt, coupons.getCell('E2').numFmt, coupons.getCell('H2').numFmt]).toEqual([YUAN_FORMAT, YUAN_FORMAT, PERCENT_FORMAT]);
+    expect(coupons.rowCount).toBe(1 + 1);
+
+    // In the reader's language when asked (the UI asks in its own), both side by side otherwise.
+    expect(recapTables(report, 'en').map((t) => t.name)).toEqual(['Summary', 'Items', 'Deals', 'Platforms', 'Promoters', 'Follow-up', 'Buyers', 'Minutes', 'Coupons']);
+    expect(recapTables(report, 'en')[8].columns.map((c) => c.header)).toEqual(['Coupon', 'Title', 'Dropped (UTC)', 'Threshold', 'Discount', 'Quantity', 'Claimed', 'Claim rate', 'Claimed out s']);
+    expect(recapTables(report, 'zh-CN')[0].columns.map((c) => c.header).slice(0, 3)).toEqual(['范围', '成交金额', '退款金额']);
+    expect(recapTables(report)[0].columns.map((c) => c.header).slice(-2)).toEqual(['转化率 Conversion', 'GPM 千次观看成交']);
 
     const csv = tableCsv(recapTables(report)[1]);
     expect(csv.startsWith('\uFEFFSKU,')).toBe(true);

@@ -7,14 +7,19 @@
  *
  * Session end: watching (views, online, watch time, item windows, clicks, markers) stops at the
  * session's end; orders, partial refunds (`refundFen`, the largest seen) and late refunds always count.
+ * A window asked to end at or after the session's end ends there, closed, like the whole show.
+ *
+ * Coupons: each couponId's first drop in view, with every grant of the mall's log that names it.
  */
 import type { LiveEvent, Marker } from '../../server/protocol/index.js';
-import type { Recap, RecapDeal, RecapItem, RecapMetrics, RecapMinute } from '../../server/recap/types.js';
+import type { Recap, RecapCoupon, RecapDeal, RecapItem, RecapMetrics, RecapMinute } from '../../server/recap/types.js';
 
 export interface ReferenceInput {
   session: { id: number; title: string; startedAt: number; endAt: number };
   /** As recorded: duplicates allowed, any order. */
   events: readonly LiveEvent[];
+  /** The mall's grant log rows for coupons: who got how many, when. */
+  couponGrants?: readonly { couponId: string; qty: number; at: number }[];
   from?: number;
   to?: number;
   platform?: string;
@@ -58,7 +63,7 @@ export function referenceRecap(input: ReferenceInput): Recap {
   const all = [...unique.values()].sort((a, b) => a.ts - b.ts);
 
   const { session } = input;
-  const closed = input.to === undefined;
+  const closed = input.to === undefined || input.to >= session.endAt;
   const allTs = all.map((e) => e.ts);
   const from = input.from ?? Math.min(session.startedAt, ...(allTs.length ? [allTs[0]] : []));
   const to = Math.max(closed ? session.endAt : input.to!, from);
@@ -246,6 +251,27 @@ export function referenceRecap(input: ReferenceInput): Recap {
     })
     .sort((a, b) => a.startedAt - b.startedAt || byString(a.dealId, b.dealId));
 
+  // Coupons: the first coupon.started of each couponId, if it was dropped while the window watched.
+  const drops = ofType('coupon.started').sort((a, b) => a.ts - b.ts || byString(a.platform, b.platform) || byString(a.id, b.id));
+  const firstDrops = drops.filter((e, i) => drops.findIndex((d) => d.couponId === e.couponId) === i && watchedAt(e.ts));
+  const coupons: RecapCoupon[] = firstDrops
+    .map((d) => {
+      const grants = (input.couponGrants ?? []).filter((g) => g.couponId === d.couponId).sort((a, b) => a.at - b.at);
+      const claimedBy = grants.map((_, i) => sum(grants.slice(0, i + 1).map((g) => g.qty)));
+      const allGone = claimedBy.findIndex((n) => n >= d.quantity);
+      return {
+        couponId: d.couponId,
+        title: d.title,
+        discountFen: d.discountFen,
+        thresholdFen: d.thresholdFen ?? 0,
+        quantity: d.quantity,
+        droppedAt: d.ts,
+        claimed: sum(grants.map((g) => g.qty)),
+        claimedOutSec: allGone < 0 ? null : (grants[allGone].at - d.ts) / 1000,
+      };
+    })
+    .sort((a, b) => a.droppedAt - b.droppedAt || byString(a.couponId, b.couponId));
+
   // Minutes: everything in the window, filed under the minute it happened in.
   const firstMinute = Math.floor(from / MINUTE) * MINUTE;
   const lastInstant = closed ? to : to - 1;
@@ -280,6 +306,7 @@ export function referenceRecap(input: ReferenceInput): Recap {
   const markers: Marker[] = [
     ...lives.filter((e) => watchedAt(e.ts)).map((e): Marker => ({ ts: e.ts, kind: 'item', label: e.sku })),
     ...firstStarts.filter((e) => watchedAt(e.ts)).map((e): Marker => ({ ts: e.ts, kind: 'deal', label: e.sku })),
+    ...firstDrops.map((e): Marker => ({ ts: e.ts, kind: 'coupon', label: e.title })),
     ...ofType('stream.gap')
       .filter((e) => watchedAt(e.fromTs))
       .map((e): Marker => ({ ts: e.fromTs, kind: 'gap', label: `${e.platform} ${(e.toTs - e.fromTs) / 1000}s` })),
@@ -297,6 +324,7 @@ export function referenceRecap(input: ReferenceInput): Recap {
     byPlatform,
     items,
     deals,
+    coupons,
     minutes,
     markers,
   };
