@@ -165,7 +165,10 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       add(e.ts, 'orders', 1);
       add(e.ts, 'units', change.qty);
       const deal = change.dealId ? deals.get(change.dealId) : undefined;
-      if (deal) deal.sold += change.qty;
+      if (deal) {
+        deal.sold += change.qty;
+        deal.paidGmvFen += change.amountFen;
+      }
     }
     acc.refundFen += change.refundDeltaFen;
   }
@@ -253,6 +256,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
         listPriceFen: product?.listPriceFen ?? 0,
         stock: e.stock,
         sold: existing?.sold ?? 0,
+        paidGmvFen: existing?.paidGmvFen ?? 0,
         claimed: existing?.claimed ?? 0,
         perUserLimit: e.perUserLimit ?? 1,
         startedAt: e.ts,

@@ -165,7 +165,8 @@ export interface ControlResults {
   'comment.answer': { key: string };
   'comment.prompt': { key: string };
   'deal.fire': { dealId: string };
-  'deal.stop': { dealId: string };
+  /** How the stopped deal did: units gone (max of sold and claimed) of its stock, and its paid GMV. */
+  'deal.stop': { dealId: string; gone: number; stock: number; paidGmvFen: number };
   'coupon.drop': { couponId: string };
   'coupon.stop': { couponId: string };
   'promoter.set': { promoter: string };

@@ -110,6 +110,8 @@ export interface LiveDeal extends LiveGrant {
   stock: number;
   /** Units of paid orders carrying this deal's id (platforms that keep their own stock). */
   sold: number;
+  /** Paid GMV of the orders carrying this deal's id, in fen (what the deal brought in). */
+  paidGmvFen: number;
 }
 
 /** A coupon drop (优惠券): LiveDeck grants it through `/mall` `coupon.claim`, `quantity` at most. */

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, type OpenedPage } from '../support/browser.js';
 import { connectIngest, eid, startTestStudio, type TestStudio } from '../support/studio.js';
-import { until, waitLive } from './helpers.js';
+import { until, waitLive, yuan } from './helpers.js';
 
 let studio: TestStudio;
 let browser: Browser;
@@ -70,6 +70,58 @@ describe('hotkeys after a mouse click', () => {
     await page.locator('[data-testid="help-overlay"]').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('[data-testid="help-overlay"]').waitFor({ state: 'detached' });
+    expect(desk.errors).toEqual([]);
+  });
+});
+
+describe('stopping a flash deal', () => {
+  it('asks before S ends a live deal, keeps it on Esc, and stops it on S S with its result: units and GMV', async () => {
+    const { page } = desk;
+    const withDeal = studio.hub.ctx.repo.runsheet().find((i) => i.dealPreset)!;
+    const preset = withDeal.dealPreset!;
+    await page.locator(`[data-testid="runsheet-row"][data-item-id="${withDeal.itemId}"] [data-testid="row-go"]`).click();
+    await page.locator(`[data-testid="current-item"][data-item-id="${withDeal.itemId}"] [data-testid="deal-armed"]`).waitFor();
+    await page.keyboard.press('f');
+    const deal = await until(() => {
+      const d = studio.hub.ctx.live.deals().find((x) => x.endedAt === null);
+      expect(d).toMatchObject({ sku: withDeal.sku });
+      return d!;
+    });
+    // Three buyers pay the deal price, one of them for two: 4 units, 4 × the deal price.
+    const paid = [1, 2, 1].map((qty, i) => ({
+      type: 'order' as const,
+      platform: 'douyin',
+      id: eid('o'),
+      ts: Date.now(),
+      orderId: eid('order'),
+      userId: `deal-buyer-${i}`,
+      sku: withDeal.sku,
+      qty,
+      amountFen: qty * preset.priceFen,
+      status: 'paid' as const,
+      dealId: deal.dealId,
+    }));
+    await ingest.send(paid);
+    await page.locator('[data-testid="deal-live"][data-gone="4"]').waitFor();
+
+    await page.keyboard.press('s');
+    const ask = page.locator('[data-testid="deal-stop-confirm"]');
+    await ask.waitFor();
+    await ask.locator('[data-testid="deal-stop-so-far"]', { hasText: `目前已抢 4/${preset.stock}` }).waitFor();
+    await page.waitForTimeout(400);
+    expect(studio.hub.ctx.live.deal(deal.dealId)!.endedAt).toBeNull();
+    await page.keyboard.press('Escape');
+    await ask.waitFor({ state: 'detached' });
+    await page.waitForTimeout(300);
+    expect(studio.hub.ctx.live.deal(deal.dealId)!.endedAt).toBeNull();
+
+    await page.keyboard.press('s');
+    await ask.waitFor();
+    await page.keyboard.press('s');
+    await until(() => expect(studio.hub.ctx.live.deal(deal.dealId)).toMatchObject({ endReason: 'stopped', sold: 4, paidGmvFen: 4 * preset.priceFen }));
+    const gmv = yuan(4 * preset.priceFen);
+    await page.locator('.n-message', { hasText: `售出 4/${preset.stock} 件 · 成交 ${gmv}` }).waitFor();
+    await page.locator('[data-testid="deal-last-gmv"]', { hasText: gmv }).waitFor();
     expect(desk.errors).toEqual([]);
   });
 });
