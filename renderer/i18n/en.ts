@@ -4,7 +4,20 @@ import type zhCN from './zh-CN.js';
 export default {
   app: { title: 'Live control room' },
   nav: { control: 'Control', screen: 'Big screen', prompter: 'Prompter', sessions: 'Sessions', reports: 'Monthly review' },
-  common: { cancel: 'Cancel', save: 'Save' },
+  common: { cancel: 'Cancel', save: 'Save', close: 'Close' },
+  summary: {
+    title: 'Show ended · summary',
+    gmv: 'Paid GMV',
+    orders: 'Orders',
+    duration: 'Length',
+    best: 'Best item',
+    bestLine: '{title} · {gmv} · {units} units',
+    deals: 'Deals',
+    dealsLine: '{n} rounds · {sold} sold · GMV {gmv}',
+    noDeals: 'No flash deals this show',
+    openRecap: 'Open the recap',
+    failed: 'The summary did not load ({message}); open the recap from the sessions list',
+  },
   top: {
     onAir: 'ON AIR',
     offAir: 'Off air',
@@ -19,6 +32,11 @@ export default {
     nameLabel: 'Desk name (shown to teammates on claimed questions)',
     nameHint: 'Desk name',
     defaultName: 'desk',
+    auto: 'Auto show',
+    autoHint: 'Opened when the audience arrived: Go live starts a titled show, or click the title to rename this one',
+    rename: 'Rename',
+    renameHint: 'Click to rename the show',
+    renamed: 'Show renamed',
   },
   conn: {
     connecting: 'Connecting…',

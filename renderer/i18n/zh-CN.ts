@@ -4,7 +4,20 @@ import { fieldLabels } from '../../server/runsheet/fields.js';
 export default {
   app: { title: '直播中控台' },
   nav: { control: '中控台', screen: '数据大屏', prompter: '提词器', sessions: '场次', reports: '月度复盘' },
-  common: { cancel: '取消', save: '保存' },
+  common: { cancel: '取消', save: '保存', close: '关闭' },
+  summary: {
+    title: '已下播 · 本场小结',
+    gmv: '成交金额',
+    orders: '订单',
+    duration: '时长',
+    best: '爆款',
+    bestLine: '{title} · {gmv} · {units} 件',
+    deals: '秒杀',
+    dealsLine: '{n} 轮 · 售出 {sold} 件 · 成交 {gmv}',
+    noDeals: '本场没有秒杀',
+    openRecap: '查看复盘',
+    failed: '小结没有加载出来（{message}），可在场次列表里打开复盘',
+  },
   top: {
     onAir: '直播中',
     offAir: '未开播',
@@ -19,6 +32,11 @@ export default {
     nameLabel: '本机名称（认领评论时显示给同事）',
     nameHint: '本机名称',
     defaultName: '中控',
+    auto: '自动场次',
+    autoHint: '观众进来时自动开的场次：点“开播”用标题开一场，或点标题改名',
+    rename: '改名',
+    renameHint: '点击修改场次标题',
+    renamed: '场次已改名',
   },
   conn: {
     connecting: '连接中…',

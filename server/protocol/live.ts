@@ -40,6 +40,11 @@ export interface SessionInfo {
   title: string;
   startedAt: number;
   endedAt: number | null;
+  /**
+   * Opened by the hub because the audience arrived with no show live (自动场次), not started by a
+   * producer: the control room offers 开播 (start with a title) or renaming it.
+   */
+  auto?: boolean;
 }
 
 export interface RunsheetItem {

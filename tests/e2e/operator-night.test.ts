@@ -5,7 +5,7 @@
  * the audience, through `/ingest`.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, type OpenedPage } from '../support/browser.js';
 import { connectIngest, eid, startTestStudio, type TestStudio } from '../support/studio.js';
 import { until, waitLive, yuan } from './helpers.js';
@@ -21,6 +21,10 @@ beforeAll(async () => {
   desk = await openPage(browser, { deskName: '中控阿杰' });
   await desk.page.goto(studio.pageUrl('/control'));
   await waitLive(desk.page);
+});
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') await desk?.page.screenshot({ path: `/tmp/nightscreens-fail-${ctx.task.name.slice(0, 20)}.png` }).catch(() => undefined);
 });
 
 afterAll(async () => {
@@ -122,6 +126,87 @@ describe('stopping a flash deal', () => {
     const gmv = yuan(4 * preset.priceFen);
     await page.locator('.n-message', { hasText: `售出 4/${preset.stock} 件 · 成交 ${gmv}` }).waitFor();
     await page.locator('[data-testid="deal-last-gmv"]', { hasText: gmv }).waitFor();
+    expect(desk.errors).toEqual([]);
+  });
+});
+
+describe('starting, naming and ending a show', () => {
+  it('offers 开播 with a title over the 自动场次 the audience opened, and renames the show from its title', async () => {
+    const { page } = desk;
+    // The audience of the earlier tests opened a 自动场次.
+    expect(studio.hub.ctx.repo.liveSession()).toMatchObject({ auto: true });
+    await page.locator('[data-testid="session-auto"]').waitFor();
+    await page.locator('[data-testid="session-start"]').click();
+    const input = page.locator('[data-testid="session-title-input"] input');
+    await input.waitFor();
+    await input.fill('双12 美妆专场');
+    await page.keyboard.press('Enter');
+    await until(() => expect(studio.hub.ctx.repo.liveSession()).toMatchObject({ title: '双12 美妆专场', auto: false }));
+    await page.locator('[data-testid="session-title"]', { hasText: '双12 美妆专场' }).waitFor();
+    expect(await page.locator('[data-testid="session-auto"]').count()).toBe(0);
+
+    await page.locator('[data-testid="session-title"]').click();
+    const rename = page.locator('[data-testid="session-rename-input"] input');
+    await rename.waitFor();
+    await rename.fill('双12 美妆专场 · 返场');
+    await page.keyboard.press('Enter');
+    await until(() => expect(studio.hub.ctx.repo.liveSession()!.title).toBe('双12 美妆专场 · 返场'));
+    await page.locator('[data-testid="session-title"]', { hasText: '双12 美妆专场 · 返场' }).waitFor();
+  });
+
+  it('下播 shows the show’s summary (GMV, orders, best item, deals) with a link to its recap, and no show opens after it', async () => {
+    const { page } = desk;
+    const sessionId = studio.hub.ctx.repo.liveSession()!.id;
+    const withDeal = studio.hub.ctx.repo.runsheet().find((i) => i.dealPreset)!;
+    const other = studio.hub.ctx.repo.runsheet().find((i) => i.sku !== withDeal.sku)!;
+    const price = withDeal.dealPreset!.priceFen;
+    await page.locator(`[data-testid="runsheet-row"][data-item-id="${withDeal.itemId}"] [data-testid="row-go"]`).click();
+    await page.locator(`[data-testid="current-item"][data-item-id="${withDeal.itemId}"] [data-testid="deal-armed"]`).waitFor();
+    await page.keyboard.press('f');
+    const deal = await until(() => studio.hub.ctx.live.deals().find((d) => d.endedAt === null)!);
+    const order = (sku: string, qty: number, amountFen: number, dealId?: string) => ({
+      type: 'order' as const,
+      platform: 'douyin',
+      id: eid('o'),
+      ts: Date.now(),
+      orderId: eid('order'),
+      userId: eid('buyer'),
+      sku,
+      qty,
+      amountFen,
+      status: 'paid' as const,
+      ...(dealId ? { dealId } : {}),
+    });
+    // Three deal orders (1 + 2 + 1 units at the deal price) and one ¥10 order of another item.
+    await ingest.send([order(withDeal.sku, 1, price, deal.dealId), order(withDeal.sku, 2, 2 * price, deal.dealId), order(withDeal.sku, 1, price, deal.dealId), order(other.sku, 1, 1000)]);
+    await page.locator('[data-testid="deal-live"][data-gone="4"]').waitFor();
+    await page.keyboard.press('s');
+    await page.locator('[data-testid="deal-stop-confirm"]').waitFor();
+    await page.keyboard.press('Enter');
+    await until(() => expect(studio.hub.ctx.live.deal(deal.dealId)!.endedAt).not.toBeNull());
+
+    await page.locator('[data-testid="session-end"]').click();
+    await page.locator('.n-dialog .n-button--error-type, .n-dialog .n-button--warning-type').last().click();
+    const summary = page.locator('[data-testid="show-summary"]');
+    await summary.waitFor();
+    const gmv = 4 * price + 1000;
+    await summary.locator(`[data-testid="summary-gmv"][data-value="${gmv}"]`).waitFor();
+    expect(await summary.locator('[data-testid="summary-gmv"] .value').textContent()).toBe(yuan(gmv));
+    expect(await summary.locator('[data-testid="summary-orders"]').getAttribute('data-value')).toBe('4');
+    const [bestTitle, bestGmv] = 4 * price > 1000 ? [studio.hub.ctx.live.catalog.find((p) => p.sku === withDeal.sku)!.title, 4 * price] : [studio.hub.ctx.live.catalog.find((p) => p.sku === other.sku)!.title, 1000];
+    await summary.locator('[data-testid="summary-best"]', { hasText: `${bestTitle} · ${yuan(bestGmv)}` }).waitFor();
+    await summary.locator('[data-testid="summary-deals"]', { hasText: `1 轮 · 售出 4 件 · 成交 ${yuan(4 * price)}` }).waitFor();
+    expect(await summary.locator('[data-testid="summary-recap-link"]').getAttribute('href')).toBe(`#/recap/${sessionId}`);
+
+    // The stream's tail, sent before 下播 and arriving after it, joins the ended show: no 自动场次 opens.
+    const endedAt = studio.hub.ctx.repo.session(sessionId)!.endedAt!;
+    await ingest.send([question('还有货吗？', endedAt - 200), { type: 'viewer.snapshot', platform: 'douyin', id: eid('snap'), ts: endedAt - 100, online: 321 }]);
+    expect(studio.hub.ctx.repo.liveSession()).toBeNull();
+    await page.locator('[data-testid="session-state"][data-live="false"]').waitFor();
+
+    await summary.locator('[data-testid="summary-recap-link"]').click();
+    await page.waitForURL(new RegExp(`#/recap/${sessionId}`));
+    await page.locator('[data-testid="recap-kpi-orders"][data-value="4"]').waitFor();
     expect(desk.errors).toEqual([]);
   });
 });
