@@ -303,6 +303,9 @@ export default {
     more: '{n} more questions',
     noQuestions: 'No open questions',
     noComments: 'No comments yet',
+    oldestFirst: 'oldest first',
+    asks: '{n} asked',
+    moreLater: '{n} later questions wait; they move up as these are answered',
   },
   platform: { douyin: 'Douyin', channels: 'Channels', taobao: 'Taobao', mall: 'Mall', studio: 'Studio' },
   help: {

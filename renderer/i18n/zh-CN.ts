@@ -285,6 +285,9 @@ export default {
     more: '还有 {n} 个问题',
     noQuestions: '暂时没有待回答的问题',
     noComments: '还没有评论',
+    oldestFirst: '最早的在前',
+    asks: '{n} 人问',
+    moreLater: '还有 {n} 个更晚的问题，答完上面的会依次补上',
   },
   platform: { douyin: '抖音', channels: '视频号', taobao: '淘宝', mall: '商城', studio: '场控' },
   help: {

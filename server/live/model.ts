@@ -20,10 +20,11 @@ import type {
   RunsheetItem,
   SessionInfo,
 } from '../protocol/index.js';
+import { QUESTIONS_SENT } from '../protocol/index.js';
 import type { CommentStateRow } from '../store/index.js';
 import type { OrderChange } from '../rules/orders.js';
 import { createOrderLedger, type OrderLedger } from './orders.js';
-import { triageComment } from '../rules/index.js';
+import { questionGroupKey, triageComment } from '../rules/index.js';
 import { prompterOnGo, steerPrompter, type PrompterChange } from './prompter.js';
 import { DEFAULT_PROMPTER, type PrompterState } from '../protocol/prompter.js';
 
@@ -73,7 +74,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   const secondsKept = options.secondsKept ?? 1800;
   const feedSize = options.feedSize ?? 200;
   const feedPerSecond = options.feedPerSecond ?? 8;
-  const questionLimit = options.questionLimit ?? 300;
+  const questionLimit = options.questionLimit ?? 20_000;
   const questionsPerSecond = options.questionsPerSecond ?? 4;
 
   let seq = 0;
@@ -97,6 +98,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   let feedInSecond = 0;
   let questionsInSecond = 0;
   let questions = new Map<string, QuestionCard>();
+  /** Unanswered cards by their text's {@link questionGroupKey}: a repeat joins its card. */
+  let questionGroups = new Map<string, string>();
   let promptedKey: string | null = null;
   let airings: ItemAiring[] = [];
   let deals = new Map<string, LiveDeal>();
@@ -182,7 +185,14 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       feedInSecond = 0;
       questionsInSecond = 0;
     }
-    const question = triageComment(e.text).question && questionsInSecond++ < questionsPerSecond;
+    const asks = triageComment(e.text).question;
+    const groupKey = asks ? questionGroupKey(e.text) : '';
+    const group = asks ? questions.get(questionGroups.get(groupKey) ?? '') : undefined;
+    if (group && group.status !== 'answered') {
+      // Asked again (by another viewer, or the same one impatient): one card, counted.
+      group.asks = (group.asks ?? 1) + 1;
+    }
+    const question = asks && !group && questionsInSecond++ < questionsPerSecond;
     const entry: CommentEntry = { key: `${e.platform}:${e.id}`, platform: e.platform, userId: e.userId, nick: e.nick, text: e.text, ts: e.ts, question };
     if (question || feedInSecond++ < feedPerSecond) {
       feed.push(entry);
@@ -191,15 +201,9 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       if (newComments.length > feedSize) newComments = newComments.slice(-feedSize);
     }
     if (question) {
-      questions.set(entry.key, { ...entry, status: 'open', claimedBy: null, prompted: false });
-      if (questions.size > questionLimit) {
-        for (const [k, q] of questions) {
-          if (q.status !== 'claimed' && k !== promptedKey) {
-            questions.delete(k);
-            break;
-          }
-        }
-      }
+      questions.set(entry.key, { ...entry, status: 'open', claimedBy: null, prompted: false, asks: 1 });
+      questionGroups.set(groupKey, entry.key);
+      if (questions.size > questionLimit) dropOneQuestion();
     }
   }
 
@@ -369,6 +373,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     for (const [p, acc] of platforms) byPlatform[p] = kpisOf(acc);
     const current = airings.length ? airings[airings.length - 1] : null;
     if (advance) seq++;
+    const shownQuestions = visibleQuestions();
     return {
       seq,
       serverNow: now,
@@ -377,7 +382,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       byPlatform,
       current: current && current.endedAt === null ? current : null,
       airings: airings.slice(),
-      questions: visibleQuestions(),
+      questions: shownQuestions.cards,
+      questionsWaiting: shownQuestions.waiting,
       promptedQuestion: promptedKey ? (questions.get(promptedKey) ?? null) : null,
       platforms: [...platforms].map(([platform, acc]) => ({ platform, lastEventAt: acc.lastEventAt })),
       deals: [...deals.values()].slice(-20),
@@ -388,16 +394,40 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     };
   }
 
-  /** Every claimed or prompted card (someone is working on it), then the newest open ones. */
-  function visibleQuestions(): QuestionCard[] {
+  /**
+   * Past the limit: an answered card goes first (it is only kept to answer late marks); only with
+   * none answered the oldest open one, never one someone holds.
+   */
+  function dropOneQuestion(): void {
+    let victim: string | null = null;
+    for (const [k, q] of questions) {
+      if (q.status === 'answered') {
+        victim = k;
+        break;
+      }
+      if (victim === null && q.status !== 'claimed' && k !== promptedKey) victim = k;
+    }
+    if (victim === null) return;
+    const gone = questions.get(victim)!;
+    questions.delete(victim);
+    const groupKey = questionGroupKey(gone.text);
+    if (questionGroups.get(groupKey) === victim) questionGroups.delete(groupKey);
+  }
+
+  /** Every claimed or prompted card (someone is working on it), then the oldest open ones; oldest first. */
+  function visibleQuestions(): { cards: QuestionCard[]; waiting: number } {
     const held: QuestionCard[] = [];
     const open: QuestionCard[] = [];
+    let waiting = 0;
     for (const q of questions.values()) {
       if (q.status === 'answered') continue;
+      waiting++;
       if (q.status === 'claimed' || q.prompted) held.push(q);
       else open.push(q);
     }
-    return [...held, ...open.slice(-Math.max(0, 100 - held.length))].sort((a, b) => a.ts - b.ts);
+    // Arrival order is ts order but for late comments: sort (nearly sorted, so about linear) to be sure.
+    open.sort((a, b) => a.ts - b.ts);
+    return { cards: [...held, ...open.slice(0, Math.max(0, QUESTIONS_SENT - held.length))].sort((a, b) => a.ts - b.ts), waiting };
   }
 
   function prune(): void {
@@ -431,6 +461,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     feed = [];
     newComments = [];
     questions = new Map();
+    questionGroups = new Map();
     promptedKey = null;
     airings = [];
     deals = new Map();
@@ -502,6 +533,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       const q = questions.get(key);
       if (!q) return undefined;
       Object.assign(q, patch);
+      // Answered: the same question asked later is a new card.
+      if (patch.status === 'answered' && questionGroups.get(questionGroupKey(q.text)) === key) questionGroups.delete(questionGroupKey(q.text));
       if (patch.prompted) {
         if (promptedKey && promptedKey !== key) {
           const prev = questions.get(promptedKey);

@@ -6,5 +6,5 @@
 export { couponKey, couponTermsProblem, couponTitle, couponYuan, discountUnderThreshold, type CouponTerms, type CouponTermsProblem } from './coupon.js';
 export { DEFAULT_FLOOR_RATIO, floorFen, type FlooredProduct } from './floor.js';
 export { livePriceFen, onAirPriceFen, type PricedItem, type PricedProduct } from './price.js';
-export { DEFAULT_KEYWORDS, isQuestion, triageComment, type Triage } from './question.js';
+export { DEFAULT_KEYWORDS, isQuestion, questionGroupKey, triageComment, type Triage } from './question.js';
 export * from './orders.js';

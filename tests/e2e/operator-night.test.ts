@@ -210,3 +210,65 @@ describe('starting, naming and ending a show', () => {
     expect(desk.errors).toEqual([]);
   });
 });
+
+describe('the question inbox', () => {
+  it('counts every open question, lists them oldest first in a scrolling list, groups repeats, and Space claims the truly oldest', async () => {
+    const { page } = desk;
+    await page.goto(studio.pageUrl('/control'));
+    await waitLive(page);
+    // The audience is back after 下播: a 自动场次 opens, and what its platforms send from their backlog joins it.
+    await ingest.send([{ type: 'viewer.snapshot', platform: 'douyin', id: eid('snap'), ts: Date.now(), online: 500 }]);
+    expect(studio.hub.ctx.repo.liveSession()).toMatchObject({ auto: true });
+    const now = Date.now();
+    // 150 different questions, one a second over the last minutes, newest sent first …
+    const many = Array.from({ length: 150 }, (_, i) => question(`${i + 1}号链接多少钱？`, now - 10_000 - i * 1000));
+    // … three viewers asking the same thing a little differently, and the oldest question of all, sent last.
+    const same = [question('这款有没有大码？', now - 5000), question('这款有没有大码?', now - 4000), question('这款 有没有大码？？', now - 3000)];
+    const oldest = question('敏感肌能用吗？', now - 10_000 - 200 * 1000);
+    await ingest.send([...many, ...same]);
+    await ingest.send([oldest]);
+
+    const count = page.locator('[data-testid="question-count"]');
+    // 150 + one group of three + the oldest = 152 cards, all counted though 100 are sent.
+    await until(async () => expect(await count.getAttribute('data-value')).toBe('152'));
+    const cards = page.locator('[data-testid="question-card"]');
+    await until(async () => expect(await cards.first().getAttribute('data-key')).toBe(`douyin:${oldest.id}`));
+    expect(await cards.count()).toBe(100);
+    await page.locator('[data-testid="questions-more"]', { hasText: '还有 52 个' }).waitFor();
+    // The list scrolls: its 100th card can be brought into view.
+    const box = page.locator('[data-testid="questions"]');
+    expect(await box.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+    await cards.nth(99).scrollIntoViewIfNeeded();
+    expect(await cards.nth(99).isVisible()).toBe(true);
+    // Oldest first: 敏感肌, then 150号 (the oldest of the 150), 149号 …
+    expect(await cards.nth(1).locator('.text').textContent()).toBe('150号链接多少钱？');
+
+    // The repeated question is one card counted three times (it is among the newest, so not sent yet).
+    expect(await page.locator('[data-testid="question-card"][data-asks="3"]').count()).toBe(0);
+    const grouped = studio.hub.ctx.live.question(`douyin:${same[0].id}`);
+    expect(grouped).toMatchObject({ asks: 3, status: 'open' });
+    expect(studio.hub.ctx.live.question(`douyin:${same[1].id}`)).toBeUndefined();
+
+    await page.locator('body').click({ position: { x: 5, y: 890 } });
+    await page.keyboard.press(' ');
+    await until(() => expect(studio.hub.ctx.live.question(`douyin:${oldest.id}`)).toMatchObject({ status: 'claimed', claimedBy: '中控阿杰' }));
+    await page.keyboard.press('d');
+    await until(() => expect(studio.hub.ctx.live.question(`douyin:${oldest.id}`)!.status).toBe('answered'));
+    await until(async () => expect(await count.getAttribute('data-value')).toBe('151'));
+    await page.locator('[data-testid="questions-more"]', { hasText: '还有 51 个' }).waitFor();
+    expect(desk.errors).toEqual([]);
+  });
+
+  it('shows a grouped question as one card with how many asked', async () => {
+    const { page } = desk;
+    // Answer the sent ones by the hub until the group is among the oldest hundred.
+    for (let i = 0; i < 60; i++) {
+      const q = studio.hub.ctx.live.snapshot(Date.now()).questions.find((c) => c.status === 'open' && c.asks === 1);
+      if (q) studio.hub.ctx.live.updateQuestion(q.key, { status: 'answered' });
+    }
+    const card = page.locator('[data-testid="question-card"][data-asks="3"]');
+    await card.waitFor();
+    expect(await card.locator('[data-testid="question-asks"]').textContent()).toBe('3 人问');
+    expect(await card.locator('.text').textContent()).toBe('这款有没有大码？');
+  });
+});
