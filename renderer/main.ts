@@ -46,6 +46,8 @@ declare global {
   interface LivedeckProbe {
     /** The marker lines a chart draws (time and colour), or null when no chart is there. */
     chartMarkers(testId: string): { ts: number; color: string }[] | null;
+    /** The font size (px) of a chart's axis labels, x then y, or null when no chart is there. */
+    chartAxisFontPx(testId: string): { x: number; y: number } | null;
   }
 }
 
@@ -76,6 +78,13 @@ function installProbe(): void {
       type Line = { xAxis?: number; lineStyle?: { color?: string } };
       const series = (chart.getOption() as { series?: { markLine?: { data?: Line[] } }[] }).series ?? [];
       return series.flatMap((s) => s.markLine?.data ?? []).map((l) => ({ ts: Number(l.xAxis), color: String(l.lineStyle?.color ?? '') }));
+    },
+    chartAxisFontPx(testId) {
+      const chart = chartOf(testId);
+      if (!chart) return null;
+      type Axis = { axisLabel?: { fontSize?: number } };
+      const option = chart.getOption() as { xAxis?: Axis[]; yAxis?: Axis[] };
+      return { x: Number(option.xAxis?.[0]?.axisLabel?.fontSize ?? 12), y: Number(option.yAxis?.[0]?.axisLabel?.fontSize ?? 12) };
     },
     minuteSecs: () => live.minuteList.map((b) => b.sec),
     status: () => connection.status,
