@@ -360,7 +360,8 @@ export default {
     local: 'This screen: {px} px',
     localMirror: 'mirrored here',
     readOnlyNotice: 'Read-only screen: play, speed and scroll come from the control room',
-    keysHint: 'Press ? for keys',
+    keysHint: 'Tap Controls or press ? for size, speed, mirror',
+    touch: { controls: 'Controls', smaller: 'Smaller type', bigger: 'Bigger type', slower: 'Slower', faster: 'Faster', mirror: 'Mirror', fullScreen: 'Full screen', next: 'Next item' },
     help: {
       title: 'Prompter keys',
       steer: 'This screen has an operator token: keys steer every prompter at once.',

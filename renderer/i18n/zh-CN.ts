@@ -342,7 +342,8 @@ export default {
     local: '本屏字号 {px}',
     localMirror: '本屏镜像',
     readOnlyNotice: '只读屏幕：播放、速度和滚动由中控台控制',
-    keysHint: '按 ? 看快捷键',
+    keysHint: '点“控制”或按 ? 调字号、速度、镜像',
+    touch: { controls: '控制', smaller: '字小一点', bigger: '字大一点', slower: '慢', faster: '快', mirror: '镜像', fullScreen: '全屏', next: '下一个' },
     help: {
       title: '提词器快捷键',
       steer: '本屏使用操作令牌：按键会同步控制所有提词器。',

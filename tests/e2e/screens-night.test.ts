@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlClientToServer, ControlServerToClient, RunsheetItem } from '../../server/protocol/index.js';
 import { launchBrowser, openPage, type OpenedPage } from '../support/browser.js';
 import { connectIngest, eid, startTestStudio, type TestStudio } from '../support/studio.js';
-import { until, waitLive, yuan } from './helpers.js';
+import { awayFromMinuteEdge, history, until, waitLive, yuan } from './helpers.js';
 
 let studio: TestStudio;
 let browser: Browser;
@@ -115,5 +115,57 @@ describe('the big screen at 1920×1080', () => {
     await page.locator('[data-testid="screen-coupon"]').waitFor();
     await page.screenshot({ path: '/tmp/nightscreens-screen-1920.png' });
     expect(screen.errors).toEqual([]);
+  });
+});
+
+describe('the prompter on a 768×1024 tablet', () => {
+  it('gives the next item a line of its own beside the pace alerts, and controls a finger can reach', async () => {
+    await awayFromMinuteEdge();
+    // Twenty minutes of show whose clicks fall from 10 to 6 a minute: a pace alert takes the footer.
+    await ingest.send(history(Date.now(), -20, -1, (m) => ({ online: 500, enters: 0, clicks: m <= -11 ? 10 : 6, comments: 0, orders: 0 })));
+    const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true, locale: 'zh-CN' });
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(studio.pageUrl('/prompter', studio.tokens.viewer));
+      await waitLive(page);
+      await page.locator('[data-testid="prompter-pace"]').waitFor();
+      const nextRow = studio.hub.ctx.repo.runsheet().find((i) => i.position > item.position)!;
+      const nextTitle = studio.hub.ctx.live.catalog.find((p) => p.sku === nextRow.sku)!.title;
+      const next = page.locator('[data-testid="prompter-next"] .next-title');
+      await next.locator(`text=${nextTitle}`).waitFor();
+      // Not cut short: the whole title fits its box, and the box is not squeezed beside the pace chips.
+      expect(await next.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1)).toBe(true);
+      const nextBox = (await page.locator('[data-testid="prompter-next"]').boundingBox())!;
+      expect(nextBox.width).toBeGreaterThan(768 * 0.8);
+      expect(await page.locator('[data-testid="prompter-keys-hint"]').textContent()).toContain('控制');
+
+      // Touch: open the controls, bigger type and mirror on this screen; speed belongs to the control room.
+      const before = Number(await page.locator('[data-testid="prompter-page"]').getAttribute('data-font-px'));
+      await page.locator('[data-testid="prompter-touch-toggle"]').tap();
+      await page.locator('[data-testid="touch-bigger"]').tap();
+      await until(async () => expect(Number(await page.locator('[data-testid="prompter-page"]').getAttribute('data-font-px'))).toBe(before + 8));
+      await page.locator('[data-testid="touch-mirror"]').tap();
+      await page.locator('[data-testid="prompter-page"][data-mirror="true"]').waitFor();
+      await page.locator('[data-testid="touch-mirror"]').tap();
+      await page.locator('[data-testid="touch-faster"]').tap();
+      await page.locator('[data-testid="prompter-notice"]', { hasText: '只读屏幕' }).waitFor();
+      expect(errors).toEqual([]);
+
+      // The same tablet paired with the operator token steers every prompter: faster, then the next item.
+      const steer = await context.newPage();
+      await steer.goto(studio.pageUrl('/prompter'));
+      await waitLive(steer);
+      const speed = studio.hub.ctx.live.snapshot(Date.now()).prompter.speed;
+      await steer.locator('[data-testid="prompter-touch-toggle"]').tap();
+      await steer.locator('[data-testid="touch-faster"]').tap();
+      await until(() => expect(studio.hub.ctx.live.snapshot(Date.now()).prompter.speed).toBe(speed + 1));
+      await steer.locator('[data-testid="touch-next"]').tap();
+      await until(() => expect(studio.hub.ctx.live.current()?.itemId).toBe(nextRow.itemId));
+      await steer.screenshot({ path: '/tmp/nightscreens-prompter-tablet.png' });
+    } finally {
+      await context.close();
+    }
   });
 });
