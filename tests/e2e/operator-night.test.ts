@@ -272,3 +272,26 @@ describe('the question inbox', () => {
     expect(await card.locator('.text').textContent()).toBe('这款有没有大码？');
   });
 });
+
+describe('the OBS overlay address', () => {
+  it('shows the overlay URL in full with the viewer token, and copies it; the copied URL opens the overlay', async () => {
+    const { page, context } = desk;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: studio.url });
+    await page.locator('[data-testid="obs-button"]').click();
+    const shown = page.locator('[data-testid="obs-overlay-url"]');
+    const expected = `http://127.0.0.1:${studio.port}/overlay/deal?token=${encodeURIComponent(studio.tokens.viewer)}`;
+    await until(async () => expect(await shown.textContent()).toBe(expected));
+    await page.locator('[data-testid="obs-overlay-copy"]').click();
+    await page.locator('.n-message', { hasText: '浮层地址已复制' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expected);
+
+    const obs = await openPage(browser, { viewport: { width: 1920, height: 1080 } });
+    try {
+      await obs.page.goto(`${expected}&e2e=1`);
+      await until(async () => expect(await obs.page.evaluate(() => window.__livedeck?.status())).toBe('live'));
+    } finally {
+      await obs.context.close();
+    }
+    expect(desk.errors).toEqual([]);
+  });
+});
