@@ -353,7 +353,7 @@ export default {
     dealLeft: '{n} left',
     soldOut: 'Sold out',
     coupon: 'Coupon',
-    couponLeft: '{n} coupons left',
+    couponLeft: 'Coupons left: {n}',
     couponGone: 'Coupons all claimed',
     couponAfter: '{price} with coupon',
     points: 'Selling points',

@@ -168,4 +168,18 @@ describe('the prompter on a 768×1024 tablet', () => {
       await context.close();
     }
   });
+
+  it('keeps the next item whole on a 1366×768 laptop in English too, the pace alert wrapping under it', async () => {
+    const laptop = await openPage(browser, { viewport: { width: 1366, height: 768 }, locale: 'en' });
+    try {
+      await laptop.page.goto(studio.pageUrl('/prompter', studio.tokens.viewer));
+      await waitLive(laptop.page);
+      await laptop.page.locator('[data-testid="prompter-pace"]').waitFor();
+      const next = laptop.page.locator('[data-testid="prompter-next"] .next-title');
+      await until(async () => expect(await next.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && (el.textContent ?? '').length > 3)).toBe(true));
+      expect(laptop.errors).toEqual([]);
+    } finally {
+      await laptop.context.close();
+    }
+  });
 });
