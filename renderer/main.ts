@@ -48,6 +48,8 @@ declare global {
     chartMarkers(testId: string): { ts: number; color: string }[] | null;
     /** The font size (px) of a chart's axis labels, x then y, or null when no chart is there. */
     chartAxisFontPx(testId: string): { x: number; y: number } | null;
+    /** The time axis's ends (epoch ms) a chart was given, or null when no chart is there. */
+    chartTimeRange(testId: string): { min: number; max: number } | null;
   }
 }
 
@@ -85,6 +87,12 @@ function installProbe(): void {
       type Axis = { axisLabel?: { fontSize?: number } };
       const option = chart.getOption() as { xAxis?: Axis[]; yAxis?: Axis[] };
       return { x: Number(option.xAxis?.[0]?.axisLabel?.fontSize ?? 12), y: Number(option.yAxis?.[0]?.axisLabel?.fontSize ?? 12) };
+    },
+    chartTimeRange(testId) {
+      const chart = chartOf(testId);
+      if (!chart) return null;
+      const x = (chart.getOption() as { xAxis?: { min?: number; max?: number }[] }).xAxis?.[0];
+      return { min: Number(x?.min), max: Number(x?.max) };
     },
     minuteSecs: () => live.minuteList.map((b) => b.sec),
     status: () => connection.status,

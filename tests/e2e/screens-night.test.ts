@@ -183,3 +183,34 @@ describe('the prompter on a 768×1024 tablet', () => {
     }
   });
 });
+
+describe('the stacked charts at a show’s start', () => {
+  type Probe = { chartTimeRange(t: string): { min: number; max: number } | null; chartPoints(t: string): number[] | null };
+
+  it('draws the online chart when the hub counts viewers though their snapshot is older than the window', async () => {
+    expect((await operator.timeout(5000).emitWithAck('session.start', { title: '晚场 · 新开' })).ok).toBe(true);
+    // The platform last reported its audience 31 minutes ago (a quiet connector): 727 online.
+    await ingest.send([{ type: 'viewer.snapshot', platform: 'douyin', id: eid('snap'), ts: Date.now() - 31 * 60_000, online: 727 }]);
+    const { page } = screen;
+    await until(async () => expect(await page.locator('[data-testid="kpi-online"]').getAttribute('data-value')).toBe('727'));
+    const probe = () => page.evaluate(() => (window.__livedeck as unknown as Probe).chartPoints('chart-online'));
+    await until(async () => expect((await probe())![0]).toBeGreaterThan(0));
+    expect(await page.locator('[data-testid="chart-online"]', { hasText: '暂无数据' }).count()).toBe(0);
+  });
+
+  it('gives the stacked charts one time axis, in the last-30-minutes view and over the whole show', async () => {
+    const { page } = screen;
+    await ingest.send([{ type: 'order', platform: 'douyin', id: eid('o'), ts: Date.now(), orderId: eid('order'), userId: 'late-1', sku: item.sku, qty: 1, amountFen: 990, status: 'paid' }]);
+    const ranges = () => page.evaluate(() => ['chart-gmv', 'chart-online'].map((t) => (window.__livedeck as unknown as Probe).chartTimeRange(t)));
+    for (const view of ['recent', 'all']) {
+      await until(async () => {
+        const [gmv, online] = await ranges();
+        // Drawn within one redraw of each other: the same ends to the second.
+        expect(Math.abs(gmv!.min - online!.min)).toBeLessThan(1000);
+        expect(Math.abs(gmv!.max - online!.max)).toBeLessThan(1000);
+      });
+      if (view === 'recent') await page.keyboard.press('t');
+    }
+    expect(screen.errors).toEqual([]);
+  });
+});
