@@ -50,6 +50,8 @@ declare global {
     chartAxisFontPx(testId: string): { x: number; y: number } | null;
     /** The time axis's ends (epoch ms) a chart was given, or null when no chart is there. */
     chartTimeRange(testId: string): { min: number; max: number } | null;
+    /** Times of the marker lines a chart names (label shown), or null when no chart is there. */
+    chartNamedMarkers(testId: string): number[] | null;
   }
 }
 
@@ -93,6 +95,13 @@ function installProbe(): void {
       if (!chart) return null;
       const x = (chart.getOption() as { xAxis?: { min?: number; max?: number }[] }).xAxis?.[0];
       return { min: Number(x?.min), max: Number(x?.max) };
+    },
+    chartNamedMarkers(testId) {
+      const chart = chartOf(testId);
+      if (!chart) return null;
+      type Line = { xAxis?: number; label?: { show?: boolean } };
+      const series = (chart.getOption() as { series?: { markLine?: { data?: Line[] } }[] }).series ?? [];
+      return series.flatMap((s) => s.markLine?.data ?? []).filter((l) => l.label?.show).map((l) => Number(l.xAxis));
     },
     minuteSecs: () => live.minuteList.map((b) => b.sec),
     status: () => connection.status,

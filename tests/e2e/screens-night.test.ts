@@ -214,3 +214,27 @@ describe('the stacked charts at a show’s start', () => {
     expect(screen.errors).toEqual([]);
   });
 });
+
+describe('marker labels when items change quickly', () => {
+  it('names only item markers that stay apart on the big screen’s chart, the newest always', async () => {
+    const { page } = screen;
+    // Back to the last-30-minutes view, then eight items in four minutes (one every 30 s).
+    await page.keyboard.press('t');
+    const items = studio.hub.ctx.repo.runsheet();
+    const now = Date.now();
+    const times = Array.from({ length: 8 }, (_, i) => now - (8 - i) * 30_000);
+    await ingest.send(times.map((ts, i) => ({ type: 'item.live' as const, platform: 'studio', id: eid('item'), ts, sku: items[i % items.length].sku, itemId: String(items[i % items.length].itemId) })));
+    type Probe = { chartNamedMarkers(t: string): number[] | null; chartMarkers(t: string): { ts: number }[] | null };
+    const named = await until(async () => {
+      const all = await page.evaluate(() => (window.__livedeck as unknown as Probe).chartMarkers('chart-gmv'));
+      expect(all!.filter((m) => times.includes(m.ts))).toHaveLength(8);
+      return (await page.evaluate(() => (window.__livedeck as unknown as Probe).chartNamedMarkers('chart-gmv')))!;
+    });
+    // A 30-minute axis keeps 12% of it (3.6 min) between names: of markers 30 s apart, the newest and
+    // none closer than that to it — every line drawn, not every name written.
+    expect(named).toContain(times[7]);
+    const ours = named.filter((t) => times.includes(t)).sort((a, b) => a - b);
+    expect(ours.length).toBeLessThan(8);
+    for (let i = 1; i < ours.length; i++) expect(ours[i] - ours[i - 1]).toBeGreaterThanOrEqual(0.12 * 30 * 60_000 - 1000);
+  });
+});
