@@ -47,6 +47,12 @@ declare global {
   interface LivedeckProbe {
     /** The marker lines a chart draws (time and colour), or null when no chart is there. */
     chartMarkers(testId: string): { ts: number; color: string }[] | null;
+    /** The font size (px) of a chart's axis labels, x then y, or null when no chart is there. */
+    chartAxisFontPx(testId: string): { x: number; y: number } | null;
+    /** The time axis's ends (epoch ms) a chart was given, or null when no chart is there. */
+    chartTimeRange(testId: string): { min: number; max: number } | null;
+    /** Times of the marker lines a chart names (label shown), or null when no chart is there. */
+    chartNamedMarkers(testId: string): number[] | null;
   }
 }
 
@@ -77,6 +83,26 @@ function installProbe(): void {
       type Line = { xAxis?: number; lineStyle?: { color?: string } };
       const series = (chart.getOption() as { series?: { markLine?: { data?: Line[] } }[] }).series ?? [];
       return series.flatMap((s) => s.markLine?.data ?? []).map((l) => ({ ts: Number(l.xAxis), color: String(l.lineStyle?.color ?? '') }));
+    },
+    chartAxisFontPx(testId) {
+      const chart = chartOf(testId);
+      if (!chart) return null;
+      type Axis = { axisLabel?: { fontSize?: number } };
+      const option = chart.getOption() as { xAxis?: Axis[]; yAxis?: Axis[] };
+      return { x: Number(option.xAxis?.[0]?.axisLabel?.fontSize ?? 12), y: Number(option.yAxis?.[0]?.axisLabel?.fontSize ?? 12) };
+    },
+    chartTimeRange(testId) {
+      const chart = chartOf(testId);
+      if (!chart) return null;
+      const x = (chart.getOption() as { xAxis?: { min?: number; max?: number }[] }).xAxis?.[0];
+      return { min: Number(x?.min), max: Number(x?.max) };
+    },
+    chartNamedMarkers(testId) {
+      const chart = chartOf(testId);
+      if (!chart) return null;
+      type Line = { xAxis?: number; label?: { show?: boolean } };
+      const series = (chart.getOption() as { series?: { markLine?: { data?: Line[] } }[] }).series ?? [];
+      return series.flatMap((s) => s.markLine?.data ?? []).filter((l) => l.label?.show).map((l) => Number(l.xAxis));
     },
     minuteSecs: () => live.minuteList.map((b) => b.sec),
     status: () => connection.status,

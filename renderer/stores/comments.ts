@@ -15,6 +15,8 @@ export const useCommentsStore = defineStore('comments', () => {
   const feed = shallowRef<CommentEntry[]>([]);
   /** Open and claimed question cards, as the hub keeps them (answered ones leave). */
   const questions = ref<QuestionCard[]>([]);
+  /** Unanswered question cards in all, sent or not (the hub sends the oldest QUESTIONS_SENT, 100). */
+  const waiting = ref(0);
   /** The question on the prompter now, if any. */
   const promptedQuestion = ref<QuestionCard | null>(null);
   /** Keys with a request in flight, so a button cannot be pressed twice. */
@@ -38,12 +40,13 @@ export const useCommentsStore = defineStore('comments', () => {
     feed.value = kept;
   }
 
-  function applyQuestions(next: QuestionCard[], prompted: QuestionCard | null): void {
+  function applyQuestions(next: QuestionCard[], prompted: QuestionCard | null, waitingTotal?: number): void {
     questions.value = next;
     promptedQuestion.value = prompted;
+    waiting.value = waitingTotal ?? next.filter((q) => q.status !== 'answered').length;
   }
 
-  /** Oldest first: the one waiting longest is answered first. */
+  /** Oldest first (as the hub sends them): the one waiting longest is answered first. */
   const openQuestions = computed(() => questions.value.filter((q) => q.status !== 'answered'));
   /** The oldest question nobody has claimed. */
   const nextUnclaimed = computed(() => openQuestions.value.find((q) => q.status === 'open') ?? null);
@@ -74,7 +77,7 @@ export const useCommentsStore = defineStore('comments', () => {
     return openQuestions.value.find((q) => q.status === 'claimed' && q.claimedBy === name) ?? null;
   }
 
-  return { feed, questions, promptedQuestion, busy, openQuestions, nextUnclaimed, replaceFeed, appendFeed, applyQuestions, claim, release, answer, prompt, mine };
+  return { feed, questions, waiting, promptedQuestion, busy, openQuestions, nextUnclaimed, replaceFeed, appendFeed, applyQuestions, claim, release, answer, prompt, mine };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCommentsStore, import.meta.hot));

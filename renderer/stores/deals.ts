@@ -5,11 +5,11 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref, watch } from 'vue';
-import type { ControlAck, ControlPayload, LiveState, Product } from '@protocol';
+import type { ControlAck, ControlPayload, ControlResults, LiveState, Product } from '@protocol';
 import { floorFen } from '@rules';
 import type { LiveSocket } from '../api/hub';
 import { i18n } from '../i18n';
-import { formatMoney } from '../i18n/format';
+import { formatCount, formatMoney } from '../i18n/format';
 import { confirm, notifyError, notifySuccess } from '../ui/feedback';
 import { useConnectionStore } from './connection';
 import { useLiveStore } from './live';
@@ -142,15 +142,38 @@ export const useDealsStore = defineStore('deals', () => {
     return ack.ok;
   }
 
-  /** Stops the live deal. A stray S with no deal live does nothing (no error to dismiss mid-show). */
-  async function stop(): Promise<boolean> {
+  /**
+   * The live deal the operator asked to stop, waiting for a second, deliberate key (Enter or S) in
+   * the stop confirmation; null when nothing is asked. One stray S must never end a live 秒杀.
+   */
+  const stopAsked = ref<string | null>(null);
+  /** How the last deal stopped from this window did, for the panel; null before any. */
+  const lastStopped = ref<ControlResults['deal.stop'] | null>(null);
+
+  /** Asks to stop the live deal (S, or the panel's button). A stray S with no deal live does nothing. */
+  function askStop(): void {
     const deal = useLiveStore().liveDeal;
-    if (!deal) return false;
-    const ack = await useConnectionStore().send('deal.stop', { dealId: deal.dealId });
-    return ack.ok;
+    if (deal && useConnectionStore().canControl) stopAsked.value = deal.dealId;
   }
 
-  return { pending, dropping, couponFormOpen, obs, obsError, floorOf, configureObs, fireCurrent, stop, dropCoupon, stopCoupon };
+  /** Stops the deal the confirmation asked about; says how it did (units gone of stock, GMV). */
+  async function stop(): Promise<boolean> {
+    const dealId = stopAsked.value ?? useLiveStore().liveDeal?.dealId;
+    stopAsked.value = null;
+    if (!dealId) return false;
+    const ack = await useConnectionStore().send('deal.stop', { dealId });
+    if (!ack.ok) return false;
+    const { ok: _ok, ...result } = ack;
+    lastStopped.value = result;
+    const locale = i18n.global.locale.value;
+    notifySuccess(
+      i18n.global.t('deal.stoppedResult', { gone: formatCount(result.gone, locale), stock: formatCount(result.stock, locale), gmv: formatMoney(result.paidGmvFen, locale) }),
+      6000,
+    );
+    return true;
+  }
+
+  return { pending, dropping, couponFormOpen, obs, obsError, stopAsked, lastStopped, floorOf, configureObs, fireCurrent, askStop, stop, dropCoupon, stopCoupon };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useDealsStore, import.meta.hot));

@@ -97,7 +97,7 @@ export const useLiveStore = defineStore('live', () => {
     if (changed('platforms', s.platforms)) platforms.value = s.platforms;
     alarm.value = s.alarm;
     useSessionStore().applySession(s.session);
-    if (changed('questions', [s.questions, s.promptedQuestion])) useCommentsStore().applyQuestions(s.questions, s.promptedQuestion);
+    if (changed('questions', [s.questions, s.promptedQuestion, s.questionsWaiting])) useCommentsStore().applyQuestions(s.questions, s.promptedQuestion, s.questionsWaiting);
     useConnectionStore().touch(s.serverNow);
   }
 

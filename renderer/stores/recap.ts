@@ -14,6 +14,7 @@ import { getJson, type ConnectionInfo } from '../api/hub';
 import { i18n } from '../i18n';
 import { notifyError, notifySuccess } from '../ui/feedback';
 import { useConnectionStore } from './connection';
+import { useRunsheetStore } from './runsheet';
 
 /** What to recap: a window of the show (epoch ms, `to` exclusive) and one platform, or all of it. */
 export interface RecapQuery {
@@ -299,10 +300,14 @@ export const useRecapStore = defineStore('recap', () => {
     return true;
   }
 
-  /** Product title by sku from the report (the sku itself until the report is in). */
+  /**
+   * Product title by sku: the report's, and until the report is in, the catalog's (the live
+   * connection has it), so the first paint names products, not raw SKUs; the sku only when neither knows.
+   */
   const titleOf = computed(() => {
     const titles = report.value?.titles ?? {};
-    return (sku: string) => titles[sku] ?? sku;
+    const catalog = useRunsheetStore().productsBySku;
+    return (sku: string) => titles[sku] ?? catalog.get(sku)?.title ?? sku;
   });
 
   return {

@@ -1,4 +1,4 @@
-/** The show (场次): which session is live, and starting or ending it. */
+/** The show (场次): which session is live, and starting, renaming or ending it. */
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { SessionInfo } from '@protocol';
@@ -9,14 +9,18 @@ export const useSessionStore = defineStore('session', () => {
   const session = ref<SessionInfo | null>(null);
   /** True while a start/end request waits for the hub. */
   const pending = ref(false);
+  /** The show this window just ended (下播), for its summary; null once the summary is closed. */
+  const endedShow = ref<{ sessionId: number; title: string } | null>(null);
 
   const isLive = computed(() => session.value !== null && session.value.endedAt === null);
+  /** The live show was opened by the audience (自动场次), not started by a producer. */
+  const isAuto = computed(() => isLive.value && session.value?.auto === true);
 
   /** Takes the session from a push (same object shape as the hub's). */
   function applySession(next: SessionInfo | null): void {
     const prev = session.value;
     if (prev === next) return;
-    if (prev && next && prev.id === next.id && prev.title === next.title && prev.endedAt === next.endedAt && prev.startedAt === next.startedAt) return;
+    if (prev && next && prev.id === next.id && prev.title === next.title && prev.endedAt === next.endedAt && prev.startedAt === next.startedAt && prev.auto === next.auto) return;
     session.value = next;
   }
 
@@ -30,17 +34,25 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  /** Ends the live show (`session.end`). */
+  /** Names the live show (`session.rename`); resolves true when the hub agreed. */
+  async function rename(title: string): Promise<boolean> {
+    return (await useConnectionStore().send('session.rename', { title })).ok;
+  }
+
+  /** Ends the live show (`session.end`) and asks for its summary. */
   async function end(): Promise<boolean> {
+    const title = session.value?.title ?? '';
     pending.value = true;
     try {
-      return (await useConnectionStore().send('session.end', {})).ok;
+      const ack = await useConnectionStore().send('session.end', {});
+      if (ack.ok) endedShow.value = { sessionId: ack.sessionId, title };
+      return ack.ok;
     } finally {
       pending.value = false;
     }
   }
 
-  return { session, pending, isLive, applySession, start, end };
+  return { session, pending, endedShow, isLive, isAuto, applySession, start, rename, end };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSessionStore, import.meta.hot));

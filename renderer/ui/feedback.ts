@@ -15,8 +15,9 @@ export function notifyError(text: string): void {
   message.error(text, { duration: 5000, closable: true });
 }
 
-export function notifySuccess(text: string): void {
-  message.success(text, { duration: 2000 });
+/** A short success toast; `durationMs` longer for a result worth reading (a stopped deal's numbers). */
+export function notifySuccess(text: string, durationMs = 2000): void {
+  message.success(text, { duration: durationMs });
 }
 
 /** Asks yes/no in a modal; resolves true on the positive button. */

@@ -129,11 +129,25 @@ async function startSimulator(hub: Hub, url: string, seed: number, rate: number)
     logger,
   });
   sim.start();
+  // 下播 ends the demo's streams as it would a platform's: the audience goes quiet (and opens no
+  // 自动场次 a second later) until the next show starts.
+  let quiet = false;
+  const warmRecap = hub.ctx.sessionEnded;
+  hub.ctx.sessionEnded = (sessionId) => {
+    warmRecap?.(sessionId);
+    if (hub.ctx.repo.liveSession()) return;
+    quiet = true;
+    sim.stop();
+  };
   // The audience shops from the catalog the producer edits.
   let catalog = hub.ctx.live.catalog;
   const follow = setInterval(() => {
     if (hub.ctx.live.catalog !== catalog) sim.setCatalog((catalog = hub.ctx.live.catalog));
-  }, 2000);
+    if (quiet && hub.ctx.live.session) {
+      quiet = false;
+      sim.start();
+    }
+  }, 500);
   follow.unref();
   return async () => {
     clearInterval(follow);

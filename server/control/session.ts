@@ -1,7 +1,7 @@
 /** Session handlers: start and end a show. */
 import { fail, type Handlers } from './context.js';
 
-export type SessionHandlers = Handlers<'session.start' | 'session.end' | 'session.delete'>;
+export type SessionHandlers = Handlers<'session.start' | 'session.end' | 'session.delete' | 'session.rename'>;
 
 export const sessionHandlers: SessionHandlers = {
   'session.start'({ title }, ctx, caller) {
@@ -29,6 +29,17 @@ export const sessionHandlers: SessionHandlers = {
     ctx.reloadLive();
     ctx.sessionEnded?.(live.id);
     return { ok: true, sessionId: live.id };
+  },
+  'session.rename'({ sessionId, title }, ctx, caller) {
+    const target = sessionId === undefined ? ctx.repo.liveSession() : ctx.repo.session(sessionId);
+    if (!target) return fail(sessionId === undefined ? 'no_session' : 'not_found', sessionId === undefined ? 'No session is live.' : `No session ${sessionId}.`);
+    ctx.repo.transaction(() => {
+      ctx.repo.renameSession(target.id, title);
+      ctx.repo.audit(ctx.now(), caller.actor, 'session.rename', { sessionId: target.id, title, was: target.title });
+    });
+    // The screens show the live show's title: tell them without replaying the show.
+    if (ctx.live.session?.id === target.id) ctx.live.setSession(ctx.repo.session(target.id));
+    return { ok: true, sessionId: target.id, title };
   },
   'session.delete'({ sessionId }, ctx, caller) {
     const session = ctx.repo.session(sessionId);

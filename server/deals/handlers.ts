@@ -70,7 +70,7 @@ export const dealHandlers: DealHandlers = {
     const deal = deals.find((d) => (dealId ? d.dealId === dealId : sku ? d.sku === sku : true));
     if (!deal) return fail('not_live', 'No live deal matches; it may have ended already.');
     await endDeal(ctx, deal.dealId, 'stopped', caller.actor);
-    return { ok: true, dealId: deal.dealId };
+    return { ok: true, dealId: deal.dealId, gone: Math.max(deal.sold, deal.claimed), stock: deal.stock, paidGmvFen: deal.paidGmvFen };
   },
 };
 

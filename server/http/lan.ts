@@ -38,5 +38,8 @@ export function lanInfo(bound: AddressInfo, viewerToken: string, addresses: stri
   } else if (!addresses.length) {
     hint = 'This machine has no network address other than loopback: connect it to the studio network (Wi-Fi or cable).';
   }
-  return { host: bound.address, port: bound.port, listeningOnAll, addresses, viewerUrls, hint };
+  // OBS runs on the streaming machine: loopback reaches a hub listening everywhere or on loopback.
+  const overlayHost = listeningOnAll ? '127.0.0.1' : bound.address.includes(':') ? `[${bound.address}]` : bound.address;
+  const overlayUrl = `http://${overlayHost}:${bound.port}/overlay/deal?token=${encodeURIComponent(viewerToken)}`;
+  return { host: bound.address, port: bound.port, listeningOnAll, addresses, viewerUrls, hint, overlayUrl };
 }

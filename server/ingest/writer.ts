@@ -61,15 +61,15 @@ export function createWriter(deps: WriterDeps) {
    * The session for an event with no earlier trace (an order's later events go to the order's own
    * session: the store routes them). The live show; with none live, an audience event opens one —
    * nothing is dropped — while the control room's own events and stream gaps join the latest show
-   * rather than open a show nobody watches.
+   * rather than open a show nobody watches. An audience event from before the latest show ended (the
+   * stream's tail, still on its way at 下播) joins that show instead of opening a new one.
    */
   function sessionFor(e: LiveEvent): number {
     const live = repo.liveSession();
     if (live) return live.id;
-    if (!audienceTypes.has(e.type)) {
-      const latest = repo.latestSession();
-      if (latest) return latest.id;
-    }
+    const latest = repo.latestSession();
+    if (latest && !audienceTypes.has(e.type)) return latest.id;
+    if (latest && latest.endedAt !== null && e.ts >= latest.startedAt && e.ts <= latest.endedAt) return latest.id;
     const now = deps.now();
     const title = deps.autoTitle?.(now) ?? `Auto session ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')}`;
     // A connector's backlog may start the show a little early, never weeks back (bounds.ts).

@@ -20,11 +20,12 @@ import type {
   RunsheetItem,
   SessionInfo,
 } from '../protocol/index.js';
+import { QUESTIONS_SENT } from '../protocol/index.js';
 import type { CommentStateRow } from '../store/index.js';
 import type { OrderChange } from '../rules/orders.js';
 import { createOrderLedger, type OrderLedger } from './orders.js';
 import { createOnlineTracker } from './online.js';
-import { triageComment } from '../rules/index.js';
+import { questionGroupKey, triageComment } from '../rules/index.js';
 import { prompterOnGo, steerPrompter, type PrompterChange } from './prompter.js';
 import { DEFAULT_PROMPTER, type PrompterState } from '../protocol/prompter.js';
 import { EVENT_FUTURE_MS, GAP_MERGE_MS, MAX_MARKERS } from '../protocol/bounds.js';
@@ -85,7 +86,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   const secondsKept = options.secondsKept ?? 1800;
   const feedSize = options.feedSize ?? 200;
   const feedPerSecond = options.feedPerSecond ?? 8;
-  const questionLimit = options.questionLimit ?? 300;
+  const questionLimit = options.questionLimit ?? 20_000;
   const questionsPerSecond = options.questionsPerSecond ?? 4;
 
   let seq = 0;
@@ -110,6 +111,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   let feedInSecond = 0;
   let questionsInSecond = 0;
   let questions = new Map<string, QuestionCard>();
+  /** Unanswered cards by their text's {@link questionGroupKey}: a repeat joins its card. */
+  let questionGroups = new Map<string, string>();
   let promptedKey: string | null = null;
   let airings: ItemAiring[] = [];
   let deals = new Map<string, LiveDeal>();
@@ -175,7 +178,10 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       add(e.ts, 'orders', 1);
       add(e.ts, 'units', change.qty);
       const deal = change.dealId ? deals.get(change.dealId) : undefined;
-      if (deal) deal.sold += change.qty;
+      if (deal) {
+        deal.sold += change.qty;
+        deal.paidGmvFen += change.amountFen;
+      }
     }
     acc.refundFen += change.refundDeltaFen;
   }
@@ -189,7 +195,14 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       feedInSecond = 0;
       questionsInSecond = 0;
     }
-    const question = triageComment(e.text).question && questionsInSecond++ < questionsPerSecond;
+    const asks = triageComment(e.text).question;
+    const groupKey = asks ? questionGroupKey(e.text) : '';
+    const group = asks ? questions.get(questionGroups.get(groupKey) ?? '') : undefined;
+    if (group && group.status !== 'answered') {
+      // Asked again (by another viewer, or the same one impatient): one card, counted.
+      group.asks = (group.asks ?? 1) + 1;
+    }
+    const question = asks && !group && questionsInSecond++ < questionsPerSecond;
     const entry: CommentEntry = { key: `${e.platform}:${e.id}`, platform: e.platform, userId: e.userId, nick: e.nick, text: e.text, ts: e.ts, question };
     if (question || feedInSecond++ < feedPerSecond) {
       feed.push(entry);
@@ -198,15 +211,9 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       if (newComments.length > feedSize) newComments = newComments.slice(-feedSize);
     }
     if (question) {
-      questions.set(entry.key, { ...entry, status: 'open', claimedBy: null, prompted: false });
-      if (questions.size > questionLimit) {
-        for (const [k, q] of questions) {
-          if (q.status !== 'claimed' && k !== promptedKey) {
-            questions.delete(k);
-            break;
-          }
-        }
-      }
+      questions.set(entry.key, { ...entry, status: 'open', claimedBy: null, prompted: false, asks: 1 });
+      questionGroups.set(groupKey, entry.key);
+      if (questions.size > questionLimit) dropOneQuestion();
     }
   }
 
@@ -294,6 +301,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
         listPriceFen: product?.listPriceFen ?? 0,
         stock: e.stock,
         sold: existing?.sold ?? 0,
+        paidGmvFen: existing?.paidGmvFen ?? 0,
         claimed: existing?.claimed ?? 0,
         perUserLimit: e.perUserLimit ?? 1,
         startedAt: e.ts,
@@ -402,6 +410,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     const byPlatform: Record<string, Kpis> = Object.fromEntries([...platforms].map(([p, acc]) => [p, kpisOf(acc, p)]));
     const current = airings.length ? airings[airings.length - 1] : null;
     if (advance) seq++;
+    const shownQuestions = visibleQuestions();
     return {
       seq,
       serverNow: now,
@@ -410,7 +419,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       byPlatform,
       current: current && current.endedAt === null ? current : null,
       airings: airings.slice(),
-      questions: visibleQuestions(),
+      questions: shownQuestions.cards,
+      questionsWaiting: shownQuestions.waiting,
       promptedQuestion: promptedKey ? (questions.get(promptedKey) ?? null) : null,
       platforms: [...platforms].map(([platform, acc]) => ({ platform, lastEventAt: acc.lastEventAt })),
       deals: [...deals.values()].slice(-20),
@@ -421,16 +431,40 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     };
   }
 
-  /** Every claimed or prompted card (someone is working on it), then the newest open ones. */
-  function visibleQuestions(): QuestionCard[] {
+  /**
+   * Past the limit: an answered card goes first (it is only kept to answer late marks); only with
+   * none answered the oldest open one, never one someone holds.
+   */
+  function dropOneQuestion(): void {
+    let victim: string | null = null;
+    for (const [k, q] of questions) {
+      if (q.status === 'answered') {
+        victim = k;
+        break;
+      }
+      if (victim === null && q.status !== 'claimed' && k !== promptedKey) victim = k;
+    }
+    if (victim === null) return;
+    const gone = questions.get(victim)!;
+    questions.delete(victim);
+    const groupKey = questionGroupKey(gone.text);
+    if (questionGroups.get(groupKey) === victim) questionGroups.delete(groupKey);
+  }
+
+  /** Every claimed or prompted card (someone is working on it), then the oldest open ones; oldest first. */
+  function visibleQuestions(): { cards: QuestionCard[]; waiting: number } {
     const held: QuestionCard[] = [];
     const open: QuestionCard[] = [];
+    let waiting = 0;
     for (const q of questions.values()) {
       if (q.status === 'answered') continue;
+      waiting++;
       if (q.status === 'claimed' || q.prompted) held.push(q);
       else open.push(q);
     }
-    return [...held, ...open.slice(-Math.max(0, 100 - held.length))].sort((a, b) => a.ts - b.ts);
+    // Arrival order is ts order but for late comments: sort (nearly sorted, so about linear) to be sure.
+    open.sort((a, b) => a.ts - b.ts);
+    return { cards: [...held, ...open.slice(0, Math.max(0, QUESTIONS_SENT - held.length))].sort((a, b) => a.ts - b.ts), waiting };
   }
 
   function prune(): void {
@@ -464,6 +498,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     feed = [];
     newComments = [];
     questions = new Map();
+    questionGroups = new Map();
     promptedKey = null;
     airings = [];
     deals = new Map();
@@ -535,6 +570,8 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       const q = questions.get(key);
       if (!q) return undefined;
       Object.assign(q, patch);
+      // Answered: the same question asked later is a new card.
+      if (patch.status === 'answered' && questionGroups.get(questionGroupKey(q.text)) === key) questionGroups.delete(questionGroupKey(q.text));
       if (patch.prompted) {
         if (promptedKey && promptedKey !== key) {
           const prev = questions.get(promptedKey);

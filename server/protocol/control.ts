@@ -74,6 +74,8 @@ export const controlSchemas = {
   'session.end': z.object({}).default({}),
   /** Deletes a finished session and everything recorded in it. */
   'session.delete': z.object({ sessionId: z.number().int() }),
+  /** Names a show (the live one when `sessionId` is absent); a named 自动场次 becomes a show of its own. */
+  'session.rename': z.object({ sessionId: z.number().int().optional(), title: z.string().trim().min(1, 'title must not be empty').max(200) }),
   'catalog.upsert': productSchema,
   'runsheet.add': runsheetItemInput.extend({ afterItemId: z.number().int().optional() }),
   // Without the add form's defaults: a field left out of an update keeps its value.
@@ -153,6 +155,7 @@ export interface ControlResults {
   'session.start': { sessionId: number };
   'session.end': { sessionId: number };
   'session.delete': { sessionId: number };
+  'session.rename': { sessionId: number; title: string };
   'catalog.upsert': { sku: string };
   'runsheet.add': { itemId: number };
   'runsheet.update': { itemId: number };
@@ -165,7 +168,8 @@ export interface ControlResults {
   'comment.answer': { key: string };
   'comment.prompt': { key: string };
   'deal.fire': { dealId: string };
-  'deal.stop': { dealId: string };
+  /** How the stopped deal did: units gone (max of sold and claimed) of its stock, and its paid GMV. */
+  'deal.stop': { dealId: string; gone: number; stock: number; paidGmvFen: number };
   'coupon.drop': { couponId: string };
   'coupon.stop': { couponId: string };
   'promoter.set': { promoter: string };

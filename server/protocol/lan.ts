@@ -14,4 +14,9 @@ export interface LanInfo {
   viewerUrls: string[];
   /** Why there are no LAN URLs and what to do about it, in a sentence; null when there are some. */
   hint: string | null;
+  /**
+   * The OBS browser source for the deal overlay on this machine, viewer token included:
+   * `http://127.0.0.1:PORT/overlay/deal?token=VIEWER` (the bound address when it is a single one).
+   */
+  overlayUrl: string;
 }

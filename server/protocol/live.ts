@@ -40,6 +40,11 @@ export interface SessionInfo {
   title: string;
   startedAt: number;
   endedAt: number | null;
+  /**
+   * Opened by the hub because the audience arrived with no show live (自动场次), not started by a
+   * producer: the control room offers 开播 (start with a title) or renaming it.
+   */
+  auto?: boolean;
 }
 
 export interface RunsheetItem {
@@ -88,12 +93,20 @@ export interface QuestionCard extends CommentEntry {
   status: 'open' | 'claimed' | 'answered';
   claimedBy: string | null;
   prompted: boolean;
+  /**
+   * Comments asking this same question (same text once spaces, punctuation and width are set aside),
+   * this card's first one included: several viewers asking "多少钱？" are one card. Absent: 1.
+   */
+  asks?: number;
 }
 
 export interface PlatformStatus {
   platform: string;
   lastEventAt: number;
 }
+
+/** Question cards a push carries at most. */
+export const QUESTIONS_SENT = 100;
 
 /** What flash deals and coupons share: granted through `/mall` claims, per buyer at most, for a time. */
 export interface LiveGrant {
@@ -114,6 +127,8 @@ export interface LiveDeal extends LiveGrant {
   stock: number;
   /** Units of paid orders carrying this deal's id (platforms that keep their own stock). */
   sold: number;
+  /** Paid GMV of the orders carrying this deal's id, in fen (what the deal brought in). */
+  paidGmvFen: number;
 }
 
 /** A coupon drop (优惠券): LiveDeck grants it through `/mall` `coupon.claim`, `quantity` at most. */
@@ -137,7 +152,13 @@ export interface LiveState {
   byPlatform: Record<string, Kpis>;
   current: ItemAiring | null;
   airings: ItemAiring[];
+  /**
+   * Claimed and prompted cards, then the oldest open ones, oldest first, {@link QUESTIONS_SENT} at
+   * most: the inbox works from the oldest, and answering one brings the next in.
+   */
   questions: QuestionCard[];
+  /** Every question card not yet answered, however many (the inbox's count); absent from older hubs. */
+  questionsWaiting?: number;
   promptedQuestion: QuestionCard | null;
   platforms: PlatformStatus[];
   deals: LiveDeal[];

@@ -51,3 +51,14 @@ export function couponTermsProblem(terms: CouponTerms & { quantity: number }, pr
   if (!terms.thresholdFen && priceFen !== null && terms.discountFen >= priceFen) return { code: 'bad_discount', reason: 'free', priceFen };
   return null;
 }
+
+/**
+ * What a buyer pays for one unit at `priceFen` with the coupon, when it applies: good on this product
+ * (or the whole shop) and the price reaches its threshold. Null when it does not apply, so a screen
+ * never shows a 券后价 nobody gets.
+ */
+export function priceWithCouponFen(priceFen: number, coupon: CouponTerms & { sku?: string | null }, sku: string): number | null {
+  if (coupon.sku && coupon.sku !== sku) return null;
+  if (coupon.thresholdFen && priceFen < coupon.thresholdFen) return null;
+  return Math.max(0, priceFen - coupon.discountFen);
+}

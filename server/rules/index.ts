@@ -3,8 +3,8 @@
  * the screens — as pure functions over plain data. No I/O, and no runtime import from outside this
  * folder (types only), so the renderer takes it (`@rules`) without zod or the protocol schemas.
  */
-export { couponKey, couponTermsProblem, couponTitle, couponYuan, discountUnderThreshold, type CouponTerms, type CouponTermsProblem } from './coupon.js';
+export { couponKey, couponTermsProblem, couponTitle, couponYuan, discountUnderThreshold, priceWithCouponFen, type CouponTerms, type CouponTermsProblem } from './coupon.js';
 export { DEFAULT_FLOOR_RATIO, floorFen, type FlooredProduct } from './floor.js';
 export { livePriceFen, onAirPriceFen, type PricedItem, type PricedProduct } from './price.js';
-export { DEFAULT_KEYWORDS, isQuestion, triageComment, type Triage } from './question.js';
+export { DEFAULT_KEYWORDS, isQuestion, questionGroupKey, triageComment, type Triage } from './question.js';
 export * from './orders.js';

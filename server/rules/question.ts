@@ -23,6 +23,17 @@ export function isQuestion(text: string): boolean {
   return QUESTION_PATTERN.test(text);
 }
 
+/**
+ * What makes two questions the same for grouping: the text with spaces and punctuation left out,
+ * full-width letters and digits made half-width, case folded — "多少钱？", "多少钱?" and "多少 钱" agree.
+ */
+export function questionGroupKey(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, '');
+}
+
 export function triageComment(text: string, keywords: readonly string[] = DEFAULT_KEYWORDS): Triage {
   const hits = keywords.filter((k) => text.includes(k));
   return { question: isQuestion(text), keywords: hits };

@@ -82,6 +82,7 @@ export function createRepository(db: Db, options: { recapCache?: RecapCacheLimit
     sessions: db.prepare('SELECT * FROM sessions ORDER BY id DESC'),
     insertSession: db.prepare('INSERT INTO sessions (title, started_at, ended_at, auto) VALUES (?, ?, ?, ?)'),
     endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
+    renameSession: db.prepare('UPDATE sessions SET title = ?, auto = 0 WHERE id = ?'),
     setSpan: db.prepare('UPDATE sessions SET started_at = ?, ended_at = ? WHERE id = ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
     deleteSessionEvents: db.prepare('DELETE FROM events WHERE session_id = ?'),
@@ -275,6 +276,10 @@ export function createRepository(db: Db, options: { recapCache?: RecapCacheLimit
     },
     endSession(id: number, at: number): boolean {
       return s.endSession.run(at, id).changes === 1;
+    },
+    /** Gives a show its title; a named show is no longer an auto-opened one. */
+    renameSession(id: number, title: string): boolean {
+      return s.renameSession.run(title, id).changes === 1;
     },
     setSessionSpan(id: number, startedAt: number, endedAt: number | null): void {
       s.setSpan.run(startedAt, endedAt, id);

@@ -146,7 +146,10 @@ describe('control room', () => {
       return live!;
     });
     await page.locator('[data-testid="deal-live"]').waitFor();
+    // S asks first (a stray key must not end a live deal); Enter stops it.
     await page.keyboard.press('s');
+    await page.locator('[data-testid="deal-stop-confirm"]').waitFor();
+    await page.keyboard.press('Enter');
     await until(() => expect(studio.hub.ctx.live.deal(deal.dealId)!.endedAt).not.toBeNull());
     await page.locator('[data-testid="deal-armed"]').waitFor();
   });

@@ -264,6 +264,9 @@ describe('flash deals', () => {
     await page.locator(`[data-testid="deal-live"][data-deal-id="${deal.dealId}"]`).waitFor();
     await overlay.page.locator(`[data-testid="overlay-card"][data-deal-id="${deal.dealId}"]`).waitFor();
 
+    // S asks first (a stray key must not end a live deal); S again stops it.
+    await page.keyboard.press('s');
+    await page.locator('[data-testid="deal-stop-confirm"]').waitFor();
     await page.keyboard.press('s');
     await until(() => expect(studio.hub.ctx.live.deal(deal.dealId)).toMatchObject({ endReason: 'stopped' }));
     await page.locator('[data-testid="deal-armed"]').waitFor();

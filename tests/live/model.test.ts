@@ -138,10 +138,13 @@ describe('what every screen is sent', () => {
     m.updateQuestion('douyin:q0', { status: 'claimed', claimedBy: '安安' });
     m.updateQuestion('douyin:q1', { prompted: true });
     for (let i = 2; i < 300; i++) ask(i);
-    const sent = m.tick(T0 + 300_000, true)!.questions;
+    const tick = m.tick(T0 + 300_000, true)!;
+    const sent = tick.questions;
     expect(sent).toHaveLength(100);
+    // Oldest first: the two held cards, then the oldest 98 open ones (q2 … q99); all 300 are counted.
     expect(sent.slice(0, 2).map((q) => q.key)).toEqual(['douyin:q0', 'douyin:q1']);
-    expect(sent[sent.length - 1].key).toBe('douyin:q299');
+    expect(sent[sent.length - 1].key).toBe('douyin:q99');
+    expect(tick.questionsWaiting).toBe(300);
   });
 });
 
@@ -149,10 +152,51 @@ describe('a flood of questions', () => {
   it('lifts out at most a few question cards a second and treats the rest as chatter', () => {
     const m = createLiveModel({ questionsPerSecond: 4, feedPerSecond: 8 });
     m.reset(session);
-    for (let i = 0; i < 500; i++) m.apply({ type: 'comment', platform: 'douyin', id: `q${i}`, ts: T0 + i, userId: `u${i}`, nick: 'n', text: '多少钱？' });
+    for (let i = 0; i < 500; i++) m.apply({ type: 'comment', platform: 'douyin', id: `q${i}`, ts: T0 + i, userId: `u${i}`, nick: 'n', text: `${i} 号多少钱？` });
     const snap = m.snapshot(T0 + 1000);
     expect(snap.kpis.comments).toBe(500);
     expect(snap.questions).toHaveLength(4);
     expect(snap.comments).toHaveLength(4 + 8);
+  });
+});
+
+describe('the question inbox', () => {
+  it('keeps every open question past hundreds, counts them all, and sends the oldest first', () => {
+    const m = createLiveModel();
+    m.reset(session);
+    // 1,500 distinct questions, one every 2 s (under the rate limit): none is dropped.
+    for (let i = 0; i < 1500; i++) m.apply({ type: 'comment', platform: 'douyin', id: `q${i}`, ts: T0 + i * 2000, userId: `u${i}`, nick: 'n', text: `${i}号链接多少钱？` });
+    const snap = m.snapshot(T0 + 3_000_000);
+    expect(snap.questionsWaiting).toBe(1500);
+    expect(snap.questions[0].key).toBe('douyin:q0');
+    expect(m.question('douyin:q0')!.status).toBe('open');
+    m.updateQuestion('douyin:q0', { status: 'answered' });
+    const next = m.snapshot(T0 + 3_000_001);
+    expect(next.questionsWaiting).toBe(1499);
+    expect(next.questions[0].key).toBe('douyin:q1');
+    expect(next.questions.at(-1)!.key).toBe('douyin:q100');
+  });
+
+  it('groups the same question from several viewers into one card with a count, until it is answered', () => {
+    const m = createLiveModel();
+    m.reset(session);
+    const say = (id: string, text: string, s: number) => m.apply({ type: 'comment', platform: 'douyin', id, ts: T0 + s * 1000, userId: id, nick: id, text });
+    say('a', '多少钱？', 1);
+    say('b', '多少钱?', 2);
+    say('c', '多少 钱？？', 3);
+    say('d', '有没有大码？', 4);
+    let snap = m.snapshot(T0 + 5000);
+    expect(snap.questions.map((q) => [q.key, q.asks])).toEqual([
+      ['douyin:a', 3],
+      ['douyin:d', 1],
+    ]);
+    expect(snap.questionsWaiting).toBe(2);
+    m.updateQuestion('douyin:a', { status: 'answered' });
+    say('e', '多少钱？', 6);
+    snap = m.snapshot(T0 + 7000);
+    expect(snap.questions.map((q) => [q.key, q.asks])).toEqual([
+      ['douyin:d', 1],
+      ['douyin:e', 1],
+    ]);
   });
 });
