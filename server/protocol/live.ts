@@ -53,6 +53,8 @@ export interface RunsheetItem {
   dealPreset: DealPreset | null;
   couponPreset?: CouponPreset | null;
   obsScene?: string;
+  /** 备注: the producer's remark for this slot. */
+  note?: string;
 }
 
 /** When an item was on air in this session. */
