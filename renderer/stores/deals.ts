@@ -96,9 +96,10 @@ export const useDealsStore = defineStore('deals', () => {
                   title: product.title,
                 })
               : ack.error.message,
-          positiveText: t('deal.fireAnyway'),
-          negativeText: t('common.cancel'),
+          positiveText: t('deal.fireAnywayKey'),
+          negativeText: t('deal.cancelKey'),
           danger: true,
+          enterConfirms: true,
         });
         if (!yes) return false;
         ack = await useConnectionStore().send('deal.fire', { ...payload, confirmUnderFloor: true });

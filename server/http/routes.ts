@@ -284,7 +284,7 @@ export function createHttpHandler(deps: HttpDeps) {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
       return send(res, 200, ctx.live.snapshot(ctx.now()));
     }
-    const sheet = /^\/api\/runsheet\/(preview|import|export\.xlsx|export\.csv)$/.exec(p);
+    const sheet = /^\/api\/runsheet\/(preview|import|export\.xlsx|export\.csv|template\.xlsx)$/.exec(p);
     if (sheet) {
       requireRole(req, url, deps.tokens(), ['operator'], deps.limiter);
       const actor = (typeof req.headers['x-livedeck-actor'] === 'string' && req.headers['x-livedeck-actor'].slice(0, 40)) || 'http';

@@ -49,6 +49,25 @@ describe('run-sheet files over HTTP', () => {
     expect(h.hub.ctx.live.catalog.some((p) => p.sku === 'CL-01')).toBe(false);
   });
 
+  it('serves a real .xlsx template whose example rows preview cleanly, conventions included', async () => {
+    h = await startTestHub();
+    const res = await fetch(`${h.url}/api/runsheet/template.xlsx`, { headers: auth });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('runsheet-template.xlsx');
+    const bytes = await res.arrayBuffer();
+    const read = await (await fetch(`${h.url}/api/runsheet/preview?format=xlsx`, { method: 'POST', headers: auth, body: bytes })).json();
+    expect(read.sheet).toBe('排品表');
+    expect(read.unmapped).toEqual([]);
+    expect(read.errors).toEqual([]);
+    expect(read.rows.map((r: { sku: string; floorFen?: number; note?: string; deal: unknown }) => [r.sku, r.floorFen, r.note, r.deal !== null])).toEqual([
+      ['MASK-20', 5900, '主播先上脸试用', true],
+      ['LIP-03', undefined, undefined, false], // "/" in 秒杀价: no deal
+      ['TOWEL-SET3', undefined, '直播价待定，开播前补上', false],
+    ]);
+    expect(read.warnings.map((w: { row: number; code: string }) => [w.row, w.code])).toEqual([[4, 'pending']]);
+    expect((await fetch(`${h.url}/api/runsheet/template.xlsx`, { headers: { authorization: `Bearer ${TEST_TOKENS.viewer}` } })).status).toBe(403);
+  });
+
   it('exports the run-sheet as a workbook that reads back, and refuses viewers', async () => {
     h = await startTestHub();
     await fetch(`${h.url}/api/runsheet/import?format=csv`, { method: 'POST', headers: auth, body: csv });
