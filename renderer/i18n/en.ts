@@ -255,7 +255,7 @@ export default {
       invalid: '{field}: {detail}',
       duplicate_sku: 'Code {sku} is also on row {rows} ({titles}) for a different product: give each product its own code',
       repeated_sku: '{sku} is also on row {rows}: the same product in another slot',
-      sku_generated: 'No product code: imported as {sku} (from the name); give it the shop’s code before the show',
+      sku_generated: "No product code: imported as {sku} (from the name); give it the shop's code before the show",
       pending: '{field} is “{value}”: imported without it; set it before the show',
       deal_under_floor: 'Deal price ¥{price} is under the brand floor ¥{floor}: firing it asks for a confirmation',
       no_header: 'The sheet has no header row: it is empty or has a single column',

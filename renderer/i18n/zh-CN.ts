@@ -236,7 +236,7 @@ export default {
       duplicate_sku: '商品编码 {sku} 在第 {rows} 行也出现了（{titles}），是另一个商品：请给每个商品各自的编码',
       repeated_sku: '{sku} 在第 {rows} 行也有：同一个商品排了两次',
       sku_generated: '没有商品编码，已按商品名生成 {sku}；开播前请改成店铺里的编码',
-      pending: '{field}是“{value}”，先不导入这一项；开播前请补上',
+      pending: '{field}是“{value}”，这一项先空着导入；开播前请补上',
       deal_under_floor: '秒杀价 ¥{price} 低于品牌底价 ¥{floor}，开秒时需要确认',
       no_header: '表格里找不到表头：文件是空的，或者只有一列',
       missing_columns: '缺少这些列：{fields}。请改表头，或在下面选出对应的列',
