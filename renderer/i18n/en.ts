@@ -127,6 +127,8 @@ export default {
   },
   deal: {
     fireAnywayKey: 'Fire anyway (Enter)',
+    /** Sold past the deal's stock: only a platform keeping its own stock does that; say so rather than show 210/200 bare. */
+    overStock: "({n} over: sold from the platforms' own stock)",
     cancelKey: 'Cancel (Esc)',
     live: 'Deal live',
     armed: 'Deal preset',

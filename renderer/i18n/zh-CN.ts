@@ -126,6 +126,8 @@ export default {
     endOfSheet: '已是最后一项',
   },
   deal: {
+    /** Sold past the deal's stock: only a platform keeping its own stock does that; say so rather than show 210/200 bare. */
+    overStock: '（多出的 {n} 件来自各平台自己的库存）',
     fireAnywayKey: '仍然开秒（Enter）',
     cancelKey: '取消（Esc）',
     live: '秒杀中',
