@@ -235,20 +235,24 @@ export function createHttpHandler(deps: HttpDeps) {
       }
       const full = await deps.recaps.report(sessionRef(report[1]), recapQuery(url));
       if (!full) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
-      const name = `livedeck-${full.recap.sessionId}`;
       // Loaded on first export: exceljs takes longer to load than the rest of the hub together.
-      const { recapTables, recapWorkbook, tableCsv } = await import('../recap/workbook.js');
+      const { recapFileName, recapTables, recapWorkbook, tableCsv } = await import('../recap/workbook.js');
+      // The show's title and start on the studio's clock, with an ASCII name for old clients.
+      const disposition = (suffix: string) => {
+        const { name, ascii } = recapFileName(full, suffix);
+        return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+      };
       if (report[2] === 'recap.xlsx') {
         const buffer = await recapWorkbook(full).xlsx.writeBuffer();
         res.writeHead(200, {
           'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          'content-disposition': `attachment; filename="${name}.xlsx"`,
+          'content-disposition': disposition('.xlsx'),
         });
         return void res.end(Buffer.from(buffer as ArrayBuffer));
       }
       const table = recapTables(full)[Number(report[3])];
       if (!table) throw new HttpError(404, 'not_found', `No table ${report[3]}.`);
-      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}-${report[3]}.csv"` });
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition(`-${report[3]}.csv`) });
       return void res.end(tableCsv(table));
     }
     const period = /^\/api\/reports(\.xlsx|\/csv\/(\d+))?$/.exec(p);

@@ -262,6 +262,8 @@ describe('场次 and 复盘 pages', () => {
     const xlsxFile = path.join(tmp, xlsx.suggestedFilename());
     await xlsx.saveAs(xlsxFile);
     expect(xlsxFile).toMatch(/\.xlsx$/);
+    // Named for the show and its start on the studio's clock, not livedeck-1.xlsx.
+    expect(xlsx.suggestedFilename()).toMatch(new RegExp(`^${recap.title.replace(/[\\/:*?"<>|]+/g, '_').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d{8}-\\d{4}\\.xlsx$`));
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsxFile);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['概览 Summary', '商品 Items', '秒杀 Deals', '平台 Platforms', '导购 Promoters', '待跟进 Follow-up', '人群 Buyers', '分钟 Minutes']);

@@ -223,8 +223,15 @@ describe('every screen agrees', () => {
         });
 
         const csv = await (await get(`/api/sessions/${id}/csv/0`)).text();
-        const cells = csv.split('\r\n')[1].split(',').slice(-14).map(Number);
-        expect(cells).toEqual(summaryRow(reference));
+        // The CSV carries the values as people read them: yuan to the fen, plain numbers to 2 decimals, ratios as percentages.
+        const cells = csv.split('\r\n')[1].split(',').slice(-14);
+        const m = reference;
+        const money = (fen: number) => (fen / 100).toFixed(2);
+        const round2 = (v: number) => String(Math.round(v * 100) / 100);
+        expect(cells).toEqual([
+          money(m.paidGmvFen), money(m.refundFen), money(m.netGmvFen), String(m.orders), String(m.buyers), String(m.units), money(m.aovFen),
+          String(m.views), String(m.viewers), String(m.peakOnline), round2(m.avgOnline), round2(m.avgWatchSec), `${(m.conversion * 100).toFixed(2)}%`, money(m.gpmFen),
+        ]);
       }),
       { numRuns: Number(process.env.AGREE_RUNS ?? 12), endOnFailure: true },
     );
