@@ -12,11 +12,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runsheetCommand } from '../../server/cli/runsheet.js';
 import { generatedSku } from '../../server/rules/index.js';
 import { launchBrowser, openPage } from '../support/browser.js';
 import { startTestStudio, type TestStudio } from '../support/studio.js';
-import { until, waitLive } from './helpers.js';
+import { pageOrder, until, waitLive } from './helpers.js';
 
 const SHOTS = '/tmp/shots';
 const SAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources', 'samples', '排品表-示例.xlsx');
@@ -52,6 +53,45 @@ async function submitOnScreen(page: Page): Promise<void> {
 }
 
 describe('the sample 排品表 from resources/', () => {
+  it('imported from the command line while the studio runs, reaches the open control room at once, and Alt+↑ moves the new rows', { timeout: 90_000 }, async () => {
+    // A studio of its own: the other tests import through the dialog into theirs.
+    const studio = await startTestStudio({ simulate: false });
+    const desk = await openPage(browser, { locale: 'zh-CN', viewport: { width: 1600, height: 900 } });
+    try {
+      const { page } = desk;
+      await page.goto(studio.pageUrl('/control'));
+      await waitLive(page);
+      const demoTitles = await page.locator('[data-testid="row-title"]').allTextContents();
+      expect(demoTitles.length).toBe(8);
+
+      // Another process writes the file the running hub holds (the studio was not told).
+      const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      try {
+        expect(await runsheetCommand(['import', SAMPLE], { dbFile: studio.dbFile })).toBe(0);
+      } finally {
+        log.mockRestore();
+        err.mockRestore();
+      }
+      const titles = ['玻尿酸补水面膜 20片', '长绒棉浴巾三件套', '丝绒哑光口红', '武夷大红袍 250g'];
+      await until(async () => expect(await page.locator('[data-testid="row-title"]').allTextContents()).toEqual(titles), 10_000);
+
+      // The rows on the page are the hub's: Alt+↑ on the last one goes through, no "reload" error.
+      const ids = studio.hub.ctx.repo.runsheet().map((i) => i.itemId);
+      expect(await pageOrder(page)).toEqual(ids);
+      await page.locator('[data-testid="runsheet-row"]').last().click({ position: { x: 60, y: 10 } });
+      await page.keyboard.press('Alt+ArrowUp');
+      const moved = [ids[0], ids[1], ids[3], ids[2]];
+      await until(() => expect(studio.hub.ctx.repo.runsheet().map((i) => i.itemId)).toEqual(moved));
+      await until(async () => expect(await pageOrder(page)).toEqual(moved));
+      expect(await page.locator('.n-message--error-type').count()).toBe(0);
+      expect(desk.errors).toEqual([]);
+    } finally {
+      await desk.context.close();
+      await studio.stop();
+    }
+  });
+
   it('previews in English at 1600×900 with every note in English, and offers the template', async () => {
     const desk = await openPage(browser, { locale: 'en', viewport: { width: 1600, height: 900 } });
     try {
@@ -93,7 +133,7 @@ describe('the sample 排品表 from resources/', () => {
     }
   });
 
-  it('imports in Chinese at 1366×768, replacing the demo by default, and the 备注 reaches the item card and the prompter', async () => {
+  it('imports in Chinese at 1366×768, replacing the demo by default, and the 备注 reaches the item card and the prompter', { timeout: 90_000 }, async () => {
     const desk = await openPage(browser, { locale: 'zh-CN', viewport: { width: 1366, height: 768 } });
     try {
       const { page } = desk;
