@@ -215,6 +215,7 @@ export function createHub(options: HubOptions) {
     obs,
     floorRatio: options.floorRatio !== undefined ? options.floorRatio : studioFloorRatioFromEnv(),
   };
+  live.setFloorRatio(ctx.floorRatio);
 
   function guard(ns: Namespace<any, any>, roles: Role[]): void {
     ns.use((socket, next) => {

@@ -147,6 +147,8 @@ export interface LiveState {
   prompter: PrompterState;
   /** The OBS link's light, or null when no OBS is configured. */
   obs: { connected: boolean; scene: string | null } | null;
+  /** The studio's default brand floor as a fraction of list price (LIVEDECK_FLOOR_RATIO); absent or null: none. */
+  floorRatio?: number | null;
 }
 
 export interface LiveSnapshot extends LiveState {

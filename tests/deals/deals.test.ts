@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClaimAck, ConnectorCommand, LiveTick } from '../../server/protocol/index.js';
-import { closeClients, connect, eventually, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
+import { closeClients, connect, eventually, next, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
 import { checkFire } from '../../server/deals/index.js';
 import { claimStorm } from './storm.js';
 
@@ -39,6 +39,16 @@ describe('firing a flash deal', () => {
   it('fires a ¥1 引流 deal at once when neither the brand nor the studio set a floor: no invented floor', async () => {
     const op = await hubWithProduct();
     expect(await op.timeout(5000).emitWithAck('deal.fire', { ...fire, priceFen: 100 })).toEqual({ ok: true, dealId: expect.any(String) });
+  });
+
+  it('tells every screen the studio’s default floor when one is set, and holds a deal under it to a confirmation', async () => {
+    h = await startTestHub({ floorRatio: 0.3 });
+    const op = await connect(h.url, '/control', TEST_TOKENS.operator, '中控阿杰');
+    const tick = next<{ floorRatio?: number | null }>(op, 'tick');
+    await op.timeout(5000).emitWithAck('catalog.upsert', lipstick);
+    expect((await tick).floorRatio).toBe(0.3);
+    // 30% of ¥199.00 = ¥59.70 > ¥59.00
+    expect(await op.timeout(5000).emitWithAck('deal.fire', { ...fire, priceFen: 5900 })).toMatchObject({ ok: false, error: { code: 'under_floor' } });
   });
 
   it('holds deals to the studio’s default floor only when one is set, and a product’s own floor wins over it', () => {
