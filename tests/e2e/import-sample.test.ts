@@ -189,6 +189,7 @@ describe('the sample 排品表 from resources/', () => {
       const options = page.locator('.n-base-select-option');
       await until(async () => expect(await options.count()).toBe(4));
       expect((await options.allInnerTexts()).some((text) => demoSkus.some((sku) => text.includes(sku)))).toBe(false);
+      await page.screenshot({ path: `${SHOTS}/import-sample-item-form-zh-1600x900.png` });
       await page.keyboard.press('Escape');
       await page.keyboard.press('Escape');
       await form.waitFor({ state: 'hidden' });
