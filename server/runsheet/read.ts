@@ -419,7 +419,21 @@ function readRow(ctx: SheetContext, row: number): ImportedRow | RowError | null 
     for (const issue of c.error.issues) {
       const f = fieldOfPath[issue.path.join('.')];
       const message = `${f ? `${label(f)}: ` : ''}${issue.message}`;
-      if (!problems.some((p) => p.message === message)) problems.push({ code: 'invalid', ...(f ? { field: f } : {}), params: { detail: issue.message }, message });
+      if (problems.some((p) => p.message === message)) continue;
+      // Limits get their own codes, so the UI can say them without the schema's English.
+      const seconds = f === 'plannedTime' || f === 'dealDuration' || f === 'dealAutoFireAt' || f === 'couponDuration';
+      const params: Record<string, string | number> = { detail: issue.message, ...(seconds ? { unit: 'sec' } : {}) };
+      let code = 'invalid';
+      if (issue.code === 'too_small') {
+        code = 'too_small';
+        params.min = Number(issue.minimum);
+      } else if (issue.code === 'too_big') {
+        code = 'too_big';
+        params.max = Number(issue.maximum);
+      } else if (issue.path.join('.') === 'couponPreset.discountFen') {
+        code = 'discount_over_threshold';
+      }
+      problems.push({ code, ...(f ? { field: f } : {}), params, message });
     }
   }
   if (problems.length) return refuse();

@@ -203,6 +203,14 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
       { row: 5, message: '限购 set but 秒杀价 (deal price) is empty' },
       { row: 6, message: '秒杀时长: a deal lasts at least 5 seconds' },
     ]);
+    // Limits carry their own codes and numbers, for the UI's words: a 0-minute slot, a 3-second deal.
+    expect(result.errors.map((e) => e.issues.map((i) => [i.code, i.field, i.params?.min]))).toEqual([
+      [['fen_fraction', 'listPrice', undefined], ['not_duration', 'plannedTime', undefined]],
+      [['too_small', 'plannedTime', 1]],
+      [['deal_without_stock', 'dealStock', undefined]],
+      [['orphan', 'dealPrice', undefined]],
+      [['too_small', 'dealDuration', 5]],
+    ]);
   });
 
   it('reads coupon presets (满 X 减 Y) from the coupon columns, and says what is wrong with a bad one', async () => {
