@@ -72,6 +72,11 @@ export interface HubOptions {
    * (a reverse proxy's name); default from LIVEDECK_ALLOWED_HOSTS (comma-separated).
    */
   allowedHosts?: string[];
+  /**
+   * The studio's default brand floor as a fraction of list price, for products without their own
+   * 品牌底价; null (the default) is none. Default from LIVEDECK_FLOOR_RATIO (e.g. 0.3).
+   */
+  floorRatio?: number | null;
   /** Per-address caps and the body deadline (defaults below and `BODY_TIMEOUT_MS`); tests shrink them. */
   limits?: {
     connectionsPerAddress?: number;
@@ -89,7 +94,16 @@ export const MAX_CONNECTIONS_PER_ADDRESS = 512;
 /** HTTP requests one address may have in progress at once. */
 export const MAX_REQUESTS_PER_ADDRESS = 64;
 
+/** How often the hub looks for changes another process made to its database file. */
+export const OUTSIDE_WRITES_POLL_MS = 1000;
+
 export type Hub = Awaited<ReturnType<typeof createHub>>;
+
+/** LIVEDECK_FLOOR_RATIO as a fraction in (0, 1], or null when unset or not one (no studio floor). */
+function studioFloorRatioFromEnv(): number | null {
+  const ratio = Number(process.env.LIVEDECK_FLOOR_RATIO);
+  return process.env.LIVEDECK_FLOOR_RATIO && ratio > 0 && ratio <= 1 ? ratio : null;
+}
 
 export function createHub(options: HubOptions) {
   const now = options.now ?? Date.now;
@@ -209,7 +223,9 @@ export function createHub(options: HubOptions) {
     },
     newEventId: (prefix) => `${prefix}-${runId}-${++eventCounter}`,
     obs,
+    floorRatio: options.floorRatio !== undefined ? options.floorRatio : studioFloorRatioFromEnv(),
   };
+  live.setFloorRatio(ctx.floorRatio);
 
   function guard(ns: Namespace<any, any>, roles: Role[]): void {
     ns.use((socket, next) => {
@@ -363,6 +379,22 @@ export function createHub(options: HubOptions) {
   prepareRecaps?.unref();
   httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, jobs, address: () => httpServer.address(), hostAllowed, caps, bodyTimeoutMs: options.limits?.bodyTimeoutMs }));
 
+  // Another process may change the catalog or run-sheet in this file (`livedeck runsheet import` from a
+  // shell while the studio runs). SQLite's data_version moves only for other connections' commits, so
+  // watching costs one pragma a second; the screens get the change on the next tick.
+  let dataVersion = db.pragma('data_version', { simple: true });
+  const outsideWrites = setInterval(() => {
+    if (closed || !db.open) return;
+    const version = db.pragma('data_version', { simple: true });
+    if (version === dataVersion) return;
+    dataVersion = version;
+    const catalog = repo.catalog();
+    const runsheet = repo.runsheet();
+    if (JSON.stringify(catalog) !== JSON.stringify(live.catalog)) live.setCatalog(catalog);
+    if (JSON.stringify(runsheet) !== JSON.stringify(live.runsheet)) live.setRunsheet(runsheet);
+  }, OUTSIDE_WRITES_POLL_MS);
+  outsideWrites.unref();
+
   let closed = false;
   return {
     ctx,
@@ -399,6 +431,7 @@ export function createHub(options: HubOptions) {
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      clearInterval(outsideWrites);
       clearTimeout(prepareRecaps);
       for (const t of rewarm.values()) clearTimeout(t);
       await recaps.close();

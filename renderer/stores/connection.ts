@@ -148,6 +148,8 @@ export const useConnectionStore = defineStore('connection', () => {
     if (!ack.ok) {
       if (ack.error.code === 'timeout') ack.error.message = t('errors.timeout');
       else if (ack.error.code === 'offline') ack.error.message = t('errors.offline');
+      // The hub sends codes; the words for people are the UI's, in its language, where it has them.
+      else if (i18n.global.te(`errors.byCode.${ack.error.code}`)) ack.error.message = t(`errors.byCode.${ack.error.code}`);
       if (!options.quiet) notifyError(ack.error.message);
     }
     return ack;

@@ -23,6 +23,8 @@ export const useDealsStore = defineStore('deals', () => {
   const pending = ref(false);
   /** The OBS link's light from the last push (null: not configured). */
   const obs = ref<ObsStatus>(null);
+  /** The studio's default brand floor (a fraction of list price) from the hub; null: none. */
+  const studioFloorRatio = ref<number | null>(null);
   /** The last error OBS gave when it was configured from this window, if any. */
   const obsError = ref<string | null>(null);
 
@@ -31,7 +33,7 @@ export const useDealsStore = defineStore('deals', () => {
    * The same rule the hub applies (server/rules/floor.ts), so the warning and the refusal agree.
    */
   function floorOf(product: Product | null | undefined): number | null {
-    return product ? floorFen(product) : null;
+    return product ? floorFen(product, studioFloorRatio.value) : null;
   }
 
   const watched = new WeakSet<LiveSocket>();
@@ -44,6 +46,7 @@ export const useDealsStore = defineStore('deals', () => {
       const take = (s: LiveState) => {
         const next = s.obs ?? null;
         if (JSON.stringify(next) !== JSON.stringify(obs.value)) obs.value = next;
+        studioFloorRatio.value = s.floorRatio ?? null;
       };
       socket.on('snapshot', take);
       socket.on('tick', take);
@@ -96,9 +99,10 @@ export const useDealsStore = defineStore('deals', () => {
                   title: product.title,
                 })
               : ack.error.message,
-          positiveText: t('deal.fireAnyway'),
-          negativeText: t('common.cancel'),
+          positiveText: t('deal.fireAnywayKey'),
+          negativeText: t('deal.cancelKey'),
           danger: true,
+          enterConfirms: true,
         });
         if (!yes) return false;
         ack = await useConnectionStore().send('deal.fire', { ...payload, confirmUnderFloor: true });

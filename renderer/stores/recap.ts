@@ -55,6 +55,15 @@ const sameQuery = (a: RecapQuery, b: RecapQuery) => a.from === b.from && a.to ==
 /** The file name the hub suggests (`content-disposition`), or a fallback. */
 export function fileNameOf(res: Response, fallback: string): string {
   const header = res.headers.get('content-disposition') ?? '';
+  // RFC 6266: the UTF-8 name (a show's Chinese title) when the hub gives one, else the plain one.
+  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(header)?.[1];
+  if (utf8) {
+    try {
+      return decodeURIComponent(utf8);
+    } catch {
+      // A malformed escape: fall through to the plain name.
+    }
+  }
   return /filename="?([^";]+)"?/.exec(header)?.[1] ?? fallback;
 }
 

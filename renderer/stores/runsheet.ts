@@ -102,6 +102,14 @@ export const useRunsheetStore = defineStore('runsheet', () => {
     return reorder(ids);
   }
 
+  /** Sets a product's brand floor (品牌底价) in fen, or clears it with null. */
+  async function setFloor(sku: string, floorFen: number | null): Promise<boolean> {
+    const product = productsBySku.value.get(sku);
+    if (!product) return false;
+    const { floorFen: _old, ...rest } = product;
+    return (await send('catalog.upsert', floorFen === null ? rest : { ...rest, floorFen })).ok;
+  }
+
   /** Puts an item on air (Go): prompter, pin, deal preset and slot clock follow. */
   async function go(itemId: number): Promise<boolean> {
     return (await send('item.go', { itemId })).ok;
@@ -132,6 +140,7 @@ export const useRunsheetStore = defineStore('runsheet', () => {
     remove,
     reorder,
     move,
+    setFloor,
     go,
     next,
   };

@@ -20,19 +20,51 @@ export function notifySuccess(text: string, durationMs = 2000): void {
   message.success(text, { duration: durationMs });
 }
 
-/** Asks yes/no in a modal; resolves true on the positive button. */
-export function confirm(options: { title: string; content: string; positiveText: string; negativeText: string; danger?: boolean }): Promise<boolean> {
+/**
+ * Asks yes/no in a modal; resolves true on the positive button. With `enterConfirms`, the dialog is
+ * answered from the keyboard: Enter confirms (a deliberate second key), Esc cancels; the focus rests
+ * on the negative button, so a stray Space never confirms.
+ */
+export function confirm(options: { title: string; content: string; positiveText: string; negativeText: string; danger?: boolean; enterConfirms?: boolean }): Promise<boolean> {
   return new Promise((resolve) => {
+    let settled = false;
+    const done = (answer: boolean) => {
+      if (settled) return;
+      settled = true;
+      window.removeEventListener('keydown', onKey, true);
+      resolve(answer);
+    };
     const d = (options.danger ? dialog.warning : dialog.info)({
       title: options.title,
       content: options.content,
       positiveText: options.positiveText,
       negativeText: options.negativeText,
-      onPositiveClick: () => resolve(true),
-      onNegativeClick: () => resolve(false),
-      onClose: () => resolve(false),
-      onMaskClick: () => resolve(false),
+      autoFocus: false,
+      onPositiveClick: () => done(true),
+      onNegativeClick: () => done(false),
+      onClose: () => done(false),
+      onMaskClick: () => done(false),
+      onEsc: () => done(false),
+      onAfterEnter: () => {
+        // The newest dialog's first button: the negative one, the safe default.
+        const actions = document.querySelectorAll('.n-dialog__action');
+        actions[actions.length - 1]?.querySelector<HTMLButtonElement>('button')?.focus();
+      },
     });
-    void d;
+    function onKey(event: KeyboardEvent): void {
+      if (event.isComposing) return;
+      if (event.key === 'Enter' && options.enterConfirms) {
+        event.preventDefault();
+        event.stopPropagation();
+        d.destroy();
+        done(true);
+      } else if (event.key === 'Escape') {
+        event.preventDefault();
+        event.stopPropagation();
+        d.destroy();
+        done(false);
+      }
+    }
+    window.addEventListener('keydown', onKey, true);
   });
 }

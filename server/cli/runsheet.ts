@@ -70,7 +70,7 @@ function withRepo<T>(dbFile: string, fn: (repo: Repository) => Promise<T> | T): 
 }
 
 async function importCommand(file: string, options: RunsheetCliOptions): Promise<number> {
-  // The hub keeps the catalog and run-sheet in memory; an open WAL file means something has the database open now.
+  // An open WAL file means something (a running studio) has the database open now.
   const maybeRunning = fs.existsSync(`${options.dbFile}-wal`);
   return withRepo(options.dbFile, async (repo) => {
     let result;
@@ -84,6 +84,7 @@ async function importCommand(file: string, options: RunsheetCliOptions): Promise
       return 1;
     }
     for (const e of result.errors) console.error(`row ${e.row}: ${printable(e.message)}`);
+    for (const w of result.warnings) console.error(`row ${w.row} (imported): ${printable(w.message)}`);
     if (result.missing.length) {
       console.error(`Headers in row ${result.headerRow} of “${printable(result.sheet)}”: ${result.headers.map((h) => printable(h.text)).join(', ') || '(none)'}`);
       if (result.unmapped.length) console.error(`Not recognised: ${result.unmapped.map(printable).join(', ')}`);
@@ -105,7 +106,9 @@ async function importCommand(file: string, options: RunsheetCliOptions): Promise
     const how = mode === 'append' ? 'appended to the run-sheet' : applied.removed ? `replacing ${applied.removed} earlier items` : 'as the run-sheet';
     console.log(`Imported ${applied.items} items from ${file} (${how}; ${products}).`);
     if (result.errors.length) console.error(`${result.errors.length} row${result.errors.length === 1 ? '' : 's'} not imported (above).`);
-    if (maybeRunning) console.log(`If a studio is running on ${options.dbFile}, it shows this run-sheet after its next start.`);
+    if (applied.productsArchived) console.log(`${applied.productsArchived} demo product${applied.productsArchived === 1 ? '' : 's'} not in this sheet left the product picker.`);
+    // A running hub watches the file for other writers (server/hub.ts) and pushes the change to its screens.
+    if (maybeRunning) console.log(`A studio running on ${options.dbFile} shows this run-sheet within a second.`);
     return 0;
   });
 }

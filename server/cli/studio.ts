@@ -41,7 +41,7 @@ export function seedDemo(dbFile: string, now = Date.now()): boolean {
     const catalog = JSON.parse(fs.readFileSync(path.join(resourcesDir, 'demo', 'catalog.json'), 'utf8')) as unknown[];
     const runsheet = JSON.parse(fs.readFileSync(path.join(resourcesDir, 'demo', 'runsheet.json'), 'utf8')) as unknown[];
     repo.transaction(() => {
-      for (const p of catalog) repo.upsertProduct(productSchema.parse(p), now);
+      for (const p of catalog) repo.upsertProduct({ ...productSchema.parse(p), demo: true }, now);
       runsheet.forEach((item, i) => repo.insertItem(runsheetItemInput.parse(item), i));
       repo.audit(now, 'livedeck', 'demo.seed', { products: catalog.length, items: runsheet.length });
     });

@@ -155,9 +155,14 @@ interface SimDeal {
   perUserLimit: number;
   endsAt: number;
   startedAt: number;
-  /** Deal units on orders not cancelled, plus units granted to mall claims. */
+  /**
+   * Deal units on orders not cancelled, plus units granted to mall claims: locked when the order is
+   * created, as the platforms lock stock, and shared by every simulated platform (one stock a deal).
+   */
   units: number;
   mallUnits: number;
+  /** Units mall buyers have asked the hub for and not yet heard back on: held, so no platform sells them meanwhile. */
+  asked: number;
   byUser: Map<string, number>;
   ended: boolean;
   /** The hub said this deal is over for claims. */
@@ -350,6 +355,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
           byUser: new Map(),
           ended: false,
           mallClosed: false,
+          asked: 0,
         });
         burst += 0.35;
         if (!options.claim && platforms.some((p) => p.name === mallPlatform) && !warnedNoClaim) {
@@ -435,6 +441,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       }
       claims.splice(i, 1);
       const { deal } = c;
+      deal.asked -= c.qty;
       if (c.result.granted) {
         // The last units of a deal may be fewer than asked: the ack says how many.
         const qty = c.result.qty ?? c.qty;
@@ -522,7 +529,12 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     if (allowed <= 0) return;
     if (ps.name === mallPlatform) {
       if (!options.claim || deal.mallClosed || claims.length >= MAX_PENDING_CLAIMS) return;
-      const pending: PendingClaim = { platform: ps.name, userId, deal, qty: Math.min(want, allowed), result: null };
+      // One stock for the deal across every simulated platform: the mall asks only for units no other
+      // platform has locked, and what it asks is held until the hub answers.
+      const free = deal.stock - deal.units - deal.asked;
+      if (free <= 0) return;
+      const pending: PendingClaim = { platform: ps.name, userId, deal, qty: Math.min(want, allowed, free), result: null };
+      deal.asked += pending.qty;
       claims.push(pending);
       options
         .claim({ dealId: deal.dealId, userId, qty: pending.qty })
@@ -533,7 +545,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       return;
     }
     // Platforms keep their own deal stock: the simulator plays that role and never oversells.
-    const remaining = deal.stock - deal.units;
+    const remaining = deal.stock - deal.units - deal.asked;
     if (remaining <= 0) {
       if (rng.chance(0.3)) comment(ps.name, userId, 'missed', nowMs, out);
       return;
@@ -655,7 +667,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     // The flash-deal rush: viewers tap straight through to the deal, hardest in its first seconds.
     for (const d of deals.values()) {
       if (d.ended || nowMs >= d.endsAt) continue;
-      if (ps.name === mallPlatform ? d.mallClosed || !options.claim : d.units >= d.stock) continue;
+      if (d.units + d.asked >= d.stock || (ps.name === mallPlatform && (d.mallClosed || !options.claim))) continue;
       const sinceSec = (nowMs - d.startedAt) / 1000;
       const attract = attraction(d.priceFen, productFor(d.sku, d.priceFen).listPriceFen);
       const rush = rng.poisson(n * 0.003 * attract * (Math.exp(-sinceSec / 25) + 0.15) * dtSec);

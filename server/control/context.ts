@@ -22,6 +22,8 @@ export interface HubContext {
   newEventId: (prefix: string) => string;
   /** The optional link to OBS; Go switches its scene when the item names one. */
   obs: ObsLink;
+  /** The studio's default brand floor as a fraction of list price; null: none (products' own floors only). */
+  floorRatio: number | null;
   /** Told when a show ends (the hub starts computing its recap in the background). */
   sessionEnded?: (sessionId: number) => void;
 }

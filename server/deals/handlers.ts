@@ -30,7 +30,7 @@ export const dealHandlers: DealHandlers = {
       ctx,
       'deal',
       { requestId: input.requestId, key: input.sku, busy: { code: 'deal_live', message: `A deal on ${product?.title ?? input.sku} is being fired right now.` } },
-      () => checkFire(input, product, ctx.live.deals()),
+      () => checkFire(input, product, ctx.live.deals(), ctx.floorRatio),
       async () => {
         const dealId = ctx.newEventId('deal');
         await ctx.record([

@@ -6,12 +6,12 @@ import type { AppError, ControlInput, LiveCoupon, LiveDeal, Product } from '../p
 import { couponKey, couponTermsProblem, couponYuan as yuan, floorFen, onAirPriceFen } from '../rules/index.js';
 
 /** Why a deal may not fire, or null when it may. */
-export function checkFire(input: ControlInput<'deal.fire'>, product: Product | undefined, liveDeals: LiveDeal[]): AppError | null {
+export function checkFire(input: ControlInput<'deal.fire'>, product: Product | undefined, liveDeals: LiveDeal[], studioFloorRatio: number | null = null): AppError | null {
   if (!product) return { code: 'unknown_sku', message: `No product ${input.sku} in the catalog.` };
   if (input.priceFen <= 0) return { code: 'bad_price', message: 'The deal price must be above ¥0.' };
   if (input.stock <= 0) return { code: 'bad_stock', message: 'Stock must be at least 1.' };
-  const floor = floorFen(product);
-  if (input.priceFen < floor && !input.confirmUnderFloor) {
+  const floor = floorFen(product, studioFloorRatio);
+  if (floor !== null && input.priceFen < floor && !input.confirmUnderFloor) {
     return {
       code: 'under_floor',
       message: `¥${(input.priceFen / 100).toFixed(2)} is under the brand floor of ¥${(floor / 100).toFixed(2)} for ${product.title}; confirm the override to fire anyway.`,

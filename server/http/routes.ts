@@ -13,6 +13,7 @@ import { JobError, type JobInput, type JobOutput, type JobPool } from '../jobs/i
 import type { HttpIngestAck } from '../protocol/index.js';
 import type { RecapRunner } from '../recap/runner.js';
 import type { RecapLang } from '../recap/workbook.js';
+import { recapFileName } from '../recap/wall-clock.js';
 import { RecapError } from '../recap/window.js';
 import { roleOf, type Role, type Tokens } from './auth.js';
 import { sameOrigin, type AddressCaps, type AuthLimiter } from './guard.js';
@@ -273,7 +274,13 @@ export function createHttpHandler(deps: HttpDeps) {
         return sendJsonText(res, json);
       }
       const sessionId = which === 'latest' ? ctx.repo.latestSession()?.id : which;
-      if (sessionId === undefined || !ctx.repo.session(sessionId)) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
+      const show = sessionId === undefined ? null : ctx.repo.session(sessionId);
+      if (sessionId === undefined || !show) throw new HttpError(404, 'not_found', `No session ${report[1]}.`);
+      // The show's title and start on the studio's clock, with an ASCII name for old clients.
+      const disposition = (suffix: string) => {
+        const { name, ascii } = recapFileName({ sessionId, title: show.title, startedAt: show.startedAt }, suffix);
+        return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+      };
       // Built in a job worker (heap limit, deadline) that reads the report itself where it can: four
       // people exporting a big show at once cost workers, never the acks, claims and screens on air.
       const source = await recapAnswer(async () => deps.recaps.reportSource(sessionId, recapQuery(url)));
@@ -287,13 +294,12 @@ export function createHttpHandler(deps: HttpDeps) {
       const asked = url.searchParams.get('lang');
       const lang: RecapLang | undefined = asked === 'zh-CN' || asked === 'en' ? asked : undefined;
       const input = source && deps.jobs.available ? { source, lang } : { reportJson: await text(), lang };
-      const name = `livedeck-${sessionId}`;
       if (report[2] === 'recap.xlsx') {
         const bytes = await exportJob('recap.xlsx', input, async () => {
           const { recapWorkbook } = await import('../recap/workbook.js');
           return new Uint8Array((await recapWorkbook(JSON.parse(await text()), lang).xlsx.writeBuffer()) as ArrayBuffer);
         });
-        res.writeHead(200, { 'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename="${name}.xlsx"` });
+        res.writeHead(200, { 'content-type': XLSX_TYPE, 'content-disposition': disposition('.xlsx') });
         return void res.end(bytes);
       }
       const table = Number(report[3]);
@@ -303,7 +309,7 @@ export function createHttpHandler(deps: HttpDeps) {
         return found ? tableCsv(found) : null;
       });
       if (csv === null) throw new HttpError(404, 'not_found', `No table ${report[3]}.`);
-      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}-${report[3]}.csv"` });
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition(`-${report[3]}.csv`) });
       return void res.end(csv);
     }
     const period = /^\/api\/reports(\.xlsx|\/csv\/(\d+))?$/.exec(p);
@@ -342,7 +348,7 @@ export function createHttpHandler(deps: HttpDeps) {
       requireRole(req, url, deps.tokens(), ['viewer', 'operator'], deps.limiter);
       return send(res, 200, ctx.live.snapshot(ctx.now()));
     }
-    const sheet = /^\/api\/runsheet\/(preview|import|export\.xlsx|export\.csv)$/.exec(p);
+    const sheet = /^\/api\/runsheet\/(preview|import|export\.xlsx|export\.csv|template\.xlsx)$/.exec(p);
     if (sheet) {
       requireRole(req, url, deps.tokens(), ['operator'], deps.limiter);
       const actor = (typeof req.headers['x-livedeck-actor'] === 'string' && req.headers['x-livedeck-actor'].slice(0, 40)) || 'http';

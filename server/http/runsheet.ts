@@ -1,13 +1,14 @@
 /**
  * Run-sheet files over HTTP, for the app's import dialog (a browser file picker or Electron's file
  * dialog both end here): preview a file (what would be imported, bad rows, unrecognised headers),
- * import it, or download the run-sheet as xlsx/csv.
+ * import it, download the run-sheet as xlsx/csv, or download an empty-ish template to fill in.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HubContext } from '../control/index.js';
 import { JobError, type JobPool } from '../jobs/index.js';
 import { applyRunsheet, readRunsheetFile, renderRunsheet, RunsheetFileError, runsheetRowsRefusal, type ColumnMapping, type ReadOptions, type ReadResult } from '../runsheet/index.js';
 import { checkSpreadsheetBounds, SheetBoundsError } from '../runsheet/bounds.js';
+import { renderTemplate } from '../runsheet/template.js';
 
 /** How long reading one run-sheet may take in its worker: a real one takes well under a second. */
 export const RUNSHEET_READ_TIMEOUT_MS = 15_000;
@@ -66,6 +67,13 @@ export async function readRunsheetIsolated(jobs: JobPool, bytes: Uint8Array, opt
 
 /** `POST /api/runsheet/preview|import` with the file as the body; `GET /api/runsheet/export.xlsx|csv`. */
 export async function runsheetRoute(kind: string, req: IncomingMessage, res: ServerResponse, url: URL, body: () => Promise<Buffer>, ctx: HubContext, actor: string, jobs: JobPool) {
+  if (kind === 'template.xlsx') {
+    res.writeHead(200, {
+      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'content-disposition': `attachment; filename="runsheet-template.xlsx"; filename*=UTF-8''${encodeURIComponent('排品表模板.xlsx')}`,
+    });
+    return void res.end(await renderTemplate());
+  }
   if (kind === 'export.xlsx' || kind === 'export.csv') {
     const format = kind === 'export.xlsx' ? 'xlsx' : 'csv';
     const items = ctx.repo.runsheet();

@@ -126,6 +126,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   let alarm: string | null = null;
   let prompter: PrompterState = DEFAULT_PROMPTER;
   let obs: LiveState['obs'] = null;
+  let floorRatio: number | null = null;
 
   function platformAcc(p: string): PlatformAcc {
     let acc = platforms.get(p);
@@ -428,6 +429,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       alarm,
       prompter,
       obs,
+      floorRatio,
     };
   }
 
@@ -624,6 +626,11 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     },
     get alarm(): string | null {
       return alarm;
+    },
+    /** The studio's default brand floor, for every screen's under-floor warning to agree with the hub. */
+    setFloorRatio(ratio: number | null): void {
+      if (floorRatio !== ratio) changed = true;
+      floorRatio = ratio;
     },
     /** The OBS link's light; null when no OBS is configured. */
     setObs(next: LiveState['obs']): void {

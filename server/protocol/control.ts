@@ -3,11 +3,12 @@
  * Each action has one payload schema here and one result type in {@link ControlResults}.
  */
 import { z } from 'zod';
-import { discountUnderThreshold } from '../rules/index.js';
+import { discountUnderThreshold, normaliseSku } from '../rules/index.js';
 import { fenSchema } from './events.js';
 import { prompterSchemas, type PrompterState } from './prompter.js';
 
-const sku = z.string().trim().min(1, 'sku must not be empty').max(64);
+// One form of a code everywhere it is typed (see rules/sku.ts).
+const sku = z.string().transform(normaliseSku).pipe(z.string().min(1, 'sku must not be empty').max(64));
 const text = (max: number) => z.string().max(max, `is at most ${max} characters`);
 const seconds = z.number().int('must be whole seconds').min(0).max(24 * 3600);
 
@@ -48,10 +49,16 @@ export const productSchema = z.object({
   title: z.string().trim().min(1, 'title must not be empty').max(120),
   listPriceFen: fenSchema,
   livePriceFen: fenSchema.optional(),
-  /** Lowest deal price allowed without an explicit override, as a fraction of list price. */
+  /** The brand's floor (品牌底价): the lowest deal price allowed without an explicit override, in fen. */
+  floorFen: fenSchema.optional(),
+  /** The same as a fraction of list price (older catalogs); `floorFen` wins when both are set. */
   floorRatio: z.number().min(0).max(1).optional(),
   sellingPoints: text(2000).optional(),
   imageUrl: text(500).optional(),
+  /** Loaded from LiveDeck's demo catalog: a replace import archives it when the new sheet does not list it. */
+  demo: z.boolean().optional(),
+  /** Kept for old shows' recaps but no longer offered in the item form's picker. */
+  archived: z.boolean().optional(),
 });
 export type Product = z.infer<typeof productSchema>;
 
@@ -66,6 +73,8 @@ export const runsheetItemInput = z.object({
   couponPreset: couponPresetSchema.nullable().optional(),
   /** The OBS scene Go switches to (the commerce cue's overlay); empty or absent switches nothing. */
   obsScene: z.string().trim().max(100, 'is at most 100 characters').optional(),
+  /** 备注: the producer's remark for this slot (a sheet's 备注 column), shown on the item card and the prompter. */
+  note: text(2000).optional(),
 });
 export type RunsheetItemInput = z.infer<typeof runsheetItemInput>;
 
@@ -89,6 +98,7 @@ export const controlSchemas = {
       dealPreset: dealPresetSchema.nullable(),
       couponPreset: couponPresetSchema.nullable(),
       obsScene: runsheetItemInput.shape.obsScene,
+      note: text(2000),
     })
     .partial()
     .extend({ itemId: z.number().int() }),

@@ -58,6 +58,8 @@ export interface RunsheetItem {
   dealPreset: DealPreset | null;
   couponPreset?: CouponPreset | null;
   obsScene?: string;
+  /** 备注: the producer's remark for this slot. */
+  note?: string;
 }
 
 /** When an item was on air in this session. */
@@ -170,6 +172,8 @@ export interface LiveState {
   prompter: PrompterState;
   /** The OBS link's light, or null when no OBS is configured. */
   obs: { connected: boolean; scene: string | null } | null;
+  /** The studio's default brand floor as a fraction of list price (LIVEDECK_FLOOR_RATIO); absent or null: none. */
+  floorRatio?: number | null;
 }
 
 export interface LiveSnapshot extends LiveState {

@@ -1,13 +1,18 @@
 /**
  * The recap as an Excel workbook (exceljs) and as CSV tables. Money is written as numbers in yuan with
- * a ¥ format, ratios as numbers with a % format, so the brand can sum and chart them in Excel. Sheet
- * names, headers and words in the reader's language (the UI's, `?lang=`), or both side by side when
- * none is asked for (the CLI, a script).
+ * a ¥ format, ratios as numbers with a % format, so the brand can sum and chart them in Excel; times
+ * are real date cells in the studio's time zone; platforms go by the names people use (抖音, 视频号 …).
+ * Sheet names, headers and words in the reader's language (the UI's, `?lang=`), or both side by side
+ * when none is asked for (the CLI, a script). CSV carries the values as people read them (yuan to the
+ * fen, percentages, local times); the unrounded values are the recap JSON's.
  */
 import ExcelJS from 'exceljs';
 import { csvField, formatCsv } from '../output/csv.js';
 import { RFM_LABELS_EN, RFM_LABELS_ZH } from './audience.js';
 import type { Report } from './report.js';
+import { studioTimeZone, wallClock, wallText } from './wall-clock.js';
+
+export { recapFileName, studioTimeZone, wallClock, wallText } from './wall-clock.js';
 
 export const YUAN_FORMAT = '"¥"#,##0.00';
 export const PERCENT_FORMAT = '0.00%';
@@ -24,7 +29,10 @@ export interface Table {
 }
 
 const yuan = (fen: number) => fen / 100;
-const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+
+/** The names a studio uses for the platforms; an unknown platform keeps its code. */
+export const PLATFORM_NAMES: Record<string, string> = { douyin: '抖音', channels: '视频号', taobao: '淘宝', mall: '商城', studio: '场控' };
+const platformName = (p: string) => PLATFORM_NAMES[p] ?? p;
 
 /** The language of an export's words; none: Chinese and English side by side. */
 export type RecapLang = 'zh-CN' | 'en';
@@ -66,7 +74,7 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
     {
       name: w('概览', 'Summary'),
       columns: metricColumns,
-      rows: [metricRows(`${recap.title} (#${recap.sessionId})`, recap), ...Object.entries(recap.byPlatform).map(([p, m]) => metricRows(p, { ...recap, ...m }))],
+      rows: [metricRows(`${recap.title} (#${recap.sessionId})`, recap), ...Object.entries(recap.byPlatform).map(([p, m]) => metricRows(platformName(p), { ...recap, ...m }))],
     },
     {
       name: w('商品', 'Items'),
@@ -94,7 +102,7 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
       columns: [
         col('秒杀', 'Deal', 'text'),
         col('商品', 'Product', 'text'),
-        col('开始（UTC）', 'Started (UTC)', 'time'),
+        col('开始', 'Started', 'time'),
         col('秒杀价', 'Price', 'yuan'),
         col('折扣', 'Discount', 'pct'),
         col('库存', 'Stock', 'int'),
@@ -105,7 +113,7 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
         col('净成交', 'Net GMV', 'yuan'),
       ],
       rows: recap.deals.map((d) => [
-        d.dealId, title(d.sku), when(d.startedAt), d.priceFen === null ? null : yuan(d.priceFen),
+        d.dealId, title(d.sku), d.startedAt, d.priceFen === null ? null : yuan(d.priceFen),
         d.priceFen !== null && listPrices[d.sku] ? 1 - d.priceFen / listPrices[d.sku] : null, d.stock, d.sold, d.sellOutSec, yuan(d.paidGmvFen),
         yuan(d.refundFen), yuan(d.paidGmvFen - d.refundFen),
       ]),
@@ -113,7 +121,7 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
     {
       name: w('平台', 'Platforms'),
       columns: metricColumns,
-      rows: Object.entries(recap.byPlatform).map(([p, m]) => metricRows(p, { ...recap, ...m })),
+      rows: Object.entries(recap.byPlatform).map(([p, m]) => metricRows(platformName(p), { ...recap, ...m })),
     },
     {
       name: w('导购', 'Promoters'),
@@ -142,7 +150,7 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
         col('提问', 'Questions', 'text'),
         col('点击', 'Clicks', 'int'),
       ],
-      rows: insights.followUp.map((f) => [f.platform, f.userId, f.nick, f.skus.map(title).join('、'), f.questions.join(' / '), f.clicks]),
+      rows: insights.followUp.map((f) => [platformName(f.platform), f.userId, f.nick, f.skus.map(title).join('、'), f.questions.join(' / '), f.clicks]),
     },
     {
       name: w('人群', 'Buyers'),
@@ -156,14 +164,14 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
         col('RFM', '分层 Segment', 'text'),
       ],
       rows: audience.buyers.map((b) => [
-        b.platform, b.userId, b.returning ? (lang === 'en' ? 'returning' : '老客') : lang === 'en' ? 'new' : '新客', b.recencyDays, b.frequency, yuan(b.monetaryFen),
+        platformName(b.platform), b.userId, b.returning ? (lang === 'en' ? 'returning' : '老客') : lang === 'en' ? 'new' : '新客', b.recencyDays, b.frequency, yuan(b.monetaryFen),
         (lang === 'en' ? RFM_LABELS_EN : RFM_LABELS_ZH)[b.segment],
       ]),
     },
     {
       name: w('分钟', 'Minutes'),
       columns: [
-        col('分钟（UTC）', 'Minute (UTC)', 'time'),
+        col('分钟', 'Minute', 'time'),
         col('成交金额', 'GMV', 'yuan'),
         col('订单', 'Orders', 'int'),
         col('件数', 'Units', 'int'),
@@ -172,14 +180,14 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
         col('进入', 'Enters', 'int'),
         col('点击', 'Clicks', 'int'),
       ],
-      rows: recap.minutes.map((m) => [when(m.minute), yuan(m.gmvFen), m.orders, m.units, m.comments, m.online, m.enters, m.clicks]),
+      rows: recap.minutes.map((m) => [m.minute, yuan(m.gmvFen), m.orders, m.units, m.comments, m.online, m.enters, m.clicks]),
     },
     {
       name: w('优惠券', 'Coupons'),
       columns: [
         col('优惠券', 'Coupon', 'text'),
         col('名称', 'Title', 'text'),
-        col('发放（UTC）', 'Dropped (UTC)', 'time'),
+        col('发放', 'Dropped', 'time'),
         col('门槛', 'Threshold', 'yuan'),
         col('面额', 'Discount', 'yuan'),
         col('数量', 'Quantity', 'int'),
@@ -188,20 +196,24 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
         col('领完秒', 'Claimed out s', 'num'),
       ],
       rows: recap.coupons.map((c) => [
-        c.couponId, c.title, when(c.droppedAt), yuan(c.thresholdFen), yuan(c.discountFen), c.quantity, c.claimed, c.quantity > 0 ? c.claimed / c.quantity : null, c.claimedOutSec,
+        c.couponId, c.title, c.droppedAt, yuan(c.thresholdFen), yuan(c.discountFen), c.quantity, c.claimed, c.quantity > 0 ? c.claimed / c.quantity : null, c.claimedOutSec,
       ]),
     },
   ];
 }
 
-const FORMATS: Partial<Record<Kind, string>> = { yuan: YUAN_FORMAT, pct: PERCENT_FORMAT, num: '#,##0.00', int: '#,##0' };
+export const TIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+const FORMATS: Partial<Record<Kind, string>> = { yuan: YUAN_FORMAT, pct: PERCENT_FORMAT, num: '#,##0.00', int: '#,##0', time: TIME_FORMAT };
 
-export function recapWorkbook(report: Report, lang?: RecapLang): ExcelJS.Workbook {
-  return tablesWorkbook(recapTables(report, lang), new Date(report.recap.endAt));
+export function recapWorkbook(report: Report, lang?: RecapLang, timeZone = studioTimeZone()): ExcelJS.Workbook {
+  return tablesWorkbook(recapTables(report, lang), new Date(report.recap.endAt), timeZone);
 }
 
-/** Tables as a workbook: a sheet each, the header row bold and frozen, each column in its kind's number format. */
-export function tablesWorkbook(tables: readonly Table[], created: Date): ExcelJS.Workbook {
+/**
+ * Tables as a workbook: a sheet each, the header row bold and frozen, each column in its kind's number
+ * format. A `time` cell holding epoch ms becomes a date cell showing the wall clock in `timeZone`.
+ */
+export function tablesWorkbook(tables: readonly Table[], created: Date, timeZone = studioTimeZone()): ExcelJS.Workbook {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'LiveDeck';
   wb.created = created;
@@ -209,20 +221,45 @@ export function tablesWorkbook(tables: readonly Table[], created: Date): ExcelJS
     const ws = wb.addWorksheet(table.name, { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.columns = table.columns.map((c) => ({ header: c.header, width: Math.max(12, Math.min(40, c.header.length * 1.6)), style: FORMATS[c.kind] ? { numFmt: FORMATS[c.kind] } : {} }));
     ws.getRow(1).font = { bold: true };
-    for (const row of table.rows) ws.addRow(row);
+    const times = table.columns.map((c) => c.kind === 'time');
+    for (const row of table.rows) ws.addRow(row.map((v, i) => (times[i] && typeof v === 'number' ? wallClock(v, timeZone) : v)));
+    table.columns.forEach((c, i) => {
+      if (c.kind === 'time') ws.getColumn(i + 1).width = 20;
+    });
   }
   return wb;
 }
 
-export async function writeRecapXlsx(report: Report, file: string): Promise<void> {
-  await recapWorkbook(report).xlsx.writeFile(file);
+export async function writeRecapXlsx(report: Report, file: string, timeZone = studioTimeZone()): Promise<void> {
+  await recapWorkbook(report, undefined, timeZone).xlsx.writeFile(file);
+}
+
+/** A value as a person reads it in a CSV: yuan to the fen, ratios as percentages, times on the studio's clock. */
+function displayValue(v: string | number | null, kind: Kind, timeZone: string): string | number | null {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return v;
+  switch (kind) {
+    case 'yuan':
+      return v.toFixed(2);
+    case 'num':
+      return String(Math.round(v * 100) / 100);
+    case 'pct':
+      return `${(v * 100).toFixed(2)}%`;
+    case 'time':
+      return wallText(v, timeZone);
+    default:
+      return v;
+  }
 }
 
 /**
- * One table as CSV (BOM, CRLF). Text cells (nicknames, comments, titles: anyone's words) are guarded
- * against formulas by the one guard every CSV uses (server/output/csv.ts).
+ * One table as CSV (BOM, CRLF), values rounded for reading (see {@link displayValue}). Text cells
+ * (nicknames, comments, titles: anyone's words) are guarded against formulas by the one guard every
+ * CSV uses (server/output/csv.ts); a number written as text (−12.50) is not.
  */
-export function tableCsv(table: Table): string {
-  const text = table.columns.map((c) => c.kind === 'text');
-  return formatCsv([table.columns.map((c) => csvField(c.header)), ...table.rows.map((r) => r.map((v, i) => csvField(v, { text: text[i] })))]);
+export function tableCsv(table: Table, timeZone = studioTimeZone()): string {
+  const kinds = table.columns.map((c) => c.kind);
+  return formatCsv([
+    table.columns.map((c) => csvField(c.header)),
+    ...table.rows.map((r) => r.map((v, i) => csvField(displayValue(v, kinds[i], timeZone), { text: kinds[i] === 'text' }))),
+  ]);
 }

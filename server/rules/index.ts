@@ -4,7 +4,8 @@
  * folder (types only), so the renderer takes it (`@rules`) without zod or the protocol schemas.
  */
 export { couponKey, couponTermsProblem, couponTitle, couponYuan, discountUnderThreshold, priceWithCouponFen, type CouponTerms, type CouponTermsProblem } from './coupon.js';
-export { DEFAULT_FLOOR_RATIO, floorFen, type FlooredProduct } from './floor.js';
+export { floorFen, underFloor, type FlooredProduct } from './floor.js';
 export { livePriceFen, onAirPriceFen, type PricedItem, type PricedProduct } from './price.js';
+export { generatedSku, normaliseSku } from './sku.js';
 export { DEFAULT_KEYWORDS, isQuestion, questionGroupKey, triageComment, type Triage } from './question.js';
 export * from './orders.js';

@@ -25,6 +25,8 @@ export interface ApplyResult {
   removed: number;
   productsCreated: number;
   productsUpdated: number;
+  /** Demo products a replace import took out of the picker because the new sheet does not list them. */
+  productsArchived: number;
 }
 
 /** One run-sheet item as a person reads it: the item joined with its product; money in fen, time in seconds. */
@@ -40,18 +42,25 @@ export interface ListedItem {
   script: string;
   deal: { priceFen: number; stock: number; perUserLimit: number; durationSec: number; autoFireAtSec?: number } | null;
   coupon: CouponPreset | null;
+  /** The product's own brand floor (品牌底价), null when it has none. */
+  floorFen: number | null;
+  /** 备注, empty when none. */
+  note: string;
   itemId: number;
 }
 
 /** The product and run-sheet item a row stands for, validated by the protocol's schemas. */
 function toRecords(row: ImportedRow, existing: Product | undefined): { product: Product; item: RunsheetItemInput } {
   const where = `Run-sheet row ${row.row} (${row.sku})`;
+  // The sheet lists the product now: it is the studio's own, not the demo's, and back in the picker.
+  const { demo: _demo, archived: _archived, ...kept } = existing ?? {};
   const product = productSchema.safeParse({
-    ...existing,
+    ...kept,
     sku: row.sku,
     title: row.title,
     listPriceFen: row.listPriceFen,
     ...(row.livePriceFen !== undefined ? { livePriceFen: row.livePriceFen } : {}),
+    ...(row.floorFen !== undefined ? { floorFen: row.floorFen } : {}),
     ...(!existing && row.sellingPoints ? { sellingPoints: row.sellingPoints } : {}),
   });
   if (!product.success) throw new Error(`${where}: ${product.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
@@ -63,6 +72,7 @@ function toRecords(row: ImportedRow, existing: Product | undefined): { product: 
     livePriceFen: row.livePriceFen,
     dealPreset: row.deal,
     ...(row.coupon !== undefined ? { couponPreset: row.coupon } : {}),
+    ...(row.note ? { note: row.note } : {}),
   });
   if (!item.success) throw new Error(`${where}: ${item.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   return { product: product.data, item: item.data };
@@ -75,7 +85,7 @@ function toRecords(row: ImportedRow, existing: Product | undefined): { product: 
  * changes. No rows change nothing: an empty import never clears a run-sheet.
  */
 export function applyRunsheet(repo: Repository, rows: readonly ImportedRow[], options: ApplyOptions): ApplyResult {
-  if (rows.length === 0) return { items: 0, removed: 0, productsCreated: 0, productsUpdated: 0 };
+  if (rows.length === 0) return { items: 0, removed: 0, productsCreated: 0, productsUpdated: 0, productsArchived: 0 };
   const refusal = runsheetRowsRefusal(rows.length, options.mode === 'append' ? repo.runsheet().length : 0);
   if (refusal) throw new RunsheetFileError('too_many_rows', refusal);
   return repo.transaction(() => {
@@ -97,12 +107,22 @@ export function applyRunsheet(repo: Repository, rows: readonly ImportedRow[], op
       position = Math.max(...current.map((i) => i.position)) + 1;
     }
     for (const sku of [...created, ...updated]) repo.upsertProduct(catalog.get(sku)!, options.at);
+    // A studio's own sheet replacing the demo's: the demo's other products leave the picker (kept for old recaps).
+    let archived = 0;
+    if (options.mode === 'replace') {
+      for (const p of catalog.values()) {
+        if (!p.demo || p.archived || created.has(p.sku) || updated.has(p.sku)) continue;
+        repo.upsertProduct({ ...p, archived: true }, options.at);
+        archived++;
+      }
+    }
     for (const { item } of records) repo.insertItem(item, position++);
     const result: ApplyResult = {
       items: records.length,
       removed: options.mode === 'replace' ? current.length : 0,
       productsCreated: created.size,
       productsUpdated: updated.size,
+      productsArchived: archived,
     };
     repo.audit(options.at, options.actor, 'runsheet.import', { mode: options.mode, source: options.source ?? null, ...result });
     return result;
@@ -133,6 +153,8 @@ export function joinRunsheet(items: readonly RunsheetItem[], catalog: readonly P
           }
         : null,
       coupon: item.couponPreset ?? null,
+      floorFen: product?.floorFen ?? null,
+      note: item.note ?? '',
       itemId: item.itemId,
     };
   });

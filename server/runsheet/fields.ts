@@ -24,6 +24,8 @@ export const runsheetFields = [
   'couponQuantity',
   'couponLimit',
   'couponDuration',
+  'floorPrice',
+  'note',
 ] as const;
 export type RunsheetField = (typeof runsheetFields)[number];
 
@@ -50,6 +52,8 @@ export const fieldLabels: Record<RunsheetField, string> = {
   couponQuantity: '发券张数',
   couponLimit: '每人限领',
   couponDuration: '发券时长',
+  floorPrice: '品牌底价',
+  note: '备注',
 };
 
 /**
@@ -75,6 +79,8 @@ export const headerAliases: Record<RunsheetField, readonly string[]> = {
   couponQuantity: ['发券张数', '发券数量', '优惠券数量', '券数量', '券张数', '张数', 'couponquantity', 'couponcount', 'coupons'],
   couponLimit: ['每人限领', '限领', '单人限领', '每人限领张数', 'couponlimit', 'couponperuser'],
   couponDuration: ['发券时长', '券时长', '优惠券时长', '领券时长', 'couponduration', 'coupontime'],
+  floorPrice: ['品牌底价', '底价', '最低价', '控价', '破价线', '最低成交价', '品牌控价', 'floorprice', 'brandfloor', 'floor', 'minprice', 'minimumprice'],
+  note: ['备注', '备注说明', '注意事项', '注意', '说明', 'note', 'notes', 'remark', 'remarks', 'memo'],
 };
 
 const aliasIndex = new Map<string, { field: RunsheetField; rank: number }>();

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { MAX_RUNSHEET_ROWS, productSchema, runsheetItemInput, type Product } from '../protocol/index.js';
 import { fieldLabels, recogniseHeader, runsheetFields, type ColumnMapping, type HeaderUnit, type RunsheetField } from './fields.js';
 import { cellText, isBlank, loadCsv, loadXlsx, type Grid, type GridCell } from './grid.js';
-import { parseCount, parseDurationSec, parsePriceFen, parseSku, parseText, type Parsed } from './values.js';
+import { floorFen, generatedSku } from '../rules/index.js';
+import { fenToYuanString, parseCount, parseDurationSec, parsePriceFen, parseSku, parseText, type Parsed } from './values.js';
 
 /** A deal preset read from a row: the 秒杀 columns. Absent limits and durations take the preset defaults. */
 export interface ImportedDeal {
@@ -29,6 +30,20 @@ export interface ImportedCoupon {
   durationSec?: number;
 }
 
+/**
+ * Why a row was refused, or what was assumed in importing it: a code for programs and for the UI's
+ * own words (i18n `import.issue.<code>`, with `field` and `params` filled in), and `message`, the
+ * English sentence the CLI prints.
+ */
+export interface RowIssue {
+  code: string;
+  /** The column the issue is about. */
+  field?: RunsheetField;
+  /** Values the sentence names: `value` (the cell as typed), `sku`, `rows` ("3, 7"), `fields`, `floor`, `price`. */
+  params?: Record<string, string | number>;
+  message: string;
+}
+
 /** One good row of a run-sheet, ready for {@link applyRunsheet}. */
 export interface ImportedRow {
   /** The row number the spreadsheet shows (1-based). */
@@ -43,12 +58,19 @@ export interface ImportedRow {
   deal: ImportedDeal | null;
   /** Absent where the sheet has no coupon columns (older sheets): the same as none. */
   coupon?: ImportedCoupon | null;
+  /** The brand's floor for this product (品牌底价), in fen. */
+  floorFen?: number;
+  /** 备注: the producer's remark for this slot, shown on the item card and the prompter. */
+  note?: string;
+  /** What was assumed to import the row (a generated code, a price left 待定, a deal under the floor …). */
+  warnings?: RowIssue[];
 }
 
-/** A row that was not imported, and why, in a sentence. */
+/** A row that was not imported, and why: one sentence, and each reason with its code. */
 export interface RowError {
   row: number;
   message: string;
+  issues: RowIssue[];
 }
 
 export interface ReadOptions {
@@ -67,6 +89,8 @@ export interface ReadOptions {
 export interface ReadResult {
   rows: ImportedRow[];
   errors: RowError[];
+  /** Every good row's warnings, with its row number: what the preview flags and the CLI prints. */
+  warnings: (RowIssue & { row: number })[];
   /** The (last) row of the header; data starts below it. 0 when the sheet is empty. */
   headerRow: number;
   mapping: ColumnMapping;
@@ -213,6 +237,8 @@ const fieldNamesEn: Record<RunsheetField, string> = {
   couponQuantity: 'coupon quantity',
   couponLimit: 'coupons per buyer',
   couponDuration: 'coupon duration',
+  floorPrice: 'brand floor',
+  note: 'note',
 };
 
 const TOTAL_ROW = /^(合计|总计|小计|总和)|^(total|subtotal|sum)\b/i;
@@ -237,6 +263,7 @@ const fieldOfPath: Record<string, RunsheetField> = {
   'couponPreset.quantity': 'couponQuantity',
   'couponPreset.perUserLimit': 'couponLimit',
   'couponPreset.durationSec': 'couponDuration',
+  note: 'note',
 };
 
 interface SheetContext {
@@ -247,24 +274,49 @@ interface SheetContext {
   catalog: Map<string, Product>;
 }
 
+/** Cells that mean "nothing here" in a studio's sheet: a deal column with "/" has no deal. */
+const NONE_MARK = /^(\/|-|—|–|－|／|无|没有|n\/a|na|none)$/i;
+/** A price the brand has not settled yet: the row is imported without it, with a warning. */
+const PENDING_MARK = /^(待定|待确认|未定|暂定|待议|tbd|tba)$/i;
+
+const markText = (cell: GridCell) => (typeof cell.value === 'string' ? cell.value.normalize('NFKC').trim() : '');
+/** Blank, or a "/" / "无" placeholder. */
+const isEmptyish = (cell: GridCell) => isBlank(cell) || NONE_MARK.test(markText(cell));
+
 /** Reads one data row: the row, an error, or null for a row that is not a product (blank, total, repeated header). */
 function readRow(ctx: SheetContext, row: number): ImportedRow | RowError | null {
   const { grid, mapping, units, catalog } = ctx;
-  const cellOf = (f: RunsheetField): GridCell => (mapping[f] ? grid.cell(row, mapping[f]!) : { value: null });
+  const rawCell = (f: RunsheetField): GridCell => (mapping[f] ? grid.cell(row, mapping[f]!) : { value: null });
   const label = (f: RunsheetField) => ctx.labels[f] || fieldLabels[f];
   const mapped = runsheetFields.filter((f) => mapping[f] !== undefined);
-  if (mapped.every((f) => isBlank(cellOf(f)))) return null;
+  if (mapped.every((f) => isEmptyish(rawCell(f)))) return null;
   if (isBannerRow(grid, row)) return null;
   let firstText = '';
   for (let c = 1; c <= grid.colCount && !firstText; c++) firstText = cellText(grid.cell(row, c));
   if (TOTAL_ROW.test(firstText)) return null;
   // A header repeated lower down (sheets printed page by page) is not a product.
-  if (recogniseHeader(cellText(cellOf('sku')))?.field === 'sku') return null;
+  if (recogniseHeader(cellText(rawCell('sku')))?.field === 'sku') return null;
 
-  const problems: string[] = [];
+  const problems: RowIssue[] = [];
+  const warnings: RowIssue[] = [];
+  // "/" and "无" read as an empty cell; "待定" in an optional price reads as empty too, with a warning.
+  const pending = new Set<RunsheetField>();
+  const cellOf = (f: RunsheetField): GridCell => {
+    const cell = rawCell(f);
+    if (NONE_MARK.test(markText(cell))) return { value: null };
+    if (PENDING_MARK.test(markText(cell)) && f !== 'sku' && f !== 'title' && f !== 'listPrice' && f !== 'plannedTime') {
+      if (!pending.has(f)) {
+        pending.add(f);
+        warnings.push({ code: 'pending', field: f, params: { value: markText(cell) }, message: `${label(f)} is “${markText(cell)}”: imported without it; set it before the show` });
+      }
+      return { value: null };
+    }
+    return cell;
+  };
   const take = <T>(f: RunsheetField, parsed: Parsed<T>): T | undefined => {
     if (parsed.ok) return parsed.value;
-    problems.push(`${label(f)} ${parsed.reason}`);
+    const cell = rawCell(f);
+    problems.push({ code: parsed.code, field: f, params: { value: cell.value instanceof Date ? cell.value.toISOString() : String(cell.value) }, message: `${label(f)} ${parsed.reason}` });
     return undefined;
   };
   const optional = <T>(f: RunsheetField, parse: (cell: GridCell) => Parsed<T>): T | undefined => {
@@ -276,32 +328,49 @@ function readRow(ctx: SheetContext, row: number): ImportedRow | RowError | null 
     return parseDurationSec(cell, unit === 'sec' || unit === 'min' || unit === 'hour' ? unit : unit === 'fen' ? 'min' : fallback, { date1904: grid.date1904 });
   };
   const price = (f: RunsheetField) => (cell: GridCell) => parsePriceFen(cell, units[f] === 'fen' ? 'fen' : 'yuan');
+  const orphan = (fields: readonly RunsheetField[], main: RunsheetField) => {
+    const set = fields.filter((f) => !isBlank(cellOf(f)));
+    if (set.length) problems.push({ code: 'orphan', field: main, params: { fields: set.join(',') }, message: `${set.map(label).join(', ')} set but ${label(main)} (${fieldNamesEn[main]}) is empty` });
+  };
 
   const skuCell = cellOf('sku');
-  const sku = isBlank(skuCell) ? undefined : take('sku', parseSku(skuCell));
-  if (isBlank(skuCell)) problems.push(`${label('sku')} (SKU) is empty`);
+  const titleText = parseText(cellOf('title'));
+  let sku = isBlank(skuCell) ? undefined : take('sku', parseSku(skuCell));
+  if (sku === '') sku = undefined;
+  if (isBlank(skuCell) || (sku === undefined && !problems.length)) {
+    if (titleText) {
+      // A row with a product but no code: a stable code from its title, so the product is not lost.
+      sku = generatedSku(titleText);
+      warnings.push({ code: 'sku_generated', field: 'sku', params: { sku }, message: `${label('sku')} (SKU) is empty: imported as ${sku}; give it the shop's code before the show` });
+    } else {
+      problems.push({ code: 'empty', field: 'sku', message: `${label('sku')} (SKU) is empty` });
+    }
+  }
   const known = sku ? catalog.get(sku) : undefined;
   const notInCatalog = catalog.size && sku ? `, and ${sku} is not in the catalog` : '';
-  const title = parseText(cellOf('title')) || known?.title;
-  if (!title) problems.push(`${label('title')} (product name) is empty${notInCatalog}`);
+  const emptyCode = notInCatalog ? 'empty_not_in_catalog' : 'empty';
+  const title = titleText || known?.title;
+  if (!title) problems.push({ code: emptyCode, field: 'title', params: sku ? { sku } : {}, message: `${label('title')} (product name) is empty${notInCatalog}` });
   const listCell = cellOf('listPrice');
   const listPriceFen = isBlank(listCell) ? known?.listPriceFen : take('listPrice', price('listPrice')(listCell));
-  if (isBlank(listCell) && listPriceFen === undefined) problems.push(`${label('listPrice')} (list price) is empty${notInCatalog}`);
+  if (isBlank(listCell) && listPriceFen === undefined) problems.push({ code: emptyCode, field: 'listPrice', params: sku ? { sku } : {}, message: `${label('listPrice')} (list price) is empty${notInCatalog}` });
   const livePriceFen = optional('livePrice', price('livePrice'));
   const plannedSec = optional('plannedTime', duration('plannedTime', 'min'));
-  if (isBlank(cellOf('plannedTime'))) problems.push(`${label('plannedTime')} (slot length) is empty`);
+  if (isBlank(cellOf('plannedTime'))) problems.push({ code: 'empty', field: 'plannedTime', message: `${label('plannedTime')} (slot length) is empty` });
   const sellingPoints = parseText(cellOf('sellingPoints'));
   const script = parseText(cellOf('script'));
+  const note = parseText(cellOf('note'));
+  const floorPriceFen = optional('floorPrice', price('floorPrice'));
 
   let deal: ImportedDeal | null = null;
   const dealPriceFen = optional('dealPrice', price('dealPrice'));
   if (isBlank(cellOf('dealPrice'))) {
-    // Plain 库存 may be the shop's stock, not a deal's; limits and deal timings without a price are a mistake.
-    const orphan = (['perUserLimit', 'dealDuration', 'dealAutoFireAt'] as const).filter((f) => !isBlank(cellOf(f)));
-    if (orphan.length) problems.push(`${orphan.map(label).join(', ')} set but ${label('dealPrice')} (deal price) is empty`);
+    // Plain 库存 may be the shop's stock, not a deal's; limits and deal timings without a price are a mistake
+    // (unless the price is 待定: then the whole deal waits, with the warning already given).
+    if (!pending.has('dealPrice')) orphan(['perUserLimit', 'dealDuration', 'dealAutoFireAt'], 'dealPrice');
   } else {
     const stock = optional('dealStock', (cell) => parseCount(cell));
-    if (isBlank(cellOf('dealStock'))) problems.push(`${label('dealPrice')} is set but ${label('dealStock')} (deal stock) is empty`);
+    if (isBlank(cellOf('dealStock'))) problems.push({ code: 'deal_without_stock', field: 'dealStock', message: `${label('dealPrice')} is set but ${label('dealStock')} (deal stock) is empty` });
     const perUserLimit = optional('perUserLimit', (cell) => parseCount(cell, { unlimited: 1000 }));
     const durationSec = optional('dealDuration', duration('dealDuration', 'sec'));
     const autoFireAtSec = optional('dealAutoFireAt', duration('dealAutoFireAt', 'sec'));
@@ -316,11 +385,10 @@ function readRow(ctx: SheetContext, row: number): ImportedRow | RowError | null 
   let coupon: ImportedCoupon | null = null;
   const discountFen = optional('couponDiscount', price('couponDiscount'));
   if (isBlank(cellOf('couponDiscount'))) {
-    const orphan = (['couponTitle', 'couponThreshold', 'couponQuantity', 'couponLimit', 'couponDuration'] as const).filter((f) => !isBlank(cellOf(f)));
-    if (orphan.length) problems.push(`${orphan.map(label).join(', ')} set but ${label('couponDiscount')} (coupon discount) is empty`);
+    if (!pending.has('couponDiscount')) orphan(['couponTitle', 'couponThreshold', 'couponQuantity', 'couponLimit', 'couponDuration'], 'couponDiscount');
   } else {
     const quantity = optional('couponQuantity', (cell) => parseCount(cell));
-    if (isBlank(cellOf('couponQuantity'))) problems.push(`${label('couponDiscount')} is set but ${label('couponQuantity')} (coupon quantity) is empty`);
+    if (isBlank(cellOf('couponQuantity'))) problems.push({ code: 'coupon_without_quantity', field: 'couponQuantity', message: `${label('couponDiscount')} is set but ${label('couponQuantity')} (coupon quantity) is empty` });
     const couponTitle = parseText(cellOf('couponTitle'));
     const thresholdFen = optional('couponThreshold', price('couponThreshold'));
     const perUserLimit = optional('couponLimit', (cell) => parseCount(cell));
@@ -334,24 +402,87 @@ function readRow(ctx: SheetContext, row: number): ImportedRow | RowError | null 
       if (durationSec !== undefined) coupon.durationSec = durationSec;
     }
   }
-  if (problems.length || !sku || !title || listPriceFen === undefined || plannedSec === undefined) return { row, message: problems.join('; ') };
+  const refuse = (): RowError => ({ row, message: problems.map((p) => p.message).join('; '), issues: problems });
+  if (problems.length || !sku || !title || listPriceFen === undefined || plannedSec === undefined) return refuse();
 
   const result: ImportedRow = { row, sku, title, listPriceFen, plannedSec, sellingPoints, script, deal };
   if (mapping.couponDiscount !== undefined) result.coupon = coupon;
   if (livePriceFen !== undefined) result.livePriceFen = livePriceFen;
+  if (floorPriceFen !== undefined) result.floorFen = floorPriceFen;
+  if (note) result.note = note;
   const checked = [
     productSchema.safeParse({ sku, title, listPriceFen, livePriceFen }),
-    runsheetItemInput.safeParse({ sku, plannedSec, sellingPoints, script, livePriceFen, dealPreset: deal, couponPreset: coupon }),
+    runsheetItemInput.safeParse({ sku, plannedSec, sellingPoints, script, livePriceFen, dealPreset: deal, couponPreset: coupon, note }),
   ];
   for (const c of checked) {
     if (c.success) continue;
     for (const issue of c.error.issues) {
       const f = fieldOfPath[issue.path.join('.')];
       const message = `${f ? `${label(f)}: ` : ''}${issue.message}`;
-      if (!problems.includes(message)) problems.push(message);
+      if (problems.some((p) => p.message === message)) continue;
+      // Limits get their own codes, so the UI can say them without the schema's English.
+      const seconds = f === 'plannedTime' || f === 'dealDuration' || f === 'dealAutoFireAt' || f === 'couponDuration';
+      const params: Record<string, string | number> = { detail: issue.message, ...(seconds ? { unit: 'sec' } : {}) };
+      let code = 'invalid';
+      if (issue.code === 'too_small') {
+        code = 'too_small';
+        params.min = Number(issue.minimum);
+      } else if (issue.code === 'too_big') {
+        code = 'too_big';
+        params.max = Number(issue.maximum);
+      } else if (issue.path.join('.') === 'couponPreset.discountFen') {
+        code = 'discount_over_threshold';
+      }
+      problems.push({ code, ...(f ? { field: f } : {}), params, message });
     }
   }
-  return problems.length ? { row, message: problems.join('; ') } : result;
+  if (problems.length) return refuse();
+  // The floor this row will be held to: its own, else the catalog's (the studio-wide default is the hub's, not the sheet's).
+  const floor = floorPriceFen !== undefined ? floorPriceFen : known ? floorFen(known) : null;
+  if (deal && floor !== null && deal.priceFen < floor) {
+    warnings.push({
+      code: 'deal_under_floor',
+      field: 'dealPrice',
+      params: { price: fenToYuanString(deal.priceFen), floor: fenToYuanString(floor) },
+      message: `${label('dealPrice')} ¥${fenToYuanString(deal.priceFen)} is under the brand floor ¥${fenToYuanString(floor)}: firing it will ask for a confirmed override`,
+    });
+  }
+  if (warnings.length) result.warnings = warnings;
+  return result;
+}
+
+/**
+ * One spreadsheet row per product: a code on two rows that disagree on the product (title or list
+ * price) would merge two products into one — the second row's title over the first row's price — so
+ * both are refused, each naming the other's row. The same product on two rows (返场, a second slot)
+ * is imported twice, with a note naming the other row.
+ */
+function checkDuplicates(rows: ImportedRow[], errors: RowError[]): ImportedRow[] {
+  const bySku = new Map<string, ImportedRow[]>();
+  for (const r of rows) bySku.set(r.sku, [...(bySku.get(r.sku) ?? []), r]);
+  const refused = new Set<ImportedRow>();
+  for (const [sku, group] of bySku) {
+    if (group.length < 2) continue;
+    const same = group.every((r) => r.title === group[0].title && r.listPriceFen === group[0].listPriceFen);
+    for (const r of group) {
+      const others = group.filter((o) => o !== r).map((o) => o.row).join(', ');
+      if (same) {
+        (r.warnings ??= []).push({ code: 'repeated_sku', field: 'sku', params: { sku, rows: others }, message: `${sku} is also on row ${others}: the same product in another slot` });
+        continue;
+      }
+      refused.add(r);
+      const titles = group.filter((o) => o !== r).map((o) => `${o.title} ¥${fenToYuanString(o.listPriceFen)}`).join(', ');
+      const issue: RowIssue = {
+        code: 'duplicate_sku',
+        field: 'sku',
+        params: { sku, rows: others, titles },
+        message: `商品编码 ${sku} is also on row ${others} (${titles}) for a different product; give each product its own code`,
+      };
+      errors.push({ row: r.row, message: issue.message, issues: [issue] });
+    }
+  }
+  errors.sort((a, b) => a.row - b.row);
+  return rows.filter((r) => !refused.has(r));
 }
 
 /** Picks the sheet and its header, then reads every row below the header. Pure. */
@@ -369,8 +500,11 @@ export function importGrids(grids: readonly Grid[], options: ReadOptions = {}): 
       if (!chosen || (band?.score ?? -1) > (chosen.band?.score ?? -1)) chosen = { grid, band };
     }
   }
-  const empty: ReadResult = { rows: [], errors: [], headerRow: 0, mapping: {}, unmapped: [], missing: requiredFields(hasCatalog), headers: [], sheet: chosen?.grid.name ?? '' };
-  if (!chosen?.band) return { ...empty, errors: [{ row: 0, message: 'The sheet has no header row: it is empty or has fewer than two columns.' }] };
+  const empty: ReadResult = { rows: [], errors: [], warnings: [], headerRow: 0, mapping: {}, unmapped: [], missing: requiredFields(hasCatalog), headers: [], sheet: chosen?.grid.name ?? '' };
+  if (!chosen?.band) {
+    const message = 'The sheet has no header row: it is empty or has fewer than two columns.';
+    return { ...empty, errors: [{ row: 0, message, issues: [{ code: 'no_header', message }] }] };
+  }
   const { grid, band } = chosen;
 
   const mapping: ColumnMapping = { ...band.mapping };
@@ -395,7 +529,8 @@ export function importGrids(grids: readonly Grid[], options: ReadOptions = {}): 
   const base = { headerRow: band.bottom, mapping, unmapped, missing, headers: band.headers, sheet: grid.name };
   if (missing.length) {
     const names = missing.map((f) => `${fieldLabels[f]} (${fieldNamesEn[f]})`).join(', ');
-    return { ...base, rows: [], errors: [{ row: band.bottom, message: `No column for ${names}: rename those headers or map the columns.` }] };
+    const message = `No column for ${names}: rename those headers or map the columns.`;
+    return { ...base, rows: [], warnings: [], errors: [{ row: band.bottom, message, issues: [{ code: 'missing_columns', params: { fields: missing.join(',') }, message }] }] };
   }
 
   const ctx: SheetContext = { grid, mapping, units, labels, catalog: new Map((options.catalog ?? []).map((p) => [p.sku, p])) };
@@ -409,7 +544,9 @@ export function importGrids(grids: readonly Grid[], options: ReadOptions = {}): 
     // More rows than a run-sheet holds: stop reading, the file is refused whole (bounds.ts).
     if (rows.length > MAX_RUNSHEET_ROWS) throw new RunsheetFileError('too_many_rows', `${grid.rowCount - band.bottom} run-sheet rows is more than the ${MAX_RUNSHEET_ROWS} a run-sheet may hold; split the show or remove rows.`);
   }
-  return { ...base, rows, errors };
+  const kept = checkDuplicates(rows, errors);
+  const warnings = kept.flatMap((r) => (r.warnings ?? []).map((w) => ({ row: r.row, ...w })));
+  return { ...base, rows: kept, errors, warnings };
 }
 
 /** Which reader a file needs, from its name or its first bytes. */

@@ -2,6 +2,7 @@
  * Cell values to LiveDeck values: yuan to integer fen without float drift, lengths of time to whole
  * seconds, counts to integers. Each parser answers a value or a sentence saying what is wrong.
  */
+import { normaliseSku } from '../rules/sku.js';
 
 /** A cell as read from a sheet: the raw value, and the number format when the sheet has one. */
 export interface CellInput {
@@ -9,9 +10,25 @@ export interface CellInput {
   numFmt?: string;
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+/**
+ * Why a cell could not be read, for programs and for the UI's own words (i18n keys `import.issue.<code>`);
+ * `reason` is the English sentence the CLI prints.
+ */
+export type CellProblemCode =
+  | 'negative'
+  | 'fen_fraction'
+  | 'not_price'
+  | 'not_whole_fen'
+  | 'not_duration'
+  | 'date_not_duration'
+  | 'not_count'
+  | 'too_large'
+  | 'sku_lost_digits'
+  | 'sku_became_date';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; code: CellProblemCode };
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const bad = (reason: string): Parsed<never> => ({ ok: false, reason });
+const bad = (reason: string, code: CellProblemCode): Parsed<never> => ({ ok: false, reason, code });
 
 /** Shows a cell in an error sentence the way a person typed it. */
 export function quote(value: CellInput['value']): string {
@@ -55,12 +72,12 @@ const PRICE_HINT = 'write yuan like 129.9 or ¥1,299.00';
 export function parsePriceFen(cell: CellInput, unit?: 'yuan' | 'fen'): Parsed<number> {
   const { value } = cell;
   if (typeof value === 'number') {
-    if (value < 0) return bad(`${quote(value)} is negative`);
-    if (unit === 'fen') return Number.isSafeInteger(value) ? ok(value) : bad(`${quote(value)} is not a whole number of fen`);
+    if (value < 0) return bad(`${quote(value)} is negative`, 'negative');
+    if (unit === 'fen') return Number.isSafeInteger(value) ? ok(value) : bad(`${quote(value)} is not a whole number of fen`, 'not_whole_fen');
     const fen = numberToFen(value);
-    return fen === null ? bad(`${quote(value)} has fractions of a fen; round it to 2 decimals`) : ok(fen);
+    return fen === null ? bad(`${quote(value)} has fractions of a fen; round it to 2 decimals`, 'fen_fraction') : ok(fen);
   }
-  if (typeof value !== 'string') return bad(`${quote(value)} is not a price; ${PRICE_HINT}`);
+  if (typeof value !== 'string') return bad(`${quote(value)} is not a price; ${PRICE_HINT}`, 'not_price');
   const s = value
     .normalize('NFKC')
     .toLowerCase()
@@ -68,12 +85,12 @@ export function parsePriceFen(cell: CellInput, unit?: 'yuan' | 'fen'): Parsed<nu
     .replace(/^(¥|rmb|cny)/, '')
     .replace(/(元|yuan|rmb)$/, '');
   const plain = /^\d{1,3}(,\d{3})+(\.\d*)?$/.test(s) ? s.replace(/,/g, '') : s;
-  if (unit === 'fen') return /^\d+$/.test(plain) && Number.isSafeInteger(Number(plain)) ? ok(Number(plain)) : bad(`${quote(value)} is not a whole number of fen`);
-  if (/^-/.test(plain)) return bad(`${quote(value)} is negative`);
+  if (unit === 'fen') return /^\d+$/.test(plain) && Number.isSafeInteger(Number(plain)) ? ok(Number(plain)) : bad(`${quote(value)} is not a whole number of fen`, 'not_whole_fen');
+  if (/^-/.test(plain)) return bad(`${quote(value)} is negative`, 'negative');
   const fen = decimalToHundredths(plain);
   if (fen !== null) return ok(fen);
-  if (/^\d*\.\d{3,}$/.test(plain)) return bad(`${quote(value)} has fractions of a fen; round it to 2 decimals`);
-  return bad(`${quote(value)} is not a price; ${PRICE_HINT}`);
+  if (/^\d*\.\d{3,}$/.test(plain)) return bad(`${quote(value)} has fractions of a fen; round it to 2 decimals`, 'fen_fraction');
+  return bad(`${quote(value)} is not a price; ${PRICE_HINT}`, 'not_price');
 }
 
 /** Excel's day zero: times of day are fractions of a day counted from it. */
@@ -122,10 +139,10 @@ function compoundSec(s: string, defaultUnit: TimeUnit): number | null {
 export function parseDurationSec(cell: CellInput, defaultUnit: TimeUnit, options: { date1904?: boolean } = {}): Parsed<number> {
   const { value } = cell;
   const hint = 'write minutes like 5, 4.5, 5分钟, 05:00 or seconds like 300秒';
-  const notTime = () => bad(`${quote(value)} is not a length of time; ${hint}`);
+  const notTime = () => bad(`${quote(value)} is not a length of time; ${hint}`, 'not_duration');
   if (value instanceof Date) {
     const sec = Math.round((value.getTime() - excelEpochMs(!!options.date1904)) / 1000);
-    if (sec < 0 || sec >= DAY_SEC) return bad(`${quote(value)} is a date, not a length of time`);
+    if (sec < 0 || sec >= DAY_SEC) return bad(`${quote(value)} is a date, not a length of time`, 'date_not_duration');
     return ok(sec);
   }
   if (typeof value === 'number') {
@@ -157,25 +174,25 @@ const UNLIMITED = /^(不限|不限购|无|无限|无限制|unlimited|none|nolimi
 /** A whole count (stock, limit): 300, "300", "300件", "1,000". `unlimited` is what 不限 means, if allowed. */
 export function parseCount(cell: CellInput, options: { unlimited?: number } = {}): Parsed<number> {
   const { value } = cell;
-  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? ok(value) : bad(`${quote(value)} is not a whole number`);
-  if (typeof value !== 'string') return bad(`${quote(value)} is not a whole number`);
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? ok(value) : bad(`${quote(value)} is not a whole number`, 'not_count');
+  if (typeof value !== 'string') return bad(`${quote(value)} is not a whole number`, 'not_count');
   const s = value.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
   if (options.unlimited !== undefined && UNLIMITED.test(s)) return ok(options.unlimited);
   const m = /^(\d{1,3}(?:,\d{3})+|\d+)(件|个|份|单|盒|瓶|套|支|袋|pcs|units?)?$/.exec(s);
-  if (!m) return bad(`${quote(value)} is not a whole number`);
+  if (!m) return bad(`${quote(value)} is not a whole number`, 'not_count');
   const n = Number(m[1].replace(/,/g, ''));
-  return Number.isSafeInteger(n) ? ok(n) : bad(`${quote(value)} is too large`);
+  return Number.isSafeInteger(n) ? ok(n) : bad(`${quote(value)} is too large`, 'too_large');
 }
 
 /** A SKU cell as text. A long number Excel already rounded (1.23E+19) cannot be trusted. */
 export function parseSku(cell: CellInput): Parsed<string> {
   const { value } = cell;
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) return bad(`${quote(value)} lost digits in the spreadsheet; format the SKU column as text`);
+    if (!Number.isSafeInteger(value)) return bad(`${quote(value)} lost digits in the spreadsheet; format the SKU column as text`, 'sku_lost_digits');
     return ok(String(value));
   }
-  if (value instanceof Date) return bad(`${quote(value)} was turned into a date by the spreadsheet; format the SKU column as text`);
-  return ok(String(value ?? '').trim());
+  if (value instanceof Date) return bad(`${quote(value)} was turned into a date by the spreadsheet; format the SKU column as text`, 'sku_became_date');
+  return ok(normaliseSku(String(value ?? '')));
 }
 
 /** A text cell (title, selling points, script): line breaks as \n, outer spaces trimmed. */

@@ -36,6 +36,8 @@ export const exportColumns: readonly { field: RunsheetField; header: string; kin
   { field: 'couponQuantity', header: '发券张数', kind: 'count', width: 10 },
   { field: 'couponLimit', header: '每人限领', kind: 'count', width: 9 },
   { field: 'couponDuration', header: '发券时长(秒)', kind: 'seconds', width: 13 },
+  { field: 'floorPrice', header: '品牌底价(元)', kind: 'yuan', width: 12 },
+  { field: 'note', header: '备注', kind: 'longText', width: 30 },
 ];
 
 /** A listed item's value for a column: fen, seconds and counts as integers, text as text, null when absent. */
@@ -59,6 +61,8 @@ function valueOf(item: ListedItem, field: RunsheetField): string | number | null
     case 'couponQuantity': return item.coupon?.quantity ?? null;
     case 'couponLimit': return item.coupon?.perUserLimit ?? null;
     case 'couponDuration': return item.coupon?.durationSec ?? null;
+    case 'floorPrice': return item.floorFen;
+    case 'note': return item.note || null;
   }
 }
 

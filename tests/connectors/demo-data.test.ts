@@ -44,7 +44,7 @@ describe('the demo catalog and run-sheet', () => {
     for (const item of presets) {
       const product = catalog.find((p) => p.sku === item.sku)!;
       const deal = item.dealPreset!;
-      expect(deal.priceFen).toBeGreaterThanOrEqual(floorFen(product));
+      expect(deal.priceFen).toBeGreaterThanOrEqual(floorFen(product) ?? 0);
       expect(deal.priceFen).toBeLessThan(product.livePriceFen!);
       expect(deal.stock).toBeGreaterThan(0);
       expect(deal.perUserLimit).toBeGreaterThanOrEqual(1);

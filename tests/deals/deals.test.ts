@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClaimAck, ConnectorCommand, LiveTick } from '../../server/protocol/index.js';
-import { closeClients, connect, eventually, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
+import { closeClients, connect, eventually, next, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
+import { checkFire } from '../../server/deals/index.js';
 import { claimStorm } from './storm.js';
 
 let h: TestHub | null = null;
@@ -22,17 +23,40 @@ async function hubWithProduct(now?: () => number) {
 }
 
 describe('firing a flash deal', () => {
-  it('refuses a price under the brand floor with the floor in the message, and fires it when the override is confirmed', async () => {
+  it('refuses a price under the brand’s own floor (品牌底价) with the floor in the message, and fires it when the override is confirmed', async () => {
     const op = await hubWithProduct();
-    // floor = 30% of ¥199.00 = ¥59.70
+    await op.timeout(5000).emitWithAck('catalog.upsert', { ...lipstick, floorFen: 7900 });
     const under = await op.timeout(5000).emitWithAck('deal.fire', { ...fire, priceFen: 5900 });
     expect(under).toMatchObject({ ok: false, error: { code: 'under_floor' } });
-    expect(under.error.message).toContain('¥59.70');
+    expect(under.error.message).toContain('¥79.00');
     const confirmed = await op.timeout(5000).emitWithAck('deal.fire', { ...fire, priceFen: 5900, confirmUnderFloor: true });
     expect(confirmed).toEqual({ ok: true, dealId: expect.any(String) });
     const audit = h!.hub.ctx.repo.auditTail().find((a) => a.action === 'deal.fire')!;
     expect(audit.actor).toBe('中控阿杰');
     expect(audit.detail).toMatchObject({ priceFen: 5900, underFloorOverride: true });
+  });
+
+  it('fires a ¥1 引流 deal at once when neither the brand nor the studio set a floor: no invented floor', async () => {
+    const op = await hubWithProduct();
+    expect(await op.timeout(5000).emitWithAck('deal.fire', { ...fire, priceFen: 100 })).toEqual({ ok: true, dealId: expect.any(String) });
+  });
+
+  it('tells every screen the studio’s default floor when one is set, and holds a deal under it to a confirmation', async () => {
+    h = await startTestHub({ floorRatio: 0.3 });
+    const op = await connect(h.url, '/control', TEST_TOKENS.operator, '中控阿杰');
+    const tick = next<{ floorRatio?: number | null }>(op, 'tick');
+    await op.timeout(5000).emitWithAck('catalog.upsert', lipstick);
+    expect((await tick).floorRatio).toBe(0.3);
+    // 30% of ¥199.00 = ¥59.70 > ¥59.00
+    expect(await op.timeout(5000).emitWithAck('deal.fire', { ...fire, priceFen: 5900 })).toMatchObject({ ok: false, error: { code: 'under_floor' } });
+  });
+
+  it('holds deals to the studio’s default floor only when one is set, and a product’s own floor wins over it', () => {
+    const input = { ...fire, priceFen: 5900, confirmUnderFloor: false };
+    expect(checkFire(input, lipstick, [])).toBeNull();
+    // 30% of ¥199.00 = ¥59.70 > ¥59.00
+    expect(checkFire(input, lipstick, [], 0.3)).toMatchObject({ code: 'under_floor', message: expect.stringContaining('¥59.70') });
+    expect(checkFire(input, { ...lipstick, floorFen: 5000 }, [], 0.3)).toBeNull();
   });
 
   it('starts one deal when two operators fire at the same moment, and one when the same request comes twice', async () => {

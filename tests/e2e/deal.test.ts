@@ -122,7 +122,7 @@ describe('flash deals', () => {
     // ¥69 against ¥199: 1 − 69/199 = 0.653…, shown floored as 65% off.
     expect(await armed.locator('[data-testid="deal-preset-off"]').textContent()).toBe('−65%');
     expect(await armed.locator('[data-testid="deal-preset-facts"] > span').allTextContents()).toEqual(['200 件', '每人限 2', '时长 3:00']);
-    // The brand floor is ⌈19900 × 0.3⌉ = 5970 fen; ¥69 is above it.
+    // The product has no 品牌底价 and the studio set no default: no floor, nothing to warn about.
     expect(await armed.getAttribute('data-under-floor')).toBe('false');
     await page.locator('[data-testid="current-item"]').screenshot({ path: `${SHOTS}/deal-panel-armed.png` });
     expect(desk.errors).toEqual([]);
@@ -229,9 +229,11 @@ describe('flash deals', () => {
     expect(overlay.errors).toEqual([]);
   });
 
-  it('asks before firing under the brand floor, and fires only after the operator confirms', async () => {
+  it('asks before firing under the brand’s own floor, answered from the keyboard: Esc cancels, Enter fires', async () => {
     const { page } = desk;
-    // ¥49.90 is under the floor ⌈19900 × 0.3⌉ = 5970 fen (¥59.70).
+    // The brand sets its floor for this product at ¥59.70; ¥49.90 is under it.
+    const product = studio.hub.ctx.live.catalog.find((p) => p.sku === item.sku)!;
+    expect((await operator.timeout(5000).emitWithAck('catalog.upsert', { ...product, floorFen: 5970 })).ok).toBe(true);
     await setPreset({ priceFen: 4990 });
     const armed = page.locator('[data-testid="deal-armed"][data-under-floor="true"]');
     await armed.waitFor();
@@ -243,9 +245,12 @@ describe('flash deals', () => {
     await dialog.waitFor();
     expect(await dialog.innerText()).toContain('¥49.90');
     expect(await dialog.innerText()).toContain('¥59.70');
+    // The safe button has the focus, and each button names its key.
+    await until(async () => expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('取消（Esc）'));
+    expect(await dialog.locator('.n-dialog__action button').allInnerTexts()).toEqual(['取消（Esc）', '仍然开秒（Enter）']);
     await page.waitForTimeout(400);
     await page.screenshot({ path: `${SHOTS}/deal-underfloor-confirm.png` });
-    await dialog.locator('.n-dialog__action button').first().click();
+    await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     await page.waitForTimeout(400);
     expect(studio.hub.ctx.live.deals().length).toBe(dealsBefore);
@@ -253,7 +258,7 @@ describe('flash deals', () => {
 
     await page.keyboard.press('f');
     await dialog.waitFor();
-    await dialog.locator('.n-dialog__action button').last().click();
+    await page.keyboard.press('Enter');
     // Keys belong to a dialog until it has gone (useHotkeys); then S is the show's again.
     await dialog.waitFor({ state: 'detached' });
     const deal = await until(() => {

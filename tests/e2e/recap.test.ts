@@ -282,6 +282,8 @@ describe('场次 and 复盘 pages', () => {
     const xlsxFile = path.join(tmp, xlsx.suggestedFilename());
     await xlsx.saveAs(xlsxFile);
     expect(xlsxFile).toMatch(/\.xlsx$/);
+    // Named for the show and its start on the studio's clock, not livedeck-1.xlsx.
+    expect(xlsx.suggestedFilename()).toMatch(new RegExp(`^${recap.title.replace(/[\\/:*?"<>|]+/g, '_').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d{8}-\\d{4}\\.xlsx$`));
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsxFile);
     // In the UI's language (zh-CN here).

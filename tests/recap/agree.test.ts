@@ -309,11 +309,18 @@ describe('every screen agrees', () => {
         expect(wb.getWorksheet('优惠券 Coupons')!.rowCount).toBe(1 + reference.coupons.length);
 
         const csv = await (await get(`/api/sessions/${id}/csv/0`)).text();
-        const cells = csv.split('\r\n')[1].split(',').slice(-14).map(Number);
-        expect(cells).toEqual(summaryRow(reference));
+        // The CSV carries the values as people read them: yuan to the fen, plain numbers to 2 decimals, ratios as percentages.
+        const cells = csv.split('\r\n')[1].split(',').slice(-14);
+        const m = reference;
+        const money = (fen: number) => (fen / 100).toFixed(2);
+        const round2 = (v: number) => String(Math.round(v * 100) / 100);
+        expect(cells).toEqual([
+          money(m.paidGmvFen), money(m.refundFen), money(m.netGmvFen), String(m.orders), String(m.buyers), String(m.units), money(m.aovFen),
+          String(m.views), String(m.viewers), String(m.peakOnline), round2(m.avgOnline), round2(m.avgWatchSec), `${(m.conversion * 100).toFixed(2)}%`, money(m.gpmFen),
+        ]);
         const couponCsv = (await (await get(`/api/sessions/${id}/csv/8`)).text()).split('\r\n').slice(1, -1).map((line) => line.split(','));
-        expect(couponCsv.map((r) => [r[0], r[1], Number(r[3]), Number(r[4]), Number(r[5]), Number(r[6]), r[8] === '' ? null : Number(r[8])])).toEqual(
-          reference.coupons.map((c) => [c.couponId, c.title, yuan(c.thresholdFen), yuan(c.discountFen), c.quantity, c.claimed, c.claimedOutSec]),
+        expect(couponCsv.map((r) => [r[0], r[1], r[3], r[4], r[5], r[6], r[8]])).toEqual(
+          reference.coupons.map((c) => [c.couponId, c.title, money(c.thresholdFen), money(c.discountFen), String(c.quantity), String(c.claimed), c.claimedOutSec === null ? '' : round2(c.claimedOutSec)]),
         );
       }),
       { numRuns: Number(process.env.AGREE_RUNS ?? 12), endOnFailure: true },

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { computeAudience, type PaidOrderRow } from '../../server/recap/audience.js';
 import { commentWords, computeInsights } from '../../server/recap/insights.js';
 import { reportFromStore } from '../../server/recap/report.js';
-import { PERCENT_FORMAT, recapTables, tableCsv, writeRecapXlsx, YUAN_FORMAT } from '../../server/recap/workbook.js';
+import { PERCENT_FORMAT, recapFileName, recapTables, tableCsv, TIME_FORMAT, writeRecapXlsx, YUAN_FORMAT } from '../../server/recap/workbook.js';
 import type { LiveEvent } from '../../server/protocol/index.js';
 import { createRepository, openDb } from '../../server/store/index.js';
 import { tempDbFile } from '../support/hub.js';
@@ -135,7 +135,8 @@ describe('the recap workbook', () => {
     repo.endSession(id, D0 + 10 * MIN);
     const report = reportFromStore(repo, id, D0 + 10 * MIN)!;
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'livedeck-xlsx-')), 'recap.xlsx');
-    await writeRecapXlsx(report, file);
+    // The studio is in Shanghai (UTC+8): D0, 12:00 UTC, is 20:00 on its clock.
+    await writeRecapXlsx(report, file, 'Asia/Shanghai');
     repo.db.close();
 
     const wb = new ExcelJS.Workbook();
@@ -147,7 +148,11 @@ describe('the recap workbook', () => {
     expect(summary.getCell('N2').value).toBe(1 / 2); // 1 buyer / 2 viewers
     expect(summary.getCell('N2').numFmt).toBe(PERCENT_FORMAT);
     const deals = wb.getWorksheet('秒杀 Deals')!;
-    expect(deals.getRow(2).values).toEqual([undefined, 'd1', '修护面霜', '2026-10-01 12:01:00', 99, 1 - 9900 / 29900, 1, 1, 60, 99, 0, 99]); // no refunds: net 99
+    // a real date cell showing the studio's wall clock, 20:01
+    expect(deals.getRow(2).values).toEqual([undefined, 'd1', '修护面霜', new Date(Date.UTC(2026, 9, 1, 20, 1, 0)), 99, 1 - 9900 / 29900, 1, 1, 60, 99, 0, 99]); // no refunds: net 99
+    expect(deals.getCell('C2').numFmt).toBe(TIME_FORMAT);
+    expect(deals.getCell('C1').value).toBe('开始 Started');
+    expect(wb.getWorksheet('平台 Platforms')!.getCell('A2').value).toBe('抖音');
     expect(deals.getCell('E2').numFmt).toBe(PERCENT_FORMAT);
     const minutes = wb.getWorksheet('分钟 Minutes')!;
     // the session window is closed at its end, so the minute starting at D0 + 10 min has a row too
@@ -164,9 +169,18 @@ describe('the recap workbook', () => {
     expect(recapTables(report, 'zh-CN')[0].columns.map((c) => c.header).slice(0, 3)).toEqual(['范围', '成交金额', '退款金额']);
     expect(recapTables(report)[0].columns.map((c) => c.header).slice(-2)).toEqual(['转化率 Conversion', 'GPM 千次观看成交']);
 
-    const csv = tableCsv(recapTables(report)[1]);
+    const csv = tableCsv(recapTables(report)[1], 'Asia/Shanghai');
     expect(csv.startsWith('\uFEFFSKU,')).toBe(true);
     expect(csv).toContain('CREAM,修护面霜,');
+    // Values as people read them, yuan to the fen and ratios as percentages (float noise such as
+    // 112.92553745928339 stays in the JSON, never in a CSV a brand opens).
+    const item = csv.split('\r\n')[1].split(',');
+    expect(item[4]).toBe('99.00');
+    expect(item[9]).toBe('9.90'); // ¥99 over the 10 minutes on air
+    expect(item[7]).toBe('0.00%'); // no clicks
+    const dealsCsv = tableCsv(recapTables(report)[2], 'Asia/Shanghai');
+    expect(dealsCsv).toContain('d1,修护面霜,2026-10-01 20:01:00,99.00,66.89%,1,1,60,99.00,0.00,99.00');
+    expect(recapFileName(report.recap, '.xlsx', 'Asia/Shanghai')).toEqual({ name: '面霜专场-20261001-2000.xlsx', ascii: `livedeck-${id}-20261001-2000.xlsx` });
   });
 });
 

@@ -63,6 +63,12 @@ describe('brand floor', () => {
     // 9999 × 0.5 = 4999.5 → 5000
     expect(floorFen({ listPriceFen: 9999, floorRatio: 0.5 })).toBe(5000);
   });
+
+  it('is the brand’s number, never invented: the product’s floor, else the studio default when set, else none', () => {
+    expect(floorFen({ listPriceFen: 19900 })).toBeNull();
+    expect(floorFen({ listPriceFen: 19900 }, 0.3)).toBe(5970); // 19900 × 0.3
+    expect(floorFen({ listPriceFen: 19900, floorFen: 7900 }, 0.3)).toBe(7900);
+  });
 });
 
 describe('question detection', () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../server/cli/main.js';
-import { openDb } from '../../server/store/index.js';
+import { closeClients, connect, eventually, startTestHub, TEST_TOKENS } from '../support/hub.js';
 import { tempDir, writeWorkbook } from './helpers.js';
 
 let out: string[];
@@ -47,14 +47,14 @@ describe('livedeck runsheet', () => {
     expect(await main(['runsheet', 'list', '--db', db, '--json'])).toBe(0);
     const items = JSON.parse(out.join('\n')) as Record<string, unknown>[];
     expect(items.map((i) => Object.keys(i))).toEqual(
-      items.map(() => ['sku', 'title', 'listPriceFen', 'livePriceFen', 'plannedSec', 'sellingPoints', 'script', 'deal', 'coupon', 'itemId']),
+      items.map(() => ['sku', 'title', 'listPriceFen', 'livePriceFen', 'plannedSec', 'sellingPoints', 'script', 'deal', 'coupon', 'floorFen', 'note', 'itemId']),
     );
     expect(items.map(({ itemId: _id, ...rest }) => rest)).toEqual([
       // 129.9 → 12990, 99 → 9900, 5分钟 → 300, 秒杀价 69 → 6900 with the preset's default 60-second length
-      { sku: 'MASK-01', title: '玻尿酸面膜', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 300, sellingPoints: '补水', script: '扣1上链接', deal: { priceFen: 6900, stock: 200, perUserLimit: 2, durationSec: 60 }, coupon: null },
+      { sku: 'MASK-01', title: '玻尿酸面膜', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 300, sellingPoints: '补水', script: '扣1上链接', deal: { priceFen: 6900, stock: 200, perUserLimit: 2, durationSec: 60 }, coupon: null, floorFen: null, note: '' },
       // ¥1,299.00 → 129900, 04:30 → 4 × 60 + 30 = 270
-      { sku: 'LIP-02', title: '丝绒口红', listPriceFen: 129900, livePriceFen: null, plannedSec: 270, sellingPoints: '', script: '', deal: null, coupon: null },
-      { sku: 'TEA-04', title: '大红袍', listPriceFen: 26800, livePriceFen: 15800, plannedSec: 300, sellingPoints: '', script: '', deal: null, coupon: null },
+      { sku: 'LIP-02', title: '丝绒口红', listPriceFen: 129900, livePriceFen: null, plannedSec: 270, sellingPoints: '', script: '', deal: null, coupon: null, floorFen: null, note: '' },
+      { sku: 'TEA-04', title: '大红袍', listPriceFen: 26800, livePriceFen: 15800, plannedSec: 300, sellingPoints: '', script: '', deal: null, coupon: null, floorFen: null, note: '' },
     ]);
 
     out = [];
@@ -110,20 +110,37 @@ describe('livedeck runsheet', () => {
     ]);
   });
 
-  it('says a running studio picks the import up on its next start, only when the database is open elsewhere', async () => {
-    const dir = tempDir('runsheet-cli');
-    const db = path.join(dir, 'studio.db');
-    const file = await showWorkbook(dir);
-    await main(['runsheet', 'import', file, '--db', db]);
-    expect(out.join('\n')).not.toMatch(/next start/);
-
-    const hub = openDb(db); // stands in for a running hub holding the file
+  it('imports while a studio runs on the same file: the running hub pushes the new run-sheet to its screens, and a reorder with the new rows works', async () => {
+    const running = await startTestHub();
     try {
-      out = [];
-      await main(['runsheet', 'import', file, '--db', db]);
-      expect(out.at(-1)).toBe(`If a studio is running on ${db}, it shows this run-sheet after its next start.`);
+      const control = await connect(running.url, '/control', TEST_TOKENS.operator, '场控');
+      let pushed: { sku: string; itemId: number }[] | null = null;
+      control.on('tick', (t: { runsheet?: { sku: string; itemId: number }[] }) => {
+        if (t.runsheet) pushed = t.runsheet;
+      });
+      const before = running.hub.ctx.live.runsheet.map((i) => i.itemId);
+
+      const file = await showWorkbook(tempDir('runsheet-cli'));
+      expect(await main(['runsheet', 'import', file, '--db', running.dbFile])).toBe(0);
+      expect(out.at(-1)).toBe(`A studio running on ${running.dbFile} shows this run-sheet within a second.`);
+
+      // The hub was not told; it sees another process's commit in its file and pushes it on a tick.
+      const fresh = await eventually(() => {
+        expect(pushed?.map((i) => i.sku)).toEqual(['MASK-01', 'LIP-02', 'TEA-04']);
+        return pushed!;
+      }, 8000);
+      expect(running.hub.ctx.live.catalog.map((p) => p.sku)).toEqual(expect.arrayContaining(['MASK-01', 'LIP-02', 'TEA-04']));
+
+      // A screen still holding the old rows is refused with a code it can translate …
+      const stale = await control.emitWithAck('runsheet.reorder', { itemIds: [...before, 999] });
+      expect(stale).toMatchObject({ ok: false, error: { code: 'stale_order' } });
+      // … and the order it now has (Alt+↑ on the last row) goes through.
+      const ids = fresh.map((i) => i.itemId);
+      const moved = [ids[0], ids[2], ids[1]];
+      expect(await control.emitWithAck('runsheet.reorder', { itemIds: moved })).toEqual({ ok: true, itemIds: moved });
     } finally {
-      hub.close();
+      closeClients();
+      await running.stop();
     }
   });
 

@@ -2,11 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { generatedSku } from '../../server/rules/index.js';
 import { readRunsheetFile, RunsheetFileError } from '../../server/runsheet/index.js';
 import { tempDir, writeWorkbook } from './helpers.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'runsheets');
 const TIME = 'hh:mm:ss';
+/** Errors as the CLI prints them: row and sentence (each also carries its coded issues). */
+const messages = (errors: { row: number; message: string }[]) => errors.map(({ row, message }) => ({ row, message }));
 
 describe('a studio’s Excel run-sheet (排品表)', () => {
   it('finds the header under a merged title, imports good rows with exact fen and seconds, and reports the bad rows by number', async () => {
@@ -40,8 +43,7 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
     expect(result.mapping).toEqual({
       sku: 2, title: 3, listPrice: 4, livePrice: 5, plannedTime: 6, sellingPoints: 7, script: 8, dealPrice: 9, dealStock: 10, perUserLimit: 11,
     });
-    expect(result.errors).toEqual([
-      { row: 9, message: '商品编码 (SKU) is empty' },
+    expect(messages(result.errors)).toEqual([
       { row: 10, message: '原价 “面议” is not a price; write yuan like 129.9 or ¥1,299.00' },
     ]);
     expect(result.rows.map((r) => [r.row, r.sku, r.listPriceFen, r.livePriceFen, r.plannedSec])).toEqual([
@@ -49,10 +51,12 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
       [5, 'LIP-02', 1299 * 100, 999 * 100, 5 * 60], // "¥1,299.00" → 129900; bare 5 is minutes
       [6, 'SERUM-03', 19 * 100 + 99, 30, 5 * 60], // 19.99 → 1999; 0.1 + 0.2 = 0.30000000000000004 → 30
       [8, 'TEA-04', 268 * 100, 18760, 5 * 60], // 268 × 0.7 = 187.6 (a formula's cached result) → 18760; an Excel time 00:05:00
+      [9, generatedSku('浴巾三件套'), 159 * 100, 79 * 100 + 90, 300], // no code: one made from the name, with a warning
       [11, 'BEEF-07', 128 * 100, 69 * 100 + 80, 5 * 60], // "00:05:00" typed as text
       [13, 'NUT-08', 169 * 100, 89 * 100 + 90, 4 * 60 + 30], // 4.5 minutes → 270
       [14, 'SOAP-09', 39 * 100, 19 * 100 + 90, 300], // 300s
     ]);
+    expect(result.warnings).toEqual([{ row: 9, code: 'sku_generated', field: 'sku', params: { sku: generatedSku('浴巾三件套') }, message: expect.stringContaining('商品编码 (SKU) is empty') }]);
     const mask = result.rows[0];
     expect(mask).toEqual({
       row: 4, sku: 'MASK-01', title: '玻尿酸面膜 20片', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 300,
@@ -144,7 +148,7 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
     expect(first.headers).toEqual([
       { column: 1, text: 'Artikel' }, { column: 2, text: 'Bezeichnung' }, { column: 3, text: 'Preis EUR' }, { column: 4, text: 'Minuten' }, { column: 5, text: 'Notiz' },
     ]);
-    expect(first.errors).toEqual([
+    expect(messages(first.errors)).toEqual([
       { row: 1, message: 'No column for 商品编码 (SKU), 商品名称 (product name), 原价 (list price), 讲解时长 (slot length): rename those headers or map the columns.' },
     ]);
 
@@ -172,7 +176,7 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
     fs.writeFileSync(file, '商品编码,讲解时长\nMASK-01,5\nNEW-1,3\n');
     const result = await readRunsheetFile(file, { catalog: [{ sku: 'MASK-01', title: '面膜', listPriceFen: 12990 }] });
     expect(result.rows).toEqual([{ row: 2, sku: 'MASK-01', title: '面膜', listPriceFen: 12990, plannedSec: 300, sellingPoints: '', script: '', deal: null }]);
-    expect(result.errors).toEqual([
+    expect(messages(result.errors)).toEqual([
       { row: 3, message: '商品名称 (product name) is empty, and NEW-1 is not in the catalog; 原价 (list price) is empty, and NEW-1 is not in the catalog' },
     ]);
   });
@@ -192,12 +196,20 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
     );
     const result = await readRunsheetFile(file);
     expect(result.rows).toEqual([]);
-    expect(result.errors).toEqual([
+    expect(messages(result.errors)).toEqual([
       { row: 2, message: '原价 “12.345” has fractions of a fen; round it to 2 decimals; 讲解时长 “五分钟” is not a length of time; write minutes like 5, 4.5, 5分钟, 05:00 or seconds like 300秒' },
       { row: 3, message: '讲解时长: a slot lasts at least 1 second' },
       { row: 4, message: '秒杀价 is set but 秒杀库存 (deal stock) is empty' },
       { row: 5, message: '限购 set but 秒杀价 (deal price) is empty' },
       { row: 6, message: '秒杀时长: a deal lasts at least 5 seconds' },
+    ]);
+    // Limits carry their own codes and numbers, for the UI's words: a 0-minute slot, a 3-second deal.
+    expect(result.errors.map((e) => e.issues.map((i) => [i.code, i.field, i.params?.min]))).toEqual([
+      [['fen_fraction', 'listPrice', undefined], ['not_duration', 'plannedTime', undefined]],
+      [['too_small', 'plannedTime', 1]],
+      [['deal_without_stock', 'dealStock', undefined]],
+      [['orphan', 'dealPrice', undefined]],
+      [['too_small', 'dealDuration', 5]],
     ]);
   });
 
@@ -224,7 +236,7 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
       ['B', { discountFen: 500, quantity: 100 }],
       ['F', null],
     ]);
-    expect(result.errors).toEqual([
+    expect(messages(result.errors)).toEqual([
       { row: 4, message: '限领 set but 优惠券 (coupon discount) is empty' },
       { row: 5, message: '优惠券: the discount must be under the threshold (满 X 减 Y: Y < X)' },
       { row: 6, message: '优惠券 is set but 张数 (coupon quantity) is empty' },
@@ -265,5 +277,52 @@ describe('a title is not a group header', () => {
     // 时长 under a whole-width "秒杀" title is still the slot length: 2 minutes, not a 2-second deal
     expect(result.mapping).toEqual({ sku: 1, title: 2, listPrice: 3, plannedTime: 4 });
     expect(result.rows.map((r) => r.plannedSec)).toEqual([120]);
+  });
+});
+
+describe('a sheet written with a studio’s habits', () => {
+  it('reads "/" as no deal, 待定 as a price to come (with a warning), keeps 备注 and 品牌底价, and normalises full-width codes', async () => {
+    const file = path.join(tempDir(), 'habits.csv');
+    fs.writeFileSync(
+      file,
+      [
+        '商品编码,商品名称,原价,直播价,讲解时长,秒杀价,秒杀库存,限购,品牌底价,备注',
+        '　ＣＬ－０１ ,氨基酸洁面乳,89,49,5,/,/,/,40,主播先试用',
+        'OIL-02,卸妆油,129,待定,5,69,100,2,79,',
+        'TOWEL-03,浴巾,159,79.9,4,待定,,,,样品在左边桌上',
+      ].join('\n'),
+    );
+    const result = await readRunsheetFile(file);
+    expect(result.errors).toEqual([]);
+    expect(result.rows.map((r) => [r.sku, r.livePriceFen, r.deal, r.floorFen, r.note])).toEqual([
+      ['CL-01', 4900, null, 4000, '主播先试用'], // full-width code, outer spaces: CL-01; "/" in every deal column: no deal
+      ['OIL-02', undefined, { priceFen: 6900, stock: 100, perUserLimit: 2 }, 7900, undefined], // 待定 live price: left empty
+      ['TOWEL-03', 7990, null, undefined, '样品在左边桌上'], // 待定 deal price: no deal yet
+    ]);
+    expect(result.warnings.map((w) => [w.row, w.code, w.field, w.params])).toEqual([
+      [3, 'pending', 'livePrice', { value: '待定' }],
+      // 69 < 79: firing it will ask for a confirmed override
+      [3, 'deal_under_floor', 'dealPrice', { price: '69.00', floor: '79.00' }],
+      [4, 'pending', 'dealPrice', { value: '待定' }],
+    ]);
+  });
+
+  it('imports one product twice in two slots (返场) with a note naming the other row', async () => {
+    const file = path.join(tempDir(), 'encore.csv');
+    fs.writeFileSync(file, ['商品编码,商品名称,原价,讲解时长', 'A,面膜,99,5', 'B,口红,199,5', 'A,面膜,99,3'].join('\n'));
+    const result = await readRunsheetFile(file);
+    expect(result.rows.map((r) => [r.row, r.sku, r.plannedSec])).toEqual([[2, 'A', 300], [3, 'B', 300], [4, 'A', 180]]);
+    expect(result.warnings.map((w) => [w.row, w.code, w.params?.rows])).toEqual([[2, 'repeated_sku', '4'], [4, 'repeated_sku', '2']]);
+  });
+
+  it('refuses a code on two rows for two products, both rows, each naming the other', async () => {
+    const file = path.join(tempDir(), 'dup.csv');
+    fs.writeFileSync(file, ['商品编码,商品名称,原价,直播价,讲解时长', 'CL-01,洁面乳,89,49,5', 'X,杯子,39,29,3', 'CL-01,卸妆油,129,79,5'].join('\n'));
+    const result = await readRunsheetFile(file);
+    expect(result.rows.map((r) => r.sku)).toEqual(['X']);
+    expect(messages(result.errors)).toEqual([
+      { row: 2, message: '商品编码 CL-01 is also on row 4 (卸妆油 ¥129.00) for a different product; give each product its own code' },
+      { row: 4, message: '商品编码 CL-01 is also on row 2 (洁面乳 ¥89.00) for a different product; give each product its own code' },
+    ]);
   });
 });

@@ -21,9 +21,9 @@ export interface TestHub {
   stop: () => Promise<void>;
 }
 
-export async function startTestHub(options: { dbFile?: string; port?: number; now?: () => number; tokens?: Tokens } = {}): Promise<TestHub> {
+export async function startTestHub(options: { dbFile?: string; port?: number; now?: () => number; tokens?: Tokens; floorRatio?: number | null } = {}): Promise<TestHub> {
   const dbFile = options.dbFile ?? tempDbFile();
-  const hub = createHub({ db: dbFile, tokens: options.tokens ?? TEST_TOKENS, now: options.now });
+  const hub = createHub({ db: dbFile, tokens: options.tokens ?? TEST_TOKENS, now: options.now, floorRatio: options.floorRatio ?? null });
   const { url, port } = await hub.listen(options.port ?? 0);
   return { hub, url, port, dbFile, stop: () => hub.close() };
 }
