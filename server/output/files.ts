@@ -15,12 +15,15 @@ export function ensureOwnerDir(dir: string): void {
   if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: OWNER_ONLY_DIR });
 }
 
-/** Sets the file (when it exists) to owner-only; a file system without modes (Windows) ignores it. */
+/**
+ * Sets the file (when it exists) to owner-only. Best effort: a file system without modes (Windows)
+ * ignores it, and a file someone else owns (a shared studio folder) is left as that owner set it.
+ */
 export function restrictFile(file: string): void {
   try {
     fs.chmodSync(file, OWNER_ONLY_FILE);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if (!['ENOENT', 'EPERM', 'EACCES', 'ENOTSUP', 'EROFS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
   }
 }
 

@@ -28,7 +28,9 @@ const control = (action: string, body: unknown) =>
   fetch(`${hub.url}/api/control/${action}`, { method: 'POST', headers: auth(CHILD_TOKENS.operator), body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, unknown>>);
 await control('session.start', { title: '压测直播' });
 await control('catalog.upsert', { sku: 'STORM-1', title: '秒杀款', listPriceFen: 10_000 });
-const { dealId } = (await control('deal.fire', { sku: 'STORM-1', priceFen: 5000, stock: 10_000_000, perUserLimit: 1, durationSec: 3 * 3600 })) as { dealId: string };
+const fired = await control('deal.fire', { sku: 'STORM-1', priceFen: 5000, stock: 1_000_000, perUserLimit: 1, durationSec: 3600 });
+if (!fired.ok) throw new Error(`the storm's deal did not fire: ${JSON.stringify(fired)}`);
+const dealId = fired.dealId as string;
 
 const open = (ns: string, token: string) =>
   new Promise<Socket>((resolve, reject) => {

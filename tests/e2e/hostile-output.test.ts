@@ -94,7 +94,9 @@ describe('pages under hostile input', () => {
     try {
       await page.goto(studio.pageUrl(`/recap/${showId}`));
       await page.locator('[data-testid="recap-page"][data-report-ready="true"]').waitFor({ timeout: 30_000 });
-      await page.getByText(HOSTILE.long.slice(0, 40), { exact: false }).first().waitFor();
+      const long = page.getByText(HOSTILE.long.slice(0, 40), { exact: false }).first();
+      await long.waitFor();
+      await long.scrollIntoViewIfNeeded();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(1);
       await page.screenshot({ path: '/tmp/output-recap-long.png', fullPage: false });
