@@ -183,7 +183,7 @@ export default {
     stopKeys: 'Enter or S again stops it now · Esc keeps it running',
     stopNow: 'Stop now',
     stopKeep: 'Keep running',
-    stoppedResult: 'Deal stopped: {gone}/{stock} sold · GMV {gmv}',
+    stoppedResult: 'Deal stopped: {gone}/{stock} gone · GMV {gmv}',
   },
   coupon: {
     drop: 'Drop coupon',

@@ -183,7 +183,7 @@ export default {
     stopKeys: 'Enter 或再按 S 立即停止 · Esc 继续秒杀',
     stopNow: '立即停止',
     stopKeep: '继续秒杀',
-    stoppedResult: '秒杀已停止：售出 {gone}/{stock} 件 · 成交 {gmv}',
+    stoppedResult: '秒杀已停止：已抢 {gone}/{stock} 件 · 成交 {gmv}',
   },
   coupon: {
     drop: '发券',

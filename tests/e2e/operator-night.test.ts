@@ -124,7 +124,7 @@ describe('stopping a flash deal', () => {
     await page.keyboard.press('s');
     await until(() => expect(studio.hub.ctx.live.deal(deal.dealId)).toMatchObject({ endReason: 'stopped', sold: 4, paidGmvFen: 4 * preset.priceFen }));
     const gmv = yuan(4 * preset.priceFen);
-    await page.locator('.n-message', { hasText: `售出 4/${preset.stock} 件 · 成交 ${gmv}` }).waitFor();
+    await page.locator('.n-message', { hasText: `已抢 4/${preset.stock} 件 · 成交 ${gmv}` }).waitFor();
     await page.locator('[data-testid="deal-last-gmv"]', { hasText: gmv }).waitFor();
     expect(desk.errors).toEqual([]);
   });

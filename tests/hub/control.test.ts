@@ -32,6 +32,38 @@ describe('/control actions', () => {
     ]);
   });
 
+  it('renames the live show over the socket and HTTP, a named 自动场次 becoming a show of its own, with clear refusals', async () => {
+    h = await startTestHub();
+    const op = await connect(h.url, '/control', TEST_TOKENS.operator, '场控小王');
+    expect(await op.timeout(5000).emitWithAck('session.rename', { title: '没有直播' })).toMatchObject({ ok: false, error: { code: 'no_session' } });
+    const autoId = h.hub.ctx.repo.createSession('自动场次 20:00', Date.now(), { auto: true });
+    h.hub.ctx.reloadLive();
+    const renamed = await op.timeout(5000).emitWithAck('session.rename', { title: '  双12 美妆专场  ' });
+    expect(renamed).toEqual({ ok: true, sessionId: autoId, title: '双12 美妆专场' });
+    expect(h.hub.ctx.repo.session(autoId)).toMatchObject({ title: '双12 美妆专场', auto: false });
+    expect(h.hub.ctx.live.session).toMatchObject({ id: autoId, title: '双12 美妆专场' });
+    const res = await post('session.rename', { sessionId: autoId, title: '双12 返场' });
+    expect(await res.json()).toEqual({ ok: true, sessionId: autoId, title: '双12 返场' });
+    expect((await (await post('session.rename', { title: ' ' })).json()).error.code).toBe('invalid');
+    expect((await (await post('session.rename', { sessionId: 999, title: 'x' })).json()).error.code).toBe('not_found');
+    expect(h.hub.ctx.repo.auditTail().filter((a) => a.action === 'session.rename')).toHaveLength(2);
+  });
+
+  it('after 下播 opens no show for the stream’s tail stamped before the end, only for an audience arriving after it', async () => {
+    h = await startTestHub();
+    const op = await connect(h.url, '/control', TEST_TOKENS.operator);
+    const ingest = await connect(h.url, '/ingest', TEST_TOKENS.ingest);
+    const { sessionId } = await op.timeout(5000).emitWithAck('session.start', { title: '晚场' });
+    await op.timeout(5000).emitWithAck('session.end', {});
+    const endedAt = h.hub.ctx.repo.session(sessionId)!.endedAt!;
+    const comment = (id: string, ts: number) => ({ type: 'comment', platform: 'douyin', id, ts, userId: id, nick: id, text: '还有货吗？' });
+    expect(await ingest.timeout(5000).emitWithAck('batch', [comment('tail', endedAt)])).toMatchObject({ accepted: 1 });
+    expect(h.hub.ctx.repo.liveSession()).toBeNull();
+    expect(h.hub.ctx.repo.sessions()).toHaveLength(1);
+    expect(await ingest.timeout(5000).emitWithAck('batch', [comment('later', endedAt + 5000)])).toMatchObject({ accepted: 1 });
+    expect(h.hub.ctx.repo.liveSession()).toMatchObject({ auto: true });
+  });
+
   it('refuses a malformed payload with the field and a reason, and an unknown action', async () => {
     h = await startTestHub();
     const op = await connect(h.url, '/control', TEST_TOKENS.operator);

@@ -15,6 +15,8 @@ import {
   isQuestion,
   livePriceFen,
   onAirPriceFen,
+  priceWithCouponFen,
+  questionGroupKey,
   triageComment,
 } from '../../server/rules/index.js';
 
@@ -107,5 +109,22 @@ describe('coupon terms', () => {
     expect(couponTermsProblem({ discountFen: 5000, quantity: 1 }, 4900)).toEqual({ code: 'bad_discount', reason: 'free', priceFen: 4900 });
     expect(couponTermsProblem({ discountFen: 5000, thresholdFen: 9900, quantity: 1 }, 4900)).toBeNull();
     expect(couponTermsProblem({ discountFen: 4800, quantity: 1 }, 4900)).toBeNull();
+  });
+});
+
+describe('what a coupon does to the price on air, and which questions are the same', () => {
+  it('gives the price with a coupon only where it applies: its product or the whole shop, and the threshold met', () => {
+    // 满199减30 on a ¥219 item: 219 − 30 = ¥189; under the threshold (¥99) it does not apply.
+    expect(priceWithCouponFen(21900, { thresholdFen: 19900, discountFen: 3000, sku: null }, 'A')).toBe(21900 - 3000);
+    expect(priceWithCouponFen(9900, { thresholdFen: 19900, discountFen: 3000, sku: null }, 'A')).toBeNull();
+    expect(priceWithCouponFen(9900, { discountFen: 1000, sku: 'B' }, 'A')).toBeNull();
+    expect(priceWithCouponFen(9900, { discountFen: 1000, sku: 'A' }, 'A')).toBe(9900 - 1000);
+    expect(priceWithCouponFen(500, { discountFen: 1000 }, 'A')).toBe(0);
+  });
+
+  it('takes questions that differ in spaces, punctuation, width or case as the same', () => {
+    expect(questionGroupKey('多少钱？')).toBe(questionGroupKey('多少 钱?'));
+    expect(questionGroupKey('ＸＬ有吗？？')).toBe(questionGroupKey('xl有吗'));
+    expect(questionGroupKey('有没有大码？')).not.toBe(questionGroupKey('有没有小码？'));
   });
 });
