@@ -288,7 +288,7 @@ describe('场次 and 复盘 pages', () => {
     await wb.xlsx.readFile(xlsxFile);
     // In the UI's language (zh-CN here).
     expect(wb.worksheets.map((w) => w.name)).toEqual(['概览', '商品', '秒杀', '平台', '导购', '待跟进', '人群', '分钟', '优惠券']);
-    expect(wb.getWorksheet('优惠券')!.getRow(1).values).toEqual([undefined, '优惠券', '名称', '发放（UTC）', '门槛', '面额', '数量', '已领', '领取率', '领完秒']);
+    expect(wb.getWorksheet('优惠券')!.getRow(1).values).toEqual([undefined, '优惠券', '名称', '发放', '门槛', '面额', '数量', '已领', '领取率', '领完秒']);
     const summary = wb.getWorksheet('概览')!;
     const gmvCell = summary.getRow(2).getCell(2);
     expect(gmvCell.value).toBe(recap.paidGmvFen / 100);

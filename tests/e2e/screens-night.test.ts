@@ -223,7 +223,8 @@ describe('marker labels when items change quickly', () => {
     const items = studio.hub.ctx.repo.runsheet();
     const now = Date.now();
     const times = Array.from({ length: 8 }, (_, i) => now - (8 - i) * 30_000);
-    await ingest.send(times.map((ts, i) => ({ type: 'item.live' as const, platform: 'studio', id: eid('item'), ts, sku: items[i % items.length].sku, itemId: String(items[i % items.length].itemId) })));
+    // Items on air are the control room's own events: written by the hub, as Go writes them.
+    await studio.hub.ctx.record(times.map((ts, i) => ({ type: 'item.live' as const, platform: 'studio', id: eid('item'), ts, sku: items[i % items.length].sku, itemId: String(items[i % items.length].itemId) })));
     type Probe = { chartNamedMarkers(t: string): number[] | null; chartMarkers(t: string): { ts: number }[] | null };
     const named = await until(async () => {
       const all = await page.evaluate(() => (window.__livedeck as unknown as Probe).chartMarkers('chart-gmv'));

@@ -159,13 +159,14 @@ describe('the recap workbook', () => {
     expect(minutes.rowCount).toBe(1 + 11);
     expect(minutes.getCell('B4').value).toBe(99);
     const coupons = wb.getWorksheet('优惠券 Coupons')!;
-    expect(coupons.getRow(2).values).toEqual([undefined, 'c1', '满199减30.5', '2026-10-01 12:03:00', 199, 30.5, 2, 2, 2 / 2, 45]);
+    // A date cell on the studio's clock (Shanghai), as the deals' start is.
+    expect(coupons.getRow(2).values).toEqual([undefined, 'c1', '满199减30.5', new Date(Date.UTC(2026, 9, 1, 20, 3, 0)), 199, 30.5, 2, 2, 2 / 2, 45]);
     expect([coupons.getCell('D2').numFmt, coupons.getCell('E2').numFmt, coupons.getCell('H2').numFmt]).toEqual([YUAN_FORMAT, YUAN_FORMAT, PERCENT_FORMAT]);
     expect(coupons.rowCount).toBe(1 + 1);
 
     // In the reader's language when asked (the UI asks in its own), both side by side otherwise.
     expect(recapTables(report, 'en').map((t) => t.name)).toEqual(['Summary', 'Items', 'Deals', 'Platforms', 'Promoters', 'Follow-up', 'Buyers', 'Minutes', 'Coupons']);
-    expect(recapTables(report, 'en')[8].columns.map((c) => c.header)).toEqual(['Coupon', 'Title', 'Dropped (UTC)', 'Threshold', 'Discount', 'Quantity', 'Claimed', 'Claim rate', 'Claimed out s']);
+    expect(recapTables(report, 'en')[8].columns.map((c) => c.header)).toEqual(['Coupon', 'Title', 'Dropped', 'Threshold', 'Discount', 'Quantity', 'Claimed', 'Claim rate', 'Claimed out s']);
     expect(recapTables(report, 'zh-CN')[0].columns.map((c) => c.header).slice(0, 3)).toEqual(['范围', '成交金额', '退款金额']);
     expect(recapTables(report)[0].columns.map((c) => c.header).slice(-2)).toEqual(['转化率 Conversion', 'GPM 千次观看成交']);
 
