@@ -252,6 +252,8 @@ describe('the question inbox', () => {
     await page.locator('body').click({ position: { x: 5, y: 890 } });
     await page.keyboard.press(' ');
     await until(() => expect(studio.hub.ctx.live.question(`douyin:${oldest.id}`)).toMatchObject({ status: 'claimed', claimedBy: '中控阿杰' }));
+    // D answers the question the screen shows as mine: wait for the claim to reach the screen too.
+    await page.locator(`[data-testid="question-card"][data-key="douyin:${oldest.id}"][data-status="claimed"]`).waitFor();
     await page.keyboard.press('d');
     await until(() => expect(studio.hub.ctx.live.question(`douyin:${oldest.id}`)!.status).toBe('answered'));
     await until(async () => expect(await count.getAttribute('data-value')).toBe('151'));
