@@ -63,6 +63,8 @@ export default {
       stale_order: 'The run-sheet was just changed elsewhere (a command-line import, perhaps); the latest is shown now, move the row again',
       unknown_sku: 'No product with this code in the catalog; add the product first',
       not_found: 'This item is no longer on the run-sheet (removed or replaced elsewhere); the screen is up to date',
+      too_many_rows: 'A run-sheet holds at most 500 items; remove some before adding more',
+      forbidden: 'This token is read-only; an operator token is needed',
     },
   },
   kpi: {
