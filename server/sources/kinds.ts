@@ -1,0 +1,11 @@
+/**
+ * The adapter for each source kind. Each adapter lives in its own file under `hooks/` (shops that
+ * push) or `rooms/` (live rooms LiveDeck connects to); add one line here per kind.
+ */
+import type { HookAdapter, HookKind, RoomAdapter, RoomKind } from './types.js';
+
+export const hookAdapters: Partial<Record<HookKind, HookAdapter>> = {
+};
+
+export const roomAdapters: Partial<Record<RoomKind, RoomAdapter>> = {
+};
