@@ -3,8 +3,12 @@
  * push) or `rooms/` (live rooms LiveDeck connects to); add one line here per kind.
  */
 import type { HookAdapter, HookKind, RoomAdapter, RoomKind } from './types.js';
+import { doudian } from './hooks/doudian.js';
+import { wxshop } from './hooks/wxshop.js';
 
 export const hookAdapters: Partial<Record<HookKind, HookAdapter>> = {
+  doudian,
+  wxshop,
 };
 
 export const roomAdapters: Partial<Record<RoomKind, RoomAdapter>> = {
