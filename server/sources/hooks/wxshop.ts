@@ -129,7 +129,8 @@ function verify(req: HookRequest, source: SourceConfig): HookVerdict {
     if (!sameSignature(wxSignature(source.token, timestamp, nonce, encrypted), q.msg_signature)) return { kind: 'forged', reason: 'msg_signature does not match' };
     const plain = wxDecrypt(source.aesKey, encrypted);
     if (!plain.ok) return { kind: 'forged', reason: plain.reason };
-    if (!source.appId || plain.appId !== source.appId) return { kind: 'forged', reason: 'the message was encrypted for another appId' };
+    if (!source.appId) return { kind: 'forged', reason: 'source has no appId to check the message against' };
+    if (plain.appId !== source.appId) return { kind: 'forged', reason: 'the message was encrypted for another appId' };
     payload = plain.message;
   } else {
     if (!sameSignature(wxSignature(source.token, timestamp, nonce), q.signature)) return { kind: 'forged', reason: 'signature does not match' };
