@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseEvent } from '../../server/protocol/index.js';
 import type { Recap } from '../../server/recap/index.js';
 import { hookAdapters } from '../../server/sources/kinds.js';
+import { noteAttributes } from '../../server/sources/hooks/cn-shop.js';
 import { parseJsonLossless } from '../../server/sources/hooks/lossless-json.js';
 import { wxDecrypt, wxEncrypt, wxshop, wxSignature } from '../../server/sources/hooks/wxshop.js';
 import type { HookRequest, MapContext, SourceConfig, StoredDelivery } from '../../server/sources/types.js';
@@ -314,6 +315,13 @@ describe('微信小店 pushes into a real hub', () => {
       await h.stop();
     }
   }, 30_000);
+});
+
+describe('order notes', () => {
+  it('read livedeck_deal / livedeck_promoter written with =, : or ：, the first note naming one winning', () => {
+    expect(noteAttributes('请尽快发货 livedeck_deal：D-77，谢谢', 'livedeck_promoter = 小王; livedeck_deal=D-99')).toEqual({ dealId: 'D-77', promoter: '小王' });
+    expect(noteAttributes(undefined, '', 42, '无备注')).toEqual({});
+  });
 });
 
 describe('lossless JSON', () => {
