@@ -139,6 +139,11 @@ export interface RoomSink {
   skuFor: MapContext['skuFor'];
   /** Catalog price of a sku in fen (for orders a feed reports without an amount), or undefined. */
   priceFor(sku: string): number | undefined;
+  /**
+   * The sku of the item on air now (讲解), when there is one. Optional: a room's "someone is going to
+   * buy" signal (Bilibili's GOTO_BUY_FLOW) names no product, so it counts as a click on this one.
+   */
+  onAirSku?(): string | undefined;
 }
 
 export interface RoomHandle {
