@@ -608,6 +608,7 @@ export default {
     printedAt: 'exported {time}',
     headline: 'Headline',
     headlineHint: 'Hover a number to see how it is defined',
+    estimated: 'Of which estimated: {orders} orders, {gmv} — a live room reported them without an amount, so each is one unit at the catalog price',
     charts: 'Minute by minute',
     csvHint: 'Download this table as CSV',
     exportExcel: 'Excel',

@@ -588,6 +588,7 @@ export default {
     printedAt: '导出于 {time}',
     headline: '核心指标',
     headlineHint: '鼠标停在指标上可查看口径',
+    estimated: '其中估算 {orders} 单、{gmv}：直播间只报了订单没报金额，按目录价每单一件计',
     charts: '分钟趋势',
     csvHint: '下载这张表的 CSV',
     exportExcel: '导出 Excel',
