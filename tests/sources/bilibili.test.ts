@@ -288,6 +288,7 @@ describe('a Bilibili room into the hub', () => {
       feed.sendCommands(cmds, f % 2 ? 'brotli' : 'zlib');
     }
     await eventually(() => expect(sink.accepted).toBe(total), 120_000);
+    console.log(`bilibili flood: ${total} comments stored in ${Date.now() - t} ms, ${sink.batches.length} batches`);
     expect(storedOf(hub, 'comment')).toHaveLength(total);
     expect(sink.duplicates).toBe(0);
     expect(sink.maxInFlight).toBe(1);

@@ -41,7 +41,8 @@ export function biliCommands(commands: unknown[], compress: 'none' | 'zlib' | 'b
   const inner = Buffer.concat(commands.map((c) => biliPacket(5, JSON.stringify(c), 0)));
   if (compress === 'none') return inner;
   if (compress === 'zlib') return biliPacket(5, zlib.deflateSync(inner), 2);
-  return biliPacket(5, zlib.brotliCompressSync(inner), 3);
+  // Quality 5: what a live server can afford per frame (11, the default, takes ~0.2 s a frame here).
+  return biliPacket(5, zlib.brotliCompressSync(inner, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } }), 3);
 }
 
 /** Minimal protobuf writer for the INTERACT_WORD_V2 fields (varints and strings). */

@@ -41,7 +41,7 @@ export interface BatcherOptions {
   maxBatch?: number;
   /** How long a partly filled batch waits for more (default 200 ms). */
   delayMs?: number;
-  /** Records waiting at which reading from the room pauses (default 5000) … */
+  /** Records waiting or in flight at which reading from the room pauses (default 5000) … */
   highWater?: number;
   /** … and at which it resumes (default 1000). */
   lowWater?: number;
@@ -138,7 +138,7 @@ export function createBatcher(sink: RoomSink, options: BatcherOptions = {}): Bat
     push(record) {
       if (closed) return;
       queue.push(record);
-      if (queue.length >= highWater) setPaused(true);
+      if (queue.length + inFlight >= highWater) setPaused(true);
       schedule();
     },
     get backlog() {
