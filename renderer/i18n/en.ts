@@ -384,7 +384,7 @@ export default {
     asks: '{n} asked',
     moreLater: '{n} later questions wait; they move up as these are answered',
   },
-  platform: { douyin: 'Douyin', channels: 'Channels', taobao: 'Taobao', mall: 'Mall', studio: 'Studio' },
+  platform: { douyin: 'Douyin', channels: 'Channels', taobao: 'Taobao', mall: 'Mall', studio: 'Studio', bilibili: 'Bilibili', xiaohongshu: 'Xiaohongshu', kuaishou: 'Kuaishou' },
   help: {
     title: 'Keyboard shortcuts',
     note: 'Shortcuts are off while you type in a field or a dialog is open.',

@@ -31,7 +31,7 @@ export interface Table {
 const yuan = (fen: number) => fen / 100;
 
 /** The names a studio uses for the platforms; an unknown platform keeps its code. */
-export const PLATFORM_NAMES: Record<string, string> = { douyin: '抖音', channels: '视频号', taobao: '淘宝', mall: '商城', studio: '场控' };
+export const PLATFORM_NAMES: Record<string, string> = { douyin: '抖音', channels: '视频号', taobao: '淘宝', mall: '商城', studio: '场控', bilibili: '哔哩哔哩', xiaohongshu: '小红书', kuaishou: '快手' };
 const platformName = (p: string) => PLATFORM_NAMES[p] ?? p;
 
 /** The language of an export's words; none: Chinese and English side by side. */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { RoomSink, RoomState } from '../../server/sources/types.js';
-import type { TestHub } from './hub.js';
+import type { Hub } from '../../server/hub.js';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'sources');
 
@@ -215,7 +215,7 @@ export interface RecordingSink extends RoomSink {
  * and deduplicated), prices and skus from the catalog. `skuFor` takes a product id equal to a catalog
  * sku, or one listed in `productIds`.
  */
-export function hubSink(test: TestHub, options: { productIds?: Record<string, string>; onAirSku?: () => string | undefined; submitDelayMs?: number } = {}): RecordingSink {
+export function hubSink(test: { hub: Hub }, options: { productIds?: Record<string, string>; onAirSku?: () => string | undefined; submitDelayMs?: number } = {}): RecordingSink {
   const { hub } = test;
   let inFlight = 0;
   const sink: RecordingSink = {
