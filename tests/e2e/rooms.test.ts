@@ -70,4 +70,22 @@ describe('live rooms in the control room', () => {
     await desk.page.screenshot({ path: '/tmp/rooms-inbox.png' });
     expect(desk.errors).toEqual([]);
   });
+
+  it('shows an order oba-live-tool reported without an amount as estimated in the recap', async () => {
+    const fx = obaFixtures();
+    // The demo catalog's 每日坚果 (live price ¥89.90); the feed's product id is its code.
+    oba.sendJson({ ...fx.douyin_order_created, product_id: 'NUT-DAILY30', msg_id: '7000000000000000001#0', time: Date.now() });
+    oba.sendJson({ ...fx.douyin_order_paid, product_id: 'NUT-DAILY30', msg_id: '7000000000000000001#3', time: Date.now() });
+    const session = await until(() => {
+      const s = studio.hub.ctx.repo.latestSession()!;
+      expect(studio.hub.ctx.repo.eventsOfSession(s.id, { types: ['order'] })).toHaveLength(2);
+      return s;
+    });
+    await desk.page.goto(studio.pageUrl(`/recap/${session.id}`));
+    const line = desk.page.locator('[data-testid="recap-estimated"]');
+    await line.waitFor({ timeout: 20_000 });
+    expect(await line.textContent()).toContain('其中估算 1 单、¥89.90');
+    await desk.page.screenshot({ path: '/tmp/rooms-recap.png' });
+    expect(desk.errors).toEqual([]);
+  });
 });
