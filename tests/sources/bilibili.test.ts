@@ -9,9 +9,9 @@ import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recapFromStore } from '../../server/recap/from-store.js';
 import { decodeFrame, encodePacket } from '../../server/sources/rooms/bilibili-frame.js';
-import { bilibiliAdapter, decodeInteractWordV2, signWbi } from '../../server/sources/rooms/bilibili.js';
+import { bilibiliAdapter, createMapper, decodeInteractWordV2, signWbi } from '../../server/sources/rooms/bilibili.js';
 import { roomAdapters } from '../../server/sources/kinds.js';
-import type { RoomHandle, SourceConfig } from '../../server/sources/types.js';
+import type { RoomHandle, RoomSink, SourceConfig } from '../../server/sources/types.js';
 import { eventually, startTestHub, type TestHub } from '../support/hub.js';
 import { biliCommands, biliPacket, bilibiliFixture, hubSink, interactWordV2Pb, startBilibiliFeed, type BilibiliFeed, type RecordingSink } from '../support/room-feeds.js';
 
@@ -117,6 +117,27 @@ describe('the danmaku framing', () => {
     const expected = createHash('md5').update('bar=514&foo=114&wts=1702204169&zab=1919810' + mixin).digest('hex');
     expect(query).toBe(`bar=514&foo=114&wts=1702204169&zab=1919810&w_rid=${expected}`);
     expect(expected).toBe('8f6f2b5b3d485fe1886cec6a0be8c5d4');
+  });
+});
+
+describe('the command mapper', () => {
+  it('counts two likes of one viewer arriving in the same millisecond twice, and a resent danmaku once', () => {
+    const warnings: string[] = [];
+    const sink = { now: () => 1_800_000_000_000, warn: (code: string) => warnings.push(code) } as unknown as RoomSink;
+    const mapper = createMapper({ id: 'b', kind: 'bilibili', platform: 'bilibili', enabled: true }, sink);
+    const out: Record<string, unknown>[] = [];
+    const like = Buffer.from(JSON.stringify(bilibiliFixture('LIKE_INFO_V3_CLICK.normal')));
+    mapper.packet(like, (r) => out.push(r));
+    mapper.packet(like, (r) => out.push(r));
+    const dm = Buffer.from(JSON.stringify(bilibiliFixture('DANMU_MSG.emoticon_normal')));
+    mapper.packet(dm, (r) => out.push(r));
+    mapper.packet(dm, (r) => out.push(r));
+    expect(out.map((r) => r.type)).toEqual(['interaction', 'interaction', 'comment', 'comment']);
+    expect(new Set(out.slice(0, 2).map((r) => r.id)).size).toBe(2);
+    expect(out[2].id).toBe(out[3].id);
+    // The recorded danmaku's id: its uid, its time and its check code.
+    expect(out[2].id).toBe('dm:77777777771:1664107099792:A4707D38');
+    expect(warnings).toEqual([]);
   });
 });
 

@@ -191,6 +191,20 @@ export function createMapper(source: SourceConfig, sink: RoomSink) {
   let online: number | null = null;
   let watched: number | undefined;
   let unattributedSaid = false;
+  // Messages with neither id nor time (likes, buy clicks) are told apart by arrival: the same content
+  // arriving twice in one millisecond (one frame) is two messages, not a resend.
+  let seenMs = 0;
+  const seenInMs = new Map<string, number>();
+  function arrival(now: number, ...parts: unknown[]): string {
+    if (now !== seenMs) {
+      seenMs = now;
+      seenInMs.clear();
+    }
+    const key = stableId(...parts);
+    const n = seenInMs.get(key) ?? 0;
+    seenInMs.set(key, n + 1);
+    return `${key}:${now}:${n}`;
+  }
 
   function snapshot(emit: (r: RoomRecord) => void): void {
     if (online === null) return;
@@ -233,7 +247,7 @@ export function createMapper(source: SourceConfig, sink: RoomSink) {
       case 'LIKE_INFO_V3_CLICK': {
         if (data.uid === undefined) return bad('LIKE_INFO_V3_CLICK without a uid');
         // No id and no time on a like: Bilibili never replays a room's past, so arrival time keeps it unique.
-        return emit({ type: 'interaction', platform, id: `like:${stableId(data.uid, data.uname, now)}`, ts: now, userId: userIdOf(data.uid, data.uname), kind: 'like' });
+        return emit({ type: 'interaction', platform, id: `like:${arrival(now, data.uid, data.uname)}`, ts: now, userId: userIdOf(data.uid, data.uname), kind: 'like' });
       }
       case 'ONLINE_RANK_COUNT': {
         const n = count(data.online_count) ?? count(data.count);
@@ -256,7 +270,7 @@ export function createMapper(source: SourceConfig, sink: RoomSink) {
         }
         const text = typeof data.text === 'string' ? data.text : '';
         // The only trace of the buyer is the masked name in the text (「叔***正在去买」).
-        return emit({ type: 'product.click', platform, id: `buy:${stableId(text, now)}`, ts: now, userId: `masked:${stableId(text.replace(/正在去买.*$/, ''))}`, sku });
+        return emit({ type: 'product.click', platform, id: `buy:${arrival(now, text)}`, ts: now, userId: `masked:${stableId(text.replace(/正在去买.*$/, ''))}`, sku });
       }
       default:
         if (IGNORED.has(name)) return;
