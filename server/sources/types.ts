@@ -97,7 +97,13 @@ export interface MapContext {
    * product / variant ids a product carries; undefined when nothing matches (the line's own sku, or
    * `<productId>:<variantId>`, is used then).
    */
-  skuFor(line: { sku?: string; productId?: string; variantId?: string }): string | undefined;
+  skuFor(line: {
+    sku?: string;
+    productId?: string;
+    variantId?: string;
+    /** Whose product ids these are, when not the source's own platform (a feed carrying several, like oba's Douyin orders). */
+    platform?: string;
+  }): string | undefined;
 }
 
 /**

@@ -139,7 +139,8 @@ export function createObaMapper(source: SourceConfig, sink: RoomSink) {
     // oba's msg_id is `<order_id>#<status code>`: the order is the part before '#'.
     const orderId = msgId ? msgId.split('#')[0] : '';
     if (!orderId || !productId) return bad('unmapped_order', 'live_order without an order id or a product id');
-    const sku = sink.skuFor({ productId });
+    // Douyin's product id: a catalog product carrying it (shop ids, platform douyin), or a sku that is it.
+    const sku = sink.skuFor({ productId, platform, sku: productId });
     const priceFen = sku === undefined ? undefined : sink.priceFor(sku);
     if (sku === undefined || priceFen === undefined) {
       return bad('unmapped_order', `live_order for product ${clip(productId, 40)}, which no catalog product carries, so its amount is unknown`);
