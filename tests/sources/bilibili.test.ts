@@ -358,6 +358,25 @@ describe('a Bilibili room into the hub', () => {
     expect(said).not.toContain('KEY-FROM-BILIBILI');
   });
 
+  it('stops at once while Bilibili’s API has not answered yet', async () => {
+    const hub = await startTestHub();
+    cleanup.push(() => hub.stop());
+    const api = http.createServer(() => {}); // never answers
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => {
+      api.closeAllConnections();
+      return new Promise<void>((r) => api.close(() => r()));
+    });
+    const sink = hubSink(hub);
+    const handle = bilibiliAdapter.start({ id: 'slow', kind: 'bilibili', platform: 'bilibili', room: '123', apiUrl: `http://127.0.0.1:${(api.address() as AddressInfo).port}`, enabled: true }, sink);
+    await new Promise((r) => setTimeout(r, 300));
+    const t = Date.now();
+    await handle.stop();
+    expect(Date.now() - t).toBeLessThan(2000);
+    expect(sink.states.map((s) => s.state)).toEqual(['connecting', 'stopped']);
+    expect(sink.warnings).toEqual([]);
+  });
+
   it('turns red with the reason when the room refuses the login, and when the room does not exist', async () => {
     const hub = await startTestHub();
     cleanup.push(() => hub.stop());

@@ -77,8 +77,9 @@ export const bilibiliAdapter: RoomAdapter = {
 async function connectOnce(source: SourceConfig, sink: RoomSink, hooks: LinkHooks): Promise<RoomConnection> {
   let target: Target;
   try {
-    target = await resolveTarget(source);
+    target = await resolveTarget(source, hooks.signal);
   } catch (err) {
+    if (hooks.signal.aborted) throw err;
     const problem = err instanceof RoomProblem ? err : new RoomProblem('api_failed', err instanceof Error ? err.message : String(err), false);
     if (problem.fatal) hooks.fatal(problem.message);
     sink.warn(problem.code, problem.message);
@@ -148,7 +149,7 @@ async function connectOnce(source: SourceConfig, sink: RoomSink, hooks: LinkHook
         }
       },
     },
-    { sink, headers: { 'User-Agent': USER_AGENT, Origin: 'https://live.bilibili.com' } },
+    { sink, signal: hooks.signal, headers: { 'User-Agent': USER_AGENT, Origin: 'https://live.bilibili.com' } },
   ).catch((err: unknown) => {
     stopTimers();
     throw err;
@@ -415,7 +416,7 @@ class RoomProblem extends Error {
   }
 }
 
-async function resolveTarget(source: SourceConfig): Promise<Target> {
+async function resolveTarget(source: SourceConfig, signal: AbortSignal): Promise<Target> {
   const room = Number(source.room);
   if (source.url) {
     // Tests and proxies: no call to Bilibili; the room id (if any) still goes in the login packet.
@@ -427,15 +428,16 @@ async function resolveTarget(source: SourceConfig): Promise<Target> {
   const headers: Record<string, string> = { 'User-Agent': USER_AGENT, Referer: `https://live.bilibili.com/${room}` };
   if (source.cookie) headers.Cookie = source.cookie;
 
-  const init = await getJson(`${liveApi}/room/v1/Room/room_init?id=${room}`, headers);
+  const init = await getJson(`${liveApi}/room/v1/Room/room_init?id=${room}`, headers, signal);
   if (init.code !== 0) throw new RoomProblem('no_room', `Bilibili does not know room ${room} (code ${String(init.code)})`, true);
   const roomid = Number((init.data as { room_id?: unknown } | undefined)?.room_id);
   if (!Number.isSafeInteger(roomid) || roomid <= 0) throw new RoomProblem('no_room', `Bilibili's room_init for ${room} named no room id`, true);
 
   const params: Record<string, string> = { id: String(roomid), type: '0' };
-  const mixin = await wbiKey(mainApi, headers).catch(() => null);
+  const mixin = await wbiKey(mainApi, headers, signal).catch(() => null);
   const query = mixin ? signWbi(params, mixin, Math.floor(Date.now() / 1000)) : new URLSearchParams(params).toString();
-  const info = await getJson(`${liveApi}/xlive/web-room/v1/index/getDanmuInfo?${query}`, headers).catch(() => null);
+  const info = await getJson(`${liveApi}/xlive/web-room/v1/index/getDanmuInfo?${query}`, headers, signal).catch(() => null);
+  if (signal.aborted) throw new RoomProblem('stopped', 'stopped', false);
   const uid = uidFromCookie(source.cookie);
   const buvid = cookieValue(source.cookie, 'buvid3');
   const data = info?.code === 0 ? (info.data as { token?: unknown; host_list?: unknown } | undefined) : undefined;
@@ -451,10 +453,10 @@ async function resolveTarget(source: SourceConfig): Promise<Target> {
   return { url: `${secure ? 'wss' : 'ws'}://${String(host.host)}:${port}/sub`, roomid, uid, key: data.token, buvid };
 }
 
-async function getJson(url: string, headers: Record<string, string>): Promise<{ code?: unknown; data?: unknown }> {
+async function getJson(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<{ code?: unknown; data?: unknown }> {
   let res: Response;
   try {
-    res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
+    res = await fetch(url, { headers, signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]) });
   } catch (err) {
     throw new RoomProblem('api_unreachable', `cannot reach ${safeUrl(url)}: ${err instanceof Error ? err.message : String(err)}`, false);
   }
@@ -473,8 +475,8 @@ async function getJson(url: string, headers: Record<string, string>): Promise<{ 
 /** The order Bilibili's web client picks characters of img_key + sub_key in (its published WBI recipe). */
 const MIXIN_ORDER = [46, 47, 18, 2, 53, 8, 23, 32, 15, 50, 10, 31, 58, 3, 45, 35, 27, 43, 5, 49, 33, 9, 42, 19, 29, 28, 14, 39, 12, 38, 41, 13];
 
-async function wbiKey(mainApi: string, headers: Record<string, string>): Promise<string> {
-  const nav = await getJson(`${mainApi}/x/web-interface/nav`, headers);
+async function wbiKey(mainApi: string, headers: Record<string, string>, signal: AbortSignal): Promise<string> {
+  const nav = await getJson(`${mainApi}/x/web-interface/nav`, headers, signal);
   const img = (nav.data as { wbi_img?: { img_url?: unknown; sub_url?: unknown } } | undefined)?.wbi_img;
   const stem = (u: unknown): string => (typeof u === 'string' ? (u.split('/').pop() ?? '').split('.')[0] : '');
   const raw = stem(img?.img_url) + stem(img?.sub_url);

@@ -203,6 +203,8 @@ export interface RoomConnection {
 /** What the loop hands a connect attempt. */
 export interface LinkHooks {
   batcher: Batcher;
+  /** Aborted when the room is stopped: a lookup or a handshake under way gives up at once. */
+  signal: AbortSignal;
   /** The room answered (authenticated, first message): reset the backoff, light green, mark the gap. */
   up(): void;
   /** A failure retrying will not fix soon (refused login, no such room): the light turns red. */
@@ -233,6 +235,7 @@ export function runRoomLink(spec: LinkSpec): RoomHandle {
   let current: RoomConnection | null = null;
   let stopped = false;
   let wake: (() => void) | null = null;
+  const abort = new AbortController();
   const batcher = createBatcher(sink, {
     ...spec.batcher,
     onPressure(paused) {
@@ -253,6 +256,7 @@ export function runRoomLink(spec: LinkSpec): RoomHandle {
       let reason: string;
       const hooks: LinkHooks = {
         batcher,
+        signal: abort.signal,
         up() {
           if (wasUp || stopped) return;
           wasUp = true;
@@ -300,6 +304,7 @@ export function runRoomLink(spec: LinkSpec): RoomHandle {
     async stop() {
       if (stopped) return;
       stopped = true;
+      abort.abort();
       current?.close();
       (wake as (() => void) | null)?.();
       await loop;
@@ -326,8 +331,16 @@ export interface SocketEvents {
  * Opens a WebSocket and wraps it as a `RoomConnection`. Rejects when it does not open within
  * `openTimeoutMs`; after that, every ending (close, error, our own `close()`) resolves `closed`.
  */
-export function openSocket(url: string, events: SocketEvents, options: { headers?: Record<string, string>; openTimeoutMs?: number; sink: RoomSink }): Promise<RoomConnection & { ws: WebSocket }> {
+export function openSocket(
+  url: string,
+  events: SocketEvents,
+  options: { headers?: Record<string, string>; openTimeoutMs?: number; sink: RoomSink; signal?: AbortSignal },
+): Promise<RoomConnection & { ws: WebSocket }> {
   return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(new Error('stopped'));
+      return;
+    }
     let ws: WebSocket;
     try {
       ws = new WebSocket(url, { maxPayload: MAX_MESSAGE_BYTES, headers: options.headers, handshakeTimeout: options.openTimeoutMs ?? 10_000, perMessageDeflate: false });
@@ -372,6 +385,16 @@ export function openSocket(url: string, events: SocketEvents, options: { headers
       end(`cannot reach ${safeUrl(url)}: ${err.message}`);
     });
     ws.on('close', (code: number) => end(`the room closed the connection (${code})`));
+    options.signal?.addEventListener(
+      'abort',
+      () => {
+        if (!opened) {
+          ws.terminate();
+          end('stopped');
+        }
+      },
+      { once: true },
+    );
   });
 }
 

@@ -71,7 +71,7 @@ async function connectOnce(source: SourceConfig, sink: RoomSink, hooks: LinkHook
         mapper.message(data.toString('utf8'), hooks.batcher.push);
       },
     },
-    { sink },
+    { sink, signal: hooks.signal },
   );
   // oba-live-tool says nothing on connect and has no login: an open socket is a connected room.
   hooks.up();
