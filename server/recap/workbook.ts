@@ -74,7 +74,14 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
     {
       name: w('概览', 'Summary'),
       columns: metricColumns,
-      rows: [metricRows(`${recap.title} (#${recap.sessionId})`, recap), ...Object.entries(recap.byPlatform).map(([p, m]) => metricRows(platformName(p), { ...recap, ...m }))],
+      rows: [
+        metricRows(`${recap.title} (#${recap.sessionId})`, recap),
+        ...Object.entries(recap.byPlatform).map(([p, m]) => metricRows(platformName(p), { ...recap, ...m })),
+        // Orders a live room reported without an amount, priced at the catalog: inside the figures above, said apart.
+        ...(report.estimated?.orders
+          ? [[w('其中估算（按目录价）', 'of which estimated (catalog price)'), yuan(report.estimated.paidGmvFen), null, null, report.estimated.orders, ...Array<null>(metricColumns.length - 5).fill(null)]]
+          : []),
+      ],
     },
     {
       name: w('商品', 'Items'),

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { recapFromStore } from '../../server/recap/from-store.js';
 import { reportFromStore } from '../../server/recap/report.js';
+import { recapTables } from '../../server/recap/workbook.js';
 import { roomAdapters } from '../../server/sources/kinds.js';
 import { obaAdapter } from '../../server/sources/rooms/oba.js';
 import type { SourceConfig } from '../../server/sources/types.js';
@@ -120,6 +121,11 @@ describe('an oba-live-tool feed into the hub', () => {
     // The recap says how much of that is estimated.
     const report = reportFromStore(hub.hub.ctx.repo, 'latest', Date.now())!;
     expect(report.estimated).toEqual({ orders: 1, paidGmvFen: 8990 });
+    // …and so does the workbook's summary, in a row of its own.
+    const summary = recapTables(report, 'zh-CN')[0];
+    const row = summary.rows.find((r) => String(r[0]).startsWith('其中估算'))!;
+    expect(row.slice(0, 5)).toEqual(['其中估算（按目录价）', 89.9, null, null, 1]);
+    expect(row).toHaveLength(summary.columns.length);
     // No money in any warning.
     expect(sink.warnings.every((w) => !/89\.?90|8990/.test(w.message))).toBe(true);
   });
