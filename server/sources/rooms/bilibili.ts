@@ -26,7 +26,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RoomAdapter, RoomSink, SourceConfig } from '../types.js';
-import { decodeFrame, encodePacket, Op, popularityOf, Protover } from './bilibili-frame.js';
+import { decodeFrame, encodePacket, Op, Protover } from './bilibili-frame.js';
 import { clip, idFrom, openSocket, plausibleTs, runRoomLink, safeUrl, stableId, type LinkHooks, type RoomConnection, type RoomRecord } from './link.js';
 
 export const HEARTBEAT_MS = 30_000;
@@ -140,7 +140,7 @@ async function connectOnce(source: SourceConfig, sink: RoomSink, hooks: LinkHook
             }
           } else if (packet.op === Op.heartbeatReply) {
             // 人气 is not a head count (see the file comment): the reply only says the room is alive.
-            popularityOf(packet);
+            continue;
           } else if (packet.op === Op.message) {
             mapper.packet(packet.body, hooks.batcher.push);
           } else {
