@@ -294,6 +294,20 @@ describe('a Bilibili room into the hub', () => {
     expect(sink.warnings.every((w) => w.message.length < 300 && !w.message.includes('AAAA'))).toBe(true);
   });
 
+  it('reopens the connection after a message too large to read whole (past 16 MiB), saying so, and goes on', async () => {
+    const { hub, feed } = await hubAndFeed();
+    const { sink } = await startRoom(hub, source(feed));
+    await feed.loggedIn();
+    feed.sendCommands([danmu(1, 7000, 'before')], 'zlib');
+    await eventually(() => expect(storedOf(hub, 'comment')).toHaveLength(1));
+    feed.send(biliPacket(5, Buffer.alloc(17 * 1024 * 1024, 0x20), 0));
+    await feed.loggedIn(2);
+    expect(sink.warnings.map((w) => w.code)).toContain('too_large');
+    feed.sendCommands([danmu(2, 7001, 'after')], 'brotli');
+    await eventually(() => expect(storedOf(hub, 'comment')).toHaveLength(2));
+    await eventually(() => expect(storedOf(hub, 'stream.gap')).toHaveLength(1));
+  });
+
   it('takes a flood at the hub’s pace: one batch in flight, at most 500 records each, nothing lost', async () => {
     const { hub, feed } = await hubAndFeed();
     const { sink } = await startRoom(hub, source(feed), { submitDelayMs: 20 });
