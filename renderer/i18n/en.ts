@@ -384,7 +384,7 @@ export default {
     asks: '{n} asked',
     moreLater: '{n} later questions wait; they move up as these are answered',
   },
-  platform: { douyin: 'Douyin', channels: 'Channels', taobao: 'Taobao', mall: 'Mall', studio: 'Studio' },
+  platform: { douyin: 'Douyin', channels: 'Channels', taobao: 'Taobao', mall: 'Mall', studio: 'Studio', bilibili: 'Bilibili', xiaohongshu: 'Xiaohongshu', kuaishou: 'Kuaishou' },
   help: {
     title: 'Keyboard shortcuts',
     note: 'Shortcuts are off while you type in a field or a dialog is open.',
@@ -608,6 +608,7 @@ export default {
     printedAt: 'exported {time}',
     headline: 'Headline',
     headlineHint: 'Hover a number to see how it is defined',
+    estimated: 'Of which estimated: {orders} orders, {gmv} — a live room reported them without an amount, so each is one unit at the catalog price',
     charts: 'Minute by minute',
     csvHint: 'Download this table as CSV',
     exportExcel: 'Excel',

@@ -364,7 +364,7 @@ export default {
     asks: '{n} 人问',
     moreLater: '还有 {n} 个更晚的问题，答完上面的会依次补上',
   },
-  platform: { douyin: '抖音', channels: '视频号', taobao: '淘宝', mall: '商城', studio: '场控' },
+  platform: { douyin: '抖音', channels: '视频号', taobao: '淘宝', mall: '商城', studio: '场控', bilibili: '哔哩哔哩', xiaohongshu: '小红书', kuaishou: '快手' },
   help: {
     title: '快捷键',
     note: '在输入框里打字或有弹窗打开时，快捷键不生效。',
@@ -588,6 +588,7 @@ export default {
     printedAt: '导出于 {time}',
     headline: '核心指标',
     headlineHint: '鼠标停在指标上可查看口径',
+    estimated: '其中估算 {orders} 单、{gmv}：直播间只报了订单没报金额，按目录价每单一件计',
     charts: '分钟趋势',
     csvHint: '下载这张表的 CSV',
     exportExcel: '导出 Excel',

@@ -1,5 +1,5 @@
-/** Platform ids as connectors send them, folded to the four the studio streams to. */
-export type KnownPlatform = 'douyin' | 'channels' | 'taobao' | 'mall' | 'studio';
+/** Platform ids as connectors send them, folded to the ones the studio streams to (and the live rooms it reads). */
+export type KnownPlatform = 'douyin' | 'channels' | 'taobao' | 'mall' | 'studio' | 'bilibili' | 'xiaohongshu' | 'kuaishou';
 
 const aliases: Record<string, KnownPlatform> = {
   douyin: 'douyin',
@@ -15,6 +15,10 @@ const aliases: Record<string, KnownPlatform> = {
   miniprogram: 'mall',
   private: 'mall',
   studio: 'studio',
+  bilibili: 'bilibili',
+  xiaohongshu: 'xiaohongshu',
+  xhs: 'xiaohongshu',
+  kuaishou: 'kuaishou',
 };
 
 /** The studio's name for a platform id, or null when it is not one of ours. */

@@ -11,6 +11,9 @@ export const platformColors: Record<string, string> = {
   taobao: '#ff6a00',
   mall: '#7c8cff',
   studio: '#8a94a6',
+  bilibili: '#fb7299',
+  xiaohongshu: '#ff2442',
+  kuaishou: '#ffb020',
 };
 
 export const chartColors = {

@@ -61,6 +61,11 @@ export const orderEvent = z.object({
   promoter: idSchema.optional(),
   /** Refunded so far when only part of the order is refunded (退一件); only grows (DESIGN §3). */
   refundFen: fenSchema.optional(),
+  /**
+   * The feed reported the order without its amount, so `amountFen` is the catalog price of one unit
+   * (e.g. oba-live-tool's Douyin `live_order`); the recap counts such orders and their GMV apart.
+   */
+  estimated: z.boolean().optional(),
 }).refine((o) => o.refundFen === undefined || o.refundFen <= o.amountFen, {
   message: 'must not exceed amountFen (refundFen is what was refunded of this order so far)',
   path: ['refundFen'],

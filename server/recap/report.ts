@@ -2,6 +2,8 @@
  * The whole 复盘 of a stored session: the §6/§9 recap, what the comments and clicks say, and the
  * buyers across sessions. What the recap page, the workbook and the CSVs are made from.
  */
+import type { LiveEvent } from '../protocol/index.js';
+import { foldOrderEvent, newOrderState, type OrderState } from '../rules/orders.js';
 import type { Repository } from '../store/index.js';
 import { computeAudience, type Audience } from './audience.js';
 import { cachedOrCompute } from './cache.js';
@@ -19,6 +21,12 @@ export interface Report {
   /** Product titles by sku. */
   titles: Record<string, string>;
   listPrices: Record<string, number>;
+  /**
+   * Of the window's orders that reached paid, those a feed reported without an amount (`estimated`:
+   * priced at the catalog, e.g. oba-live-tool's Douyin orders): how many and their paid GMV. Already
+   * inside the recap's figures; said apart so nobody takes them for the platform's own amounts.
+   */
+  estimated?: { orders: number; paidGmvFen: number };
 }
 
 /** A report whose long lists are cut to their first rows, with how many each had. */
@@ -65,6 +73,7 @@ function computeReport(repo: Repository, id: number, now: number, query: RecapQu
     rules: repo.promoterRules() as Record<string, CommissionRule>,
     orderTime: (t) => t >= recap.from && (closed || t < recap.to),
   });
+  const estimated = estimatedOrders(orders, (t) => t >= recap.from && (closed || t < recap.to));
   const audience = computeAudience(repo.paidOrders(), session, session.endedAt ?? now);
   const planned = Object.create(null) as Record<string, number>;
   for (const item of repo.runsheet()) planned[item.sku] = (planned[item.sku] ?? 0) + item.plannedSec;
@@ -76,5 +85,28 @@ function computeReport(repo: Repository, id: number, now: number, query: RecapQu
     planned: { ...planned },
     titles: Object.fromEntries(catalog.map((p) => [p.sku, p.title])),
     listPrices: Object.fromEntries(catalog.map((p) => [p.sku, p.listPriceFen])),
+    estimated,
   };
+}
+
+/** Orders with an `estimated` event that reached paid, by their order time (folded as the recap folds them). */
+function estimatedOrders(events: LiveEvent[], inWindow: (orderTs: number) => boolean): { orders: number; paidGmvFen: number } {
+  const orders = new Map<string, { state: OrderState; estimated: boolean }>();
+  for (const e of events) {
+    if (e.type !== 'order') continue;
+    const key = `${e.platform}\u0000${e.orderId}`;
+    const o = orders.get(key);
+    if (!o) orders.set(key, { state: newOrderState(e), estimated: e.estimated === true });
+    else {
+      foldOrderEvent(o.state, e);
+      if (e.estimated) o.estimated = true;
+    }
+  }
+  const out = { orders: 0, paidGmvFen: 0 };
+  for (const { state, estimated } of orders.values()) {
+    if (!estimated || !state.reachedPaid || !inWindow(state.firstTs)) continue;
+    out.orders++;
+    out.paidGmvFen += state.amountFen;
+  }
+  return out;
 }

@@ -31,7 +31,7 @@ export interface Table {
 const yuan = (fen: number) => fen / 100;
 
 /** The names a studio uses for the platforms; an unknown platform keeps its code. */
-export const PLATFORM_NAMES: Record<string, string> = { douyin: '抖音', channels: '视频号', taobao: '淘宝', mall: '商城', studio: '场控' };
+export const PLATFORM_NAMES: Record<string, string> = { douyin: '抖音', channels: '视频号', taobao: '淘宝', mall: '商城', studio: '场控', bilibili: '哔哩哔哩', xiaohongshu: '小红书', kuaishou: '快手' };
 const platformName = (p: string) => PLATFORM_NAMES[p] ?? p;
 
 /** The language of an export's words; none: Chinese and English side by side. */
@@ -74,7 +74,14 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
     {
       name: w('概览', 'Summary'),
       columns: metricColumns,
-      rows: [metricRows(`${recap.title} (#${recap.sessionId})`, recap), ...Object.entries(recap.byPlatform).map(([p, m]) => metricRows(platformName(p), { ...recap, ...m }))],
+      rows: [
+        metricRows(`${recap.title} (#${recap.sessionId})`, recap),
+        ...Object.entries(recap.byPlatform).map(([p, m]) => metricRows(platformName(p), { ...recap, ...m })),
+        // Orders a live room reported without an amount, priced at the catalog: inside the figures above, said apart.
+        ...(report.estimated?.orders
+          ? [[w('其中估算（按目录价）', 'of which estimated (catalog price)'), yuan(report.estimated.paidGmvFen), null, null, report.estimated.orders, ...Array<null>(metricColumns.length - 5).fill(null)]]
+          : []),
+      ],
     },
     {
       name: w('商品', 'Items'),

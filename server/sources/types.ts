@@ -97,7 +97,13 @@ export interface MapContext {
    * product / variant ids a product carries; undefined when nothing matches (the line's own sku, or
    * `<productId>:<variantId>`, is used then).
    */
-  skuFor(line: { sku?: string; productId?: string; variantId?: string }): string | undefined;
+  skuFor(line: {
+    sku?: string;
+    productId?: string;
+    variantId?: string;
+    /** Whose product ids these are, when not the source's own platform (a feed carrying several, like oba's Douyin orders). */
+    platform?: string;
+  }): string | undefined;
 }
 
 /**
@@ -139,6 +145,11 @@ export interface RoomSink {
   skuFor: MapContext['skuFor'];
   /** Catalog price of a sku in fen (for orders a feed reports without an amount), or undefined. */
   priceFor(sku: string): number | undefined;
+  /**
+   * The sku of the item on air now (讲解), when there is one. Optional: a room's "someone is going to
+   * buy" signal (Bilibili's GOTO_BUY_FLOW) names no product, so it counts as a click on this one.
+   */
+  onAirSku?(): string | undefined;
 }
 
 export interface RoomHandle {
