@@ -3,8 +3,10 @@
  * push) or `rooms/` (live rooms LiveDeck connects to); add one line here per kind.
  */
 import type { HookAdapter, HookKind, RoomAdapter, RoomKind } from './types.js';
+import { shopify } from './hooks/shopify.js';
 
 export const hookAdapters: Partial<Record<HookKind, HookAdapter>> = {
+  shopify,
 };
 
 export const roomAdapters: Partial<Record<RoomKind, RoomAdapter>> = {
