@@ -64,6 +64,11 @@ type Outcome =
 
 export type Inbox = ReturnType<typeof createInbox>;
 
+/** Queues every stored delivery of a source to be mapped again (a hub maps them within a second); how many. */
+export function queueReplay(db: Db, sourceId: string): number {
+  return db.prepare("UPDATE source_deliveries SET state = 'pending', attempts = 0, next_try_at = 0, error_code = NULL, error_message = NULL WHERE source_id = ?").run(sourceId).changes;
+}
+
 export function createInbox(deps: InboxDeps) {
   const { db, now } = deps;
   const retryBase = deps.retryBaseMs ?? RETRY_BASE_MS;
@@ -72,7 +77,6 @@ export function createInbox(deps: InboxDeps) {
     due: db.prepare("SELECT seq, source_id, delivery_id, topic, payload, received_at, attempts FROM source_deliveries WHERE state = 'pending' AND next_try_at <= ? ORDER BY seq LIMIT ?"),
     mapped: db.prepare("UPDATE source_deliveries SET state = 'mapped', attempts = attempts + 1, error_code = NULL, error_message = NULL WHERE seq = ?"),
     unmapped: db.prepare('UPDATE source_deliveries SET state = ?, attempts = ?, next_try_at = ?, error_code = ?, error_message = ? WHERE seq = ?'),
-    replay: db.prepare("UPDATE source_deliveries SET state = 'pending', attempts = 0, next_try_at = 0, error_code = NULL, error_message = NULL WHERE source_id = ?"),
     counters: db.prepare('UPDATE sources SET events = ?, duplicates = ?, bad_signatures = ?, last_event_at = ?, last_delivery_at = ?, last_error = ? WHERE id = ?'),
   };
 
@@ -263,7 +267,7 @@ export function createInbox(deps: InboxDeps) {
     },
     /** Queues every stored delivery of a source to be mapped again; how many. */
     replay(sourceId: string): number {
-      const n = s.replay.run(sourceId).changes;
+      const n = queueReplay(db, sourceId);
       const c = deps.counters(sourceId);
       c.waiting = n;
       c.failed = 0;
