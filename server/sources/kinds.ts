@@ -4,9 +4,13 @@
  */
 import type { HookAdapter, HookKind, RoomAdapter, RoomKind } from './types.js';
 import { shopify } from './hooks/shopify.js';
+import { woocommerce } from './hooks/woocommerce.js';
+import { youzan } from './hooks/youzan.js';
 
 export const hookAdapters: Partial<Record<HookKind, HookAdapter>> = {
   shopify,
+  woocommerce,
+  youzan,
 };
 
 export const roomAdapters: Partial<Record<RoomKind, RoomAdapter>> = {
