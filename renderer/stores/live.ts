@@ -11,6 +11,7 @@ import { MAX_MARKERS } from '@protocol';
 import type { LiveSocket } from '../api/hub';
 import { SECONDS_KEPT, contiguousMinutes, mergeBuckets, minuteOf, onlineSeries, pruneOlderThan, sorted } from '../lib/buckets';
 import { computePace, notablePace } from '../lib/pace';
+import { useSourcesStore } from './sources';
 import { useCommentsStore } from './comments';
 import { useConnectionStore } from './connection';
 import { useRunsheetStore } from './runsheet';
@@ -95,6 +96,7 @@ export const useLiveStore = defineStore('live', () => {
     if (changed('deals', s.deals)) deals.value = s.deals;
     if (changed('coupons', s.coupons)) coupons.value = s.coupons ?? [];
     if (changed('platforms', s.platforms)) platforms.value = s.platforms;
+    if (changed('sources', s.sources)) useSourcesStore().applyStatuses(s.sources);
     alarm.value = s.alarm;
     useSessionStore().applySession(s.session);
     if (changed('questions', [s.questions, s.promptedQuestion, s.questionsWaiting])) useCommentsStore().applyQuestions(s.questions, s.promptedQuestion, s.questionsWaiting);

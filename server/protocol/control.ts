@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { discountUnderThreshold, normaliseSku } from '../rules/index.js';
 import { fenSchema, platformSchema } from './events.js';
 import { prompterSchemas, type PrompterState } from './prompter.js';
-import { sourceSchemas, type SourceSettings } from './sources.js';
+import { sourceSchemas, type SourceKindInfo, type SourceSettings } from './sources.js';
 
 // One form of a code everywhere it is typed (see rules/sku.ts).
 const sku = z.string().transform(normaliseSku).pipe(z.string().min(1, 'sku must not be empty').max(64));
@@ -208,7 +208,8 @@ export interface ControlResults {
   'source.remove': { id: string };
   /** Deliveries queued to be mapped again. */
   'source.replay': { id: string; deliveries: number };
-  'source.list': { sources: SourceSettings[] };
+  /** The sources, and which kinds this hub can take with the fields each needs (for the forms). */
+  'source.list': { sources: SourceSettings[]; kinds: SourceKindInfo[] };
 }
 
 /** An error as a value: a code for programs, a sentence for people. */

@@ -93,3 +93,11 @@ export interface SourceSettings {
   /** The path a shop posts to: `/hooks/<id>` (webhook kinds). */
   hookPath: string | null;
 }
+
+/** A kind this hub has an adapter for, and the fields its form asks for. */
+export interface SourceKindInfo {
+  kind: SourceKind;
+  needs: string[];
+  /** A shop that posts to `/hooks/<id>` (else a live room LiveDeck connects to). */
+  webhook: boolean;
+}

@@ -1,7 +1,7 @@
 /** Control actions of the sources registry: `source.add|update|remove|replay|list` (DESIGN §11). */
 import { fail, type Handlers, type HubContext } from '../control/context.js';
-import { secretFields } from './types.js';
-import { settingsOf } from './registry.js';
+import { secretFields, sourceKinds } from './types.js';
+import { isHookKind, needsOf, settingsOf } from './registry.js';
 import type { Sources } from './index.js';
 
 export type SourceHandlers = Handlers<'source.add' | 'source.update' | 'source.remove' | 'source.replay' | 'source.list'>;
@@ -56,6 +56,10 @@ export const sourceHandlers: SourceHandlers = {
   'source.list'(_input, ctx) {
     const sources = sourcesOf(ctx);
     if (!sources) return unavailable();
-    return { ok: true, sources: sources.registry.list().map(settingsOf) };
+    const kinds = sourceKinds.flatMap((kind) => {
+      const needs = needsOf(kind);
+      return needs ? [{ kind, needs: [...needs], webhook: isHookKind(kind) }] : [];
+    });
+    return { ok: true, sources: sources.registry.list().map(settingsOf), kinds };
   },
 };
