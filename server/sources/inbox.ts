@@ -16,7 +16,9 @@ import { countEvents, emptyCounters, type SourceCounters } from './status.js';
 import type { HookAnswer, HookRequest, MapContext, MapResult, StoredDelivery } from './types.js';
 
 /** Deliveries mapped per round (one ingest batch, one state-update transaction). */
-const MAP_BATCH = 200;
+const MAP_BATCH = 500;
+/** How long after a store the mapping starts (see `schedulePump`). */
+const PUMP_DELAY_MS = 25;
 /** First wait before a `retry: true` failure is tried again; doubles per attempt up to {@link RETRY_MAX_MS}. */
 export const RETRY_BASE_MS = 2000;
 export const RETRY_MAX_MS = 5 * 60_000;
@@ -118,7 +120,18 @@ export function createInbox(deps: InboxDeps) {
     }
     group.forEach((q, i) => q.resolve(results[i]));
     deps.onChange();
-    void pump();
+    schedulePump();
+  }
+
+  // Mapping waits a moment after a store so that a stream of deliveries is mapped in batches (one
+  // ingest commit for many), while their answers, which wait on stores only, are never held up.
+  let pumpTimer: NodeJS.Timeout | null = null;
+  function schedulePump(): void {
+    if (pumpTimer || closed) return;
+    pumpTimer = setTimeout(() => {
+      pumpTimer = null;
+      void pump();
+    }, PUMP_DELAY_MS);
   }
 
   function store(entry: Omit<QueuedStore, 'resolve'>): Promise<'new' | 'duplicate' | Error> {
@@ -282,6 +295,7 @@ export function createInbox(deps: InboxDeps) {
     async close(): Promise<void> {
       closed = true;
       clearInterval(timer);
+      if (pumpTimer) clearTimeout(pumpTimer);
       clearInterval(countersTimer);
       if (queue.length) flushStores();
       try {
