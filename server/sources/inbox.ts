@@ -135,6 +135,8 @@ export function createInbox(deps: InboxDeps) {
   }
 
   function store(entry: Omit<QueuedStore, 'resolve'>): Promise<'new' | 'duplicate' | Error> {
+    // A hub closing takes nothing more: the platform hears 503 and sends it again.
+    if (closed) return Promise.resolve(new Error('closing'));
     return new Promise((resolve) => {
       queue.push({ ...entry, resolve });
       if (!scheduled) {
@@ -158,16 +160,19 @@ export function createInbox(deps: InboxDeps) {
     }
   }
 
-  let pumping = false;
+  let pumping: Promise<void> | null = null;
   let again = false;
   let closed = false;
   /** Maps what is due, a batch at a time, until nothing is. One pump runs at a time. */
-  async function pump(): Promise<void> {
+  function pump(): Promise<void> {
     if (pumping) {
       again = true;
-      return;
+      return pumping;
     }
-    pumping = true;
+    pumping = pumpRounds().finally(() => (pumping = null));
+    return pumping;
+  }
+  async function pumpRounds(): Promise<void> {
     try {
       for (;;) {
         again = false;
@@ -177,8 +182,8 @@ export function createInbox(deps: InboxDeps) {
         await mapRows(rows);
         if (rows.length < MAP_BATCH && !again) break;
       }
-    } finally {
-      pumping = false;
+    } catch {
+      // The file could not be read (closing, disk trouble): what is pending stays pending for the next round.
     }
   }
 
@@ -188,7 +193,7 @@ export function createInbox(deps: InboxDeps) {
     // answers each with its own counts and refusals.
     const empty: IngestAck = { accepted: 0, duplicates: 0, rejected: [] };
     const acks = await Promise.all(results.map((r) => (r.ok && r.records.length ? deps.submit(r.records) : Promise.resolve(empty))));
-    if (closed) return;
+    if (!db.open) return;
     const t = now();
     const retryAt = (attempts: number) => t + Math.min(retryBase * 2 ** Math.max(0, attempts - 1), RETRY_MAX_MS);
     const accepted = new Map<string, number>();
@@ -298,6 +303,8 @@ export function createInbox(deps: InboxDeps) {
       if (pumpTimer) clearTimeout(pumpTimer);
       clearInterval(countersTimer);
       if (queue.length) flushStores();
+      // A mapping round under way finishes (its events are committed, its outcomes written) first.
+      await pumping;
       try {
         if (dirty.size && db.open) db.transaction(writeCounters)();
       } catch {
