@@ -73,6 +73,7 @@ describe('数据源 panel', () => {
     const secretInput = page.locator('[data-testid="source-field-secret"] input');
     expect(await secretInput.inputValue()).toBe('');
     expect(await secretInput.getAttribute('placeholder')).toBe('已保存');
+    await page.screenshot({ path: `${SHOTS}/sources-edit.png` });
     expect(await page.content()).not.toContain(SECRET);
     expect(unexpectedErrors(desk.errors)).toEqual([]);
   });
