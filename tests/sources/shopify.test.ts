@@ -3,7 +3,7 @@
  * held to what the deliveries say.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, startTestHub, type TestHub } from '../support/hub.js';
+import { eventually, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
 import { control, fixture, hmacBase64, isoAgo, postHook, recapOf, sourcesOf } from './helpers.js';
 
 const SECRET = 'shpss_test_0123456789abcdef';
@@ -109,10 +109,24 @@ describe('Shopify webhooks', () => {
     await eventually(() => expect(t.hub.db.prepare("SELECT state, attempts FROM source_deliveries WHERE delivery_id = 'w-bad'").get()).toEqual({ state: 'failed', attempts: 1 }));
   });
 
+  it('answers 503 while the source is switched off (Shopify retries), and takes the delivery once it is on again', async () => {
+    expect((await control(t.url, 'source.update', { id: 'brand-site', enabled: false })).body.ok).toBe(true);
+    const off = await shopify('orders/paid', paid(), 'w-off');
+    expect(off.status).toBe(503);
+    expect(t.hub.db.prepare('SELECT count(*) FROM source_deliveries').pluck().get()).toBe(0);
+    await eventually(async () => expect((await sourcesOf(t.url))[0]).toMatchObject({ state: 'disabled' }));
+    expect((await control(t.url, 'source.update', { id: 'brand-site', enabled: true })).body.ok).toBe(true);
+    expect((await shopify('orders/paid', paid(), 'w-off')).status).toBe(200);
+    await eventually(async () => expect(await recapOf(t.url)).toMatchObject({ paidGmvFen: 59700 }));
+  });
+
   it('answers 404 for an unknown source, 413 past 1 MiB, and a GET for a URL check', async () => {
     expect((await postHook(t.url, 'nobody', '{}', {})).status).toBe(404);
     const huge = Buffer.alloc(1024 * 1024 + 1, 0x20);
     expect((await postHook(t.url, 'brand-site', huge, { 'x-shopify-hmac-sha256': hmacBase64(SECRET, huge) })).status).toBe(413);
+    // The list is the operator's: a viewer's token or none is refused.
+    expect((await fetch(`${t.url}/api/sources`)).status).toBe(401);
+    expect((await fetch(`${t.url}/api/sources`, { headers: { authorization: `Bearer ${TEST_TOKENS.viewer}` } })).status).toBe(403);
     const check = await fetch(`${t.url}/hooks/brand-site`);
     expect(check.status).toBe(200);
     expect(t.hub.db.prepare('SELECT count(*) FROM source_deliveries').pluck().get()).toBe(0);
