@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
+import { parseJsonExact } from '../../server/sources/hooks/common.js';
 import { control, fixture, hmacBase64, isoAgo, postHook, recapOf, sourcesOf } from './helpers.js';
 
 const SECRET = 'shpss_test_0123456789abcdef';
@@ -30,7 +31,7 @@ function shopify(topic: string, body: string, webhookId: string, secret = SECRET
 
 const created = () => fixture('shopify', 'orders-create.json', { '2021-12-31T19:00:00-05:00': isoAgo(120_000) });
 const paid = () => created().replace('"financial_status":"pending"', '"financial_status":"paid"');
-const refund = () => fixture('shopify', 'refunds-create.json', { '2021-12-31T19:00:00-05:00': isoAgo(30_000) });
+const refund_ = () => fixture('shopify', 'refunds-create.json', { '2021-12-31T19:00:00-05:00': isoAgo(30_000) });
 
 describe('Shopify webhooks', () => {
   it('turns the sample order, its payment and its refund into the recap the deliveries describe', async () => {
@@ -42,7 +43,7 @@ describe('Shopify webhooks', () => {
       const r = await recapOf(t.url);
       expect(r).toMatchObject({ paidGmvFen, orders: 2, units: 3, buyers: 1, refundFen: 0 });
     });
-    expect((await shopify('refunds/create', refund(), 'w-3')).status).toBe(200);
+    expect((await shopify('refunds/create', refund_(), 'w-3')).status).toBe(200);
     // One of line 1's two units (¥189.00 as Shopify refunded it) and the whole of line 2.
     await eventually(async () => {
       const r = await recapOf(t.url);
@@ -58,6 +59,22 @@ describe('Shopify webhooks', () => {
     expect(status).toMatchObject({ id: 'brand-site', kind: 'shopify', platform: 'shopify', state: 'connected', deliveries: 3, duplicates: 0, badSignatures: 0, mappingErrors: 0, lastError: null });
     // Two lines, each created, paid and refunded: 3 × 2 events in the last minute.
     expect(status.events1m).toBe(3 * 2);
+  });
+
+  it('adds up partial refunds made in steps from orders/updated, whose refunds list carries them all', async () => {
+    // Parsed keeping the 64-bit ids exact (they are sent back as digit strings, which the adapter takes too).
+    const order = parseJsonExact(paid()) as Record<string, unknown>;
+    const refund = parseJsonExact(refund_()) as { refund_line_items: Record<string, unknown>[] };
+    // Two refunds of one unit's worth of line 1 (¥100.00, then ¥89.00): by then both of its units.
+    const first = { ...refund, id: 1, refund_line_items: [{ ...refund.refund_line_items[0], quantity: 1, subtotal: '100.00' }] };
+    const second = { ...refund, id: 2, refund_line_items: [{ ...refund.refund_line_items[0], quantity: 1, subtotal: '89.00' }] };
+    await shopify('orders/paid', JSON.stringify(order), 'u-0');
+    await shopify('orders/updated', JSON.stringify({ ...order, financial_status: 'partially_refunded', refunds: [first] }), 'u-1');
+    await eventually(async () => expect(await recapOf(t.url)).toMatchObject({ paidGmvFen: 59700, refundFen: 10000 }));
+    await shopify('orders/updated', JSON.stringify({ ...order, financial_status: 'partially_refunded', refunds: [first, second] }), 'u-2');
+    // 2 of 2 units refunded: the whole line, ¥378.00 (what the buyer paid for it).
+    await eventually(async () => expect(await recapOf(t.url)).toMatchObject({ paidGmvFen: 59700, refundFen: 37800 }));
+    expect(t.hub.db.prepare("SELECT status FROM orders WHERE order_id = '820982911946154508-866550311766439020'").pluck().get()).toBe('refunded');
   });
 
   it('matches a line with no sku to the catalog product carrying its Shopify ids', async () => {
