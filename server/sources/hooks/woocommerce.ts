@@ -11,7 +11,7 @@
  */
 import type { HookAdapter, MapContext, MapResult, SourceConfig, StoredDelivery } from '../types.js';
 import { decimalToFen } from '../money.js';
-import { attribute, bad, base64HmacMatches, bodyHash, buyerId, idText, lineSku, ok, parsePayload, text, timeMs } from './common.js';
+import { attribute, bad, base64HmacMatches, bodyHash, buyerId, idText, lineSku, ok, parsePayload, text, timeMs } from './kit.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);

@@ -14,7 +14,7 @@
 import crypto from 'node:crypto';
 import type { HookAdapter, MapContext, MapResult, SourceConfig, StoredDelivery } from '../types.js';
 import { decimalToFen } from '../money.js';
-import { attribute, bad, bodyHash, buyerId, hexMatches, idText, jsonAnswer, lineSku, ok, parseJsonExact, parsePayload, timeMs } from './common.js';
+import { attribute, bad, bodyHash, buyerId, hexMatches, idText, jsonAnswer, lineSku, ok, parseJsonExact, parsePayload, timeMs } from './kit.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);

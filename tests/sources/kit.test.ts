@@ -1,7 +1,7 @@
 /** The adapters' shared pieces: exact 64-bit ids, signatures in constant time, buyers without raw contacts. */
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { base64HmacMatches, buyerId, hexMatches, parseJsonExact, timeMs } from '../../server/sources/hooks/common.js';
+import { base64HmacMatches, buyerId, hexMatches, parseJsonExact, timeMs } from '../../server/sources/hooks/kit.js';
 
 describe('parseJsonExact', () => {
   it('keeps integers past 2^53 as their digits and leaves everything else as JSON.parse would', () => {
