@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, unexpectedErrors, type OpenedPage } from '../support/browser.js';
 import { startTestStudio, type TestStudio } from '../support/studio.js';
-import { fixture, isoAgo } from '../sources/helpers.js';
+import { fixture, isoAgo } from '../sources/shop-support.js';
 import { until, waitLive } from './helpers.js';
 
 const SHOTS = '/tmp/shots';

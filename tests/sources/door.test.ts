@@ -3,7 +3,7 @@ import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HOOK_FORGERIES_PER_WINDOW } from '../../server/http/routes.js';
 import { eventually, startTestHub, type TestHub } from '../support/hub.js';
-import { control, fixture, hmacBase64, isoAgo, sourcesOf } from './helpers.js';
+import { control, fixture, hmacBase64, isoAgo, sourcesOf } from './shop-support.js';
 
 const SECRET = 'door-secret';
 let t: TestHub;

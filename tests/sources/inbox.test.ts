@@ -8,7 +8,7 @@ import { createHub, type Hub } from '../../server/hub.js';
 import { hookAdapters } from '../../server/sources/kinds.js';
 import type { HookAdapter } from '../../server/sources/types.js';
 import { eventually, TEST_TOKENS, tempDbFile } from '../support/hub.js';
-import { control, postHook, recapOf, sourcesOf } from './helpers.js';
+import { control, postHook, recapOf, sourcesOf } from './shop-support.js';
 
 let apiUp = false;
 let mapCalls = 0;

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { roomAdapters } from '../../server/sources/kinds.js';
 import type { RoomAdapter, RoomSink, SourceConfig } from '../../server/sources/types.js';
 import { closeClients, connect, eventually, next, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
-import { control, sourcesOf } from './helpers.js';
+import { control, sourcesOf } from './shop-support.js';
 
 interface Started {
   source: SourceConfig;

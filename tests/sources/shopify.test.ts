@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
 import { parseJsonExact } from '../../server/sources/hooks/kit.js';
-import { control, fixture, hmacBase64, isoAgo, postHook, recapOf, sourcesOf } from './helpers.js';
+import { control, fixture, hmacBase64, isoAgo, postHook, recapOf, sourcesOf } from './shop-support.js';
 
 const SECRET = 'shpss_test_0123456789abcdef';
 let t: TestHub;

@@ -1,7 +1,7 @@
 /** WooCommerce on loopback: signed deliveries of the REST docs' order, the ping, refunds, forgeries. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually, startTestHub, type TestHub } from '../support/hub.js';
-import { control, fixture, hmacBase64, postHook, recapOf, sourcesOf } from './helpers.js';
+import { control, fixture, hmacBase64, postHook, recapOf, sourcesOf } from './shop-support.js';
 
 const SECRET = 'wc-webhook-secret-123';
 let t: TestHub;

@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually, startTestHub, type TestHub } from '../support/hub.js';
-import { control, fixture, postHook, recapOf, sourcesOf } from './helpers.js';
+import { control, fixture, postHook, recapOf, sourcesOf } from './shop-support.js';
 
 const CLIENT_ID = 'c346b8b39599aaa677';
 const CLIENT_SECRET = 'youzan-client-secret-0001';

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../server/cli/main.js';
 import { eventually, startTestHub, tempDbFile, type TestHub } from '../support/hub.js';
-import { control, fixture, hmacBase64, isoAgo, postHook, recapOf, sourcesOf } from './helpers.js';
+import { control, fixture, hmacBase64, isoAgo, postHook, recapOf, sourcesOf } from './shop-support.js';
 
 const SECRET = 'shpss_cli_secret_do_not_print';
 let out: string[];
