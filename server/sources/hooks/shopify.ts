@@ -16,13 +16,23 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj).filter((x): x is Obj => x !== null) : []);
 
-/** A line's own money: unit price × qty, less its discounts, in fen. */
+/**
+ * A line's own money: unit price × qty, less its discounts, in fen. Older API versions put the
+ * discount in `total_discount`, newer ones only in `discount_allocations`: the larger is taken (they
+ * agree when both are filled).
+ */
 function lineAmount(line: Obj, qty: number): { ok: true; fen: number } | { ok: false; message: string } {
   const price = decimalToFen(line.price);
   if (!price.ok) return { ok: false, message: `line ${String(line.id)} price: ${price.message}` };
   const discount = line.total_discount === undefined || line.total_discount === null ? { ok: true as const, fen: 0 } : decimalToFen(line.total_discount);
   if (!discount.ok) return { ok: false, message: `line ${String(line.id)} total_discount: ${discount.message}` };
-  return { ok: true, fen: Math.max(0, price.fen * qty - discount.fen) };
+  let allocated = 0;
+  for (const a of list(line.discount_allocations)) {
+    const fen = decimalToFen(a.amount);
+    if (!fen.ok) return { ok: false, message: `line ${String(line.id)} discount_allocations: ${fen.message}` };
+    allocated += fen.fen;
+  }
+  return { ok: true, fen: Math.max(0, price.fen * qty - Math.max(discount.fen, allocated)) };
 }
 
 /** Refunded so far per line id (amount and units), from an order's `refunds` or one refund. */
