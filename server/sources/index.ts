@@ -59,6 +59,7 @@ export type Sources = ReturnType<typeof createSources>;
 
 export function createSources(deps: SourcesDeps) {
   const { db, now } = deps;
+  let closed = false;
   const registry = createRegistry(db, now);
   const counters = countersFromDb(db, now());
   const countersOf = (id: string): SourceCounters => {
@@ -141,7 +142,6 @@ export function createSources(deps: SourcesDeps) {
   timer.unref();
   changed();
 
-  let closed = false;
   const receive: ReceiveHook = (sourceId, req) => inbox.receive(sourceId, req);
 
   return {
