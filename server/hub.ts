@@ -39,6 +39,7 @@ import {
   type ViewServerToClient,
 } from './protocol/index.js';
 import { createRepository, openDb, type Db, type RecapCacheLimits } from './store/index.js';
+import { createSources } from './sources/index.js';
 
 
 /** How long after an ended show's last late event its recaps are computed again in the background. */
@@ -86,7 +87,11 @@ export interface HubOptions {
     recapCache?: RecapCacheLimits;
     /** Heap of the recap worker, MB (see `createRecapRunner`). */
     recapHeapMb?: number;
+    /** First wait before a shop delivery whose mapping may work later is tried again (see server/sources/inbox.ts). */
+    sourceRetryBaseMs?: number;
   };
+  /** What shop adapters use to ask an order-detail API (抖店, 微信小店); tests answer locally. */
+  sourcesFetch?: typeof fetch;
 }
 
 /** Open connections one address may hold (screens, connectors and tests on one machine stay far under). */
@@ -226,6 +231,19 @@ export function createHub(options: HubOptions) {
     floorRatio: options.floorRatio !== undefined ? options.floorRatio : studioFloorRatioFromEnv(),
   };
   live.setFloorRatio(ctx.floorRatio);
+
+  // Shops and live rooms (DESIGN §11): their deliveries go through the same writer as any connector's.
+  const sources = createSources({
+    db,
+    now,
+    submit: (records) => writer.submit(records),
+    catalog: () => live.catalog,
+    onAirSku: () => live.current()?.sku,
+    publish: (statuses) => live.setSources(statuses),
+    fetch: options.sourcesFetch,
+    retryBaseMs: options.limits?.sourceRetryBaseMs,
+  });
+  ctx.sources = sources;
 
   function guard(ns: Namespace<any, any>, roles: Role[]): void {
     ns.use((socket, next) => {
@@ -392,6 +410,7 @@ export function createHub(options: HubOptions) {
     const runsheet = repo.runsheet();
     if (JSON.stringify(catalog) !== JSON.stringify(live.catalog)) live.setCatalog(catalog);
     if (JSON.stringify(runsheet) !== JSON.stringify(live.runsheet)) live.setRunsheet(runsheet);
+    sources.reload();
   }, OUTSIDE_WRITES_POLL_MS);
   outsideWrites.unref();
 
@@ -401,6 +420,8 @@ export function createHub(options: HubOptions) {
     io,
     httpServer,
     db,
+    /** Shops and live rooms; `sources.receive` is the webhook door the relay pull calls too. */
+    sources,
     get tokens(): Tokens {
       return tokens;
     },
@@ -434,6 +455,7 @@ export function createHub(options: HubOptions) {
       clearInterval(outsideWrites);
       clearTimeout(prepareRecaps);
       for (const t of rewarm.values()) clearTimeout(t);
+      await sources.close();
       await recaps.close();
       await jobs.close();
       await obs.close();

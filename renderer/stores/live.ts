@@ -6,7 +6,7 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
-import type { Bucket, ItemAiring, Kpis, LiveCoupon, LiveDeal, LiveSnapshot, LiveState, LiveTick, Marker, PlatformStatus } from '@protocol';
+import type { Bucket, ItemAiring, Kpis, LiveCoupon, LiveDeal, LiveSnapshot, LiveState, LiveTick, Marker, PlatformStatus, SourceStatus } from '@protocol';
 import { MAX_MARKERS } from '@protocol';
 import type { LiveSocket } from '../api/hub';
 import { SECONDS_KEPT, contiguousMinutes, mergeBuckets, minuteOf, onlineSeries, pruneOlderThan, sorted } from '../lib/buckets';
@@ -58,6 +58,8 @@ export const useLiveStore = defineStore('live', () => {
   const coupons = ref<LiveCoupon[]>([]);
   /** When each platform last sent something. */
   const platforms = ref<PlatformStatus[]>([]);
+  /** Each shop's and live room's light and counters (DESIGN §11; the 数据源 panel). */
+  const sources = ref<SourceStatus[]>([]);
   /** A problem every screen must show (disk full…), or null. */
   const alarm = ref<string | null>(null);
   /** Per-second buckets, last {@link SECONDS_KEPT} seconds. Raw map; `bucketsVersion` signals change. */
@@ -95,6 +97,7 @@ export const useLiveStore = defineStore('live', () => {
     if (changed('deals', s.deals)) deals.value = s.deals;
     if (changed('coupons', s.coupons)) coupons.value = s.coupons ?? [];
     if (changed('platforms', s.platforms)) platforms.value = s.platforms;
+    if (changed('sources', s.sources)) sources.value = s.sources ?? [];
     alarm.value = s.alarm;
     useSessionStore().applySession(s.session);
     if (changed('questions', [s.questions, s.promptedQuestion, s.questionsWaiting])) useCommentsStore().applyQuestions(s.questions, s.promptedQuestion, s.questionsWaiting);
@@ -217,6 +220,7 @@ export const useLiveStore = defineStore('live', () => {
     deals,
     coupons,
     platforms,
+    sources,
     alarm,
     seconds,
     minutes,

@@ -14,6 +14,7 @@ import { replayFile } from './replay.js';
 import { runStudio } from './studio.js';
 import { RUNSHEET_USAGE, runsheetCommand } from './runsheet.js';
 import { REPORT_USAGE, ReportInputError, reportCommand } from './report.js';
+import { SOURCES_USAGE, sourcesCommand } from './sources.js';
 
 const USAGE = `livedeck — LiveDeck (直播中控台) hub
 
@@ -27,6 +28,7 @@ ${REPORT_USAGE}
   livedeck backup OUT [--db FILE]
       a consistent copy of the database, taken while the hub runs
 ${RUNSHEET_USAGE}
+${SOURCES_USAGE}
 
   The database defaults to $LIVEDECK_DB or ~/.livedeck/livedeck.db.`;
 
@@ -59,6 +61,17 @@ export async function main(argv: string[]): Promise<number> {
       'sim-rate': { type: 'string' },
       append: { type: 'boolean' },
       lang: { type: 'string' },
+      // livedeck sources add
+      id: { type: 'string' },
+      secret: { type: 'string' },
+      'app-key': { type: 'string' },
+      token: { type: 'string' },
+      'aes-key': { type: 'string' },
+      'app-id': { type: 'string' },
+      room: { type: 'string' },
+      cookie: { type: 'string' },
+      url: { type: 'string' },
+      'api-url': { type: 'string' },
     },
   });
   const dbFile = values.db ?? defaultDb();
@@ -137,6 +150,24 @@ export async function main(argv: string[]): Promise<number> {
       return reportCommand({ dbFile, from: values.from, to: values.to, platform: values.platform, json: values.json, xlsx: values.xlsx, lang: values.lang });
     case 'runsheet':
       return runsheetCommand(positionals, { dbFile, append: values.append, json: values.json });
+    case 'sources':
+      return sourcesCommand(positionals, {
+        dbFile,
+        json: values.json,
+        fields: {
+          id: values.id,
+          platform: values.platform,
+          secret: values.secret,
+          appKey: values['app-key'],
+          token: values.token,
+          aesKey: values['aes-key'],
+          appId: values['app-id'],
+          room: values.room,
+          cookie: values.cookie,
+          url: values.url,
+          apiUrl: values['api-url'],
+        },
+      });
     default:
       throw new UsageError(`Unknown command “${command}”.\n\n${USAGE}`);
   }

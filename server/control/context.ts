@@ -4,6 +4,7 @@ import type { Writer } from '../ingest/index.js';
 import type { LiveModel } from '../live/index.js';
 import type { ObsLink } from '../obs/index.js';
 import type { Repository } from '../store/index.js';
+import type { Sources } from '../sources/index.js';
 
 export interface HubContext {
   repo: Repository;
@@ -26,6 +27,8 @@ export interface HubContext {
   floorRatio: number | null;
   /** Told when a show ends (the hub starts computing its recap in the background). */
   sessionEnded?: (sessionId: number) => void;
+  /** The shops and live rooms (DESIGN §11); absent in a hub built without them. */
+  sources?: Sources;
 }
 
 export interface Caller {

@@ -16,11 +16,17 @@ import type { RecapLang } from '../recap/workbook.js';
 import { recapFileName } from '../recap/wall-clock.js';
 import { RecapError } from '../recap/window.js';
 import { roleOf, type Role, type Tokens } from './auth.js';
-import { sameOrigin, type AddressCaps, type AuthLimiter } from './guard.js';
+import { createAuthLimiter, sameOrigin, type AddressCaps, type AuthLimiter } from './guard.js';
 import { runsheetRoute, RunsheetHttpError } from './runsheet.js';
 import { lanInfo } from './lan.js';
 import { parsePeriod, type PeriodQuery } from '../period/index.js';
 import { periodFileName } from '../period/file-name.js';
+
+/** Largest body `POST /hooks/:sourceId` takes: shops' order webhooks are a few KiB. */
+export const MAX_HOOK_BYTES = 1024 * 1024;
+/** Forged deliveries one address may send one source in {@link HOOK_FORGERY_WINDOW_MS} before its requests to that source are refused unread. */
+export const HOOK_FORGERIES_PER_WINDOW = 20;
+export const HOOK_FORGERY_WINDOW_MS = 10_000;
 
 /** Largest NDJSON body `POST /api/ingest` takes. */
 export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
@@ -199,8 +205,37 @@ function periodQuery(url: URL, platformSeen: (platform: string) => boolean): Per
   return parsed.value;
 }
 
+/** The first value of each header, names lower-cased (as a `HookRequest` carries them). */
+function firstHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value[0] : value;
+  }
+  return out;
+}
+
 export function createHttpHandler(deps: HttpDeps) {
   const { ctx } = deps;
+  // A forgery flood is refused unread per (source, address): the platform's own addresses, which sign
+  // correctly, never wait behind it.
+  const forgeries = createAuthLimiter(ctx.now, HOOK_FORGERIES_PER_WINDOW, HOOK_FORGERY_WINDOW_MS);
+
+  /** `POST|GET /hooks/:sourceId`: no LiveDeck token; the platform's signature authenticates (DESIGN §11). */
+  async function hookRoute(req: IncomingMessage, res: ServerResponse, url: URL, sourceId: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (method !== 'POST' && method !== 'GET') throw new HttpError(405, 'method', 'Shops POST their deliveries here (GET for a URL check).');
+    const sources = ctx.sources;
+    if (!sources || !sources.registry.get(sourceId)) throw new HttpError(404, 'not_found', `No source “${sourceId.slice(0, 40)}” on this hub.`);
+    const key = `${sourceId}\u0000${req.socket.remoteAddress ?? '?'}`;
+    if (forgeries.blocked(key)) throw new HttpError(429, 'rate_limited', 'Too many deliveries with bad signatures from this address; wait a few seconds.');
+    const body = method === 'POST' ? await readBytes(req, MAX_HOOK_BYTES, deps.bodyTimeoutMs) : Buffer.alloc(0);
+    const query = Object.fromEntries(url.searchParams);
+    const answer = await sources.receive(sourceId, { method, headers: firstHeaders(req), query, body });
+    if (answer.status === 401) forgeries.failed(key);
+    res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.end(answer.body);
+  }
   const readBody = async (req: IncomingMessage, limit: number): Promise<string> => (await readBytes(req, limit, deps.bodyTimeoutMs)).toString('utf8');
   // dev mode: files are looked up per request, so a rebuilt UI is served without restarting the hub.
   const assets = deps.staticDir && fs.existsSync(path.join(deps.staticDir, 'index.html')) ? sirv(deps.staticDir, { dev: true, etag: true }) : null;
@@ -231,6 +266,12 @@ export function createHttpHandler(deps: HttpDeps) {
         uptimeSec: (ctx.now() - deps.startedAt) / 1000,
         alarm: ctx.live.alarm,
       });
+    }
+    const hook = /^\/hooks\/([^/]{1,100})$/.exec(p);
+    if (hook) return hookRoute(req, res, url, hook[1]);
+    if (p === '/api/sources' && method === 'GET') {
+      requireRole(req, url, deps.tokens(), ['operator'], deps.limiter);
+      return send(res, 200, ctx.sources?.statuses() ?? []);
     }
     if (p === '/api/ingest') {
       if (method !== 'POST') throw new HttpError(405, 'method', 'Use POST with an NDJSON body.');

@@ -126,6 +126,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   let alarm: string | null = null;
   let prompter: PrompterState = DEFAULT_PROMPTER;
   let obs: LiveState['obs'] = null;
+  let sources: NonNullable<LiveState['sources']> = [];
   let floorRatio: number | null = null;
 
   function platformAcc(p: string): PlatformAcc {
@@ -430,6 +431,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       prompter,
       obs,
       floorRatio,
+      sources,
     };
   }
 
@@ -636,6 +638,11 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     setObs(next: LiveState['obs']): void {
       if (JSON.stringify(obs) !== JSON.stringify(next)) changed = true;
       obs = next;
+    },
+    /** The sources' lights (see server/sources/registry.ts); a change is pushed on the next tick. */
+    setSources(next: NonNullable<LiveState['sources']>): void {
+      if (JSON.stringify(sources) !== JSON.stringify(next)) changed = true;
+      sources = next;
     },
     kpis: totals,
     /** Orders the model itself remembers: 0 live in the hub, where the store says what each order did. */

@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import { discountUnderThreshold, normaliseSku } from '../rules/index.js';
-import { fenSchema } from './events.js';
+import { fenSchema, platformSchema } from './events.js';
 import { prompterSchemas, type PrompterState } from './prompter.js';
+import { sourceSchemas, type SourceKindInfo, type SourceSettings } from './sources.js';
 
 // One form of a code everywhere it is typed (see rules/sku.ts).
 const sku = z.string().transform(normaliseSku).pipe(z.string().min(1, 'sku must not be empty').max(64));
@@ -59,6 +60,14 @@ export const productSchema = z.object({
   demo: z.boolean().optional(),
   /** Kept for old shows' recaps but no longer offered in the item form's picker. */
   archived: z.boolean().optional(),
+  /**
+   * The shops' own ids for this product (DESIGN §11): a shop line with no sku of ours matches by its
+   * platform's product id and, where given, variant id.
+   */
+  shopIds: z
+    .array(z.object({ platform: platformSchema, productId: z.string().trim().min(1).max(64), variantId: z.string().trim().min(1).max(64).optional() }))
+    .max(100)
+    .optional(),
 });
 export type Product = z.infer<typeof productSchema>;
 
@@ -143,6 +152,7 @@ export const controlSchemas = {
   ...prompterSchemas,
   /** A new token for a role; everyone connected with the old one is disconnected. */
   'tokens.rotate': z.object({ role: z.enum(['ingest', 'operator', 'viewer']) }),
+  ...sourceSchemas,
   /** Where OBS listens (obs-websocket v5), or null to stop controlling OBS. */
   'obs.configure': z.object({
     url: z
@@ -192,6 +202,14 @@ export interface ControlResults {
   'prompter.jump': { prompter: PrompterState };
   /** `ok: true` means the address was taken; `connected` says whether OBS answered within ~3 s. */
   'obs.configure': { connected: boolean; lastError: string | null };
+  /** `hookPath`: where the shop posts (`/hooks/<id>`), null for a live room. */
+  'source.add': { id: string; hookPath: string | null };
+  'source.update': { id: string; hookPath: string | null };
+  'source.remove': { id: string };
+  /** Deliveries queued to be mapped again. */
+  'source.replay': { id: string; deliveries: number };
+  /** The sources, and which kinds this hub can take with the fields each needs (for the forms). */
+  'source.list': { sources: SourceSettings[]; kinds: SourceKindInfo[] };
 }
 
 /** An error as a value: a code for programs, a sentence for people. */

@@ -4,6 +4,7 @@
  */
 import type { CouponPreset, DealPreset, Product } from './control.js';
 import type { PrompterState } from './prompter.js';
+import type { SourceStatus } from './sources.js';
 
 /** One second (or minute) of the stream, summed over platforms. `sec` is epoch seconds. */
 export interface Bucket {
@@ -174,6 +175,8 @@ export interface LiveState {
   obs: { connected: boolean; scene: string | null } | null;
   /** The studio's default brand floor as a fraction of list price (LIVEDECK_FLOOR_RATIO); absent or null: none. */
   floorRatio?: number | null;
+  /** A light per configured shop and live room (DESIGN §11); absent from older hubs. */
+  sources?: SourceStatus[];
 }
 
 export interface LiveSnapshot extends LiveState {

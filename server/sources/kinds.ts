@@ -6,10 +6,16 @@ import { bilibiliAdapter } from './rooms/bilibili.js';
 import { obaAdapter } from './rooms/oba.js';
 import type { HookAdapter, HookKind, RoomAdapter, RoomKind } from './types.js';
 import { doudian } from './hooks/doudian.js';
+import { shopify } from './hooks/shopify.js';
+import { woocommerce } from './hooks/woocommerce.js';
 import { wxshop } from './hooks/wxshop.js';
+import { youzan } from './hooks/youzan.js';
 
 export const hookAdapters: Partial<Record<HookKind, HookAdapter>> = {
+  shopify,
+  woocommerce,
   doudian,
+  youzan,
   wxshop,
 };
 

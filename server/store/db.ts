@@ -179,6 +179,43 @@ export const migrations: readonly Migration[] = [
   `
   DELETE FROM recap_cache;
   `,
+  // Sources (DESIGN §11): the studio's shops and live rooms, their secrets included (never listed), and
+  // the webhook inbox: each verified delivery kept raw before the platform hears 2xx, deduped by the
+  // platform's delivery id, mapped to events through the ingest path, and kept with its error when it
+  // cannot be (retried, replayable). Counters survive a restart so the panel's figures do too.
+  `
+  CREATE TABLE IF NOT EXISTS sources (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    config TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    events INTEGER NOT NULL DEFAULT 0,
+    duplicates INTEGER NOT NULL DEFAULT 0,
+    bad_signatures INTEGER NOT NULL DEFAULT 0,
+    last_event_at INTEGER,
+    last_delivery_at INTEGER,
+    last_error TEXT
+  );
+  CREATE TABLE IF NOT EXISTS source_deliveries (
+    seq INTEGER PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    delivery_id TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try_at INTEGER NOT NULL DEFAULT 0,
+    error_code TEXT,
+    error_message TEXT,
+    UNIQUE (source_id, delivery_id)
+  );
+  CREATE INDEX IF NOT EXISTS source_deliveries_due ON source_deliveries(state, next_try_at) WHERE state = 'pending';
+  CREATE INDEX IF NOT EXISTS source_deliveries_by_source ON source_deliveries(source_id, state);
+  `,
 ];
 
 export interface OpenOptions {
