@@ -39,6 +39,8 @@ import {
   type ViewServerToClient,
 } from './protocol/index.js';
 import { createRepository, openDb, type Db, type RecapCacheLimits } from './store/index.js';
+import { createRelayPull } from './relay/pull.js';
+import type { ReceiveHook } from './sources/types.js';
 
 
 /** How long after an ended show's last late event its recaps are computed again in the background. */
@@ -77,6 +79,11 @@ export interface HubOptions {
    * 品牌底价; null (the default) is none. Default from LIVEDECK_FLOOR_RATIO (e.g. 0.3).
    */
   floorRatio?: number | null;
+  /**
+   * Take webhook deliveries from a public `livedeck relay` (DESIGN §11): its URL and relay token.
+   * `receive` is the webhook entry deliveries go to (by default the hub's own, as `POST /hooks/:sourceId`).
+   */
+  relay?: { url: string; token: string; receive?: ReceiveHook };
   /** Per-address caps and the body deadline (defaults below and `BODY_TIMEOUT_MS`); tests shrink them. */
   limits?: {
     connectionsPerAddress?: number;
@@ -377,7 +384,13 @@ export function createHub(options: HubOptions) {
       }, 1500)
     : undefined;
   prepareRecaps?.unref();
-  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, jobs, address: () => httpServer.address(), hostAllowed, caps, bodyTimeoutMs: options.limits?.bodyTimeoutMs }));
+  // Deliveries from the relay go to the one webhook entry `POST /hooks/:sourceId` uses.
+  // TODO(merge with shops): default `receive` to the sources registry's `receive`. Until then a relayed
+  // delivery is answered 503 here, so the relay keeps it and resends it later: nothing is lost.
+  const noWebhooks: ReceiveHook = async () => ({ status: 503, body: 'This hub has no webhook sources yet.' });
+  const relayPull = options.relay ? createRelayPull({ url: options.relay.url, token: options.relay.token, now, receive: options.relay.receive ?? noWebhooks }) : null;
+
+  httpServer.on('request', createHttpHandler({ ctx, relayStatus: relayPull ? () => relayPull.status() : undefined, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, jobs, address: () => httpServer.address(), hostAllowed, caps, bodyTimeoutMs: options.limits?.bodyTimeoutMs }));
 
   // Another process may change the catalog or run-sheet in this file (`livedeck runsheet import` from a
   // shell while the studio runs). SQLite's data_version moves only for other connections' commits, so
@@ -408,6 +421,8 @@ export function createHub(options: HubOptions) {
     get claimTallies(): number {
       return claims.tallies + couponClaims.tallies;
     },
+    /** The link to a public relay (`--relay`), or null. */
+    relay: relayPull,
     /** Where generated tokens are kept, if they were generated. */
     tokenFile: loaded.file,
     setTokens(next: Tokens): void {
@@ -433,6 +448,7 @@ export function createHub(options: HubOptions) {
       clearInterval(timer);
       clearInterval(outsideWrites);
       clearTimeout(prepareRecaps);
+      await relayPull?.close();
       for (const t of rewarm.values()) clearTimeout(t);
       await recaps.close();
       await jobs.close();

@@ -21,6 +21,7 @@ import { runsheetRoute, RunsheetHttpError } from './runsheet.js';
 import { lanInfo } from './lan.js';
 import { parsePeriod, type PeriodQuery } from '../period/index.js';
 import { periodFileName } from '../period/file-name.js';
+import type { RelayStatus } from '../relay/pull.js';
 
 /** Largest NDJSON body `POST /api/ingest` takes. */
 export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
@@ -51,6 +52,8 @@ export interface HttpDeps {
   caps?: AddressCaps;
   /** How long a body may take to arrive (default {@link BODY_TIMEOUT_MS}). */
   bodyTimeoutMs?: number;
+  /** The link to a public relay (`--relay`), for `/health`; absent when there is none. */
+  relayStatus?: () => RelayStatus;
 }
 
 class HttpError extends Error {
@@ -230,6 +233,7 @@ export function createHttpHandler(deps: HttpDeps) {
         session: live ? { id: live.id, title: live.title } : null,
         uptimeSec: (ctx.now() - deps.startedAt) / 1000,
         alarm: ctx.live.alarm,
+        ...(deps.relayStatus ? { relay: deps.relayStatus() } : {}),
       });
     }
     if (p === '/api/ingest') {

@@ -6,3 +6,4 @@ export * from './live.js';
 export * from './sockets.js';
 export * from './mall.js';
 export * from './prompter.js';
+export * from './relay.js';

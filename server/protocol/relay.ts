@@ -1,0 +1,95 @@
+/**
+ * The relay's `/relay` namespace (DESIGN §11): a public `livedeck relay` keeps the webhook deliveries
+ * platforms push to it, and a studio hub on a LAN connects out to it and takes them. The relay sends;
+ * the hub acknowledges what it has stored, and only then does the relay forget it.
+ */
+import { z } from 'zod';
+
+/** Largest webhook body the hub or the relay takes (a platform's order push is a few KiB). */
+export const MAX_HOOK_BODY_BYTES = 1024 * 1024;
+
+/** One delivery as the relay kept it: the request exactly as the platform sent it, and when. */
+export interface RelayDelivery {
+  /** The relay's sequence number: increasing, never reused by one relay database. */
+  seq: number;
+  sourceId: string;
+  method: 'GET' | 'POST';
+  /** Lower-cased names, first value of each. */
+  headers: Record<string, string>;
+  /** Decoded, first value of each. */
+  query: Record<string, string>;
+  /** The raw body bytes. */
+  body: Uint8Array;
+  /** When the relay answered the platform (epoch ms). */
+  receivedAt: number;
+}
+
+/** A request only the hub can answer (a platform's GET URL check), passed through while the platform waits. */
+export interface RelayLiveRequest {
+  sourceId: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: Uint8Array;
+  receivedAt: number;
+}
+
+/** What the hub answered; for a live request, what the platform gets. */
+export interface RelayAnswer {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+/**
+ * The hub's acknowledgement of a batch. `seqs`: stored by the hub (or refused for good, as a 401
+ * or 404 is), so the relay deletes them; everything else in the batch is sent again. `retryInMs`:
+ * the hub could not store the rest now (its disk, its inbox) and asks for a pause. `answers`: per
+ * source, what the hub answers a stored delivery, so the relay answers the platform the same way.
+ */
+export interface RelayAck {
+  seqs: number[];
+  retryInMs?: number;
+  answers?: Record<string, RelayAnswer>;
+}
+
+export interface RelayServerToClient {
+  /** Sent on connection: which relay database this is (sequence numbers are per relay id) and its outbox. */
+  hello: (hello: { relayId: string; waiting: number }) => void;
+  /** A batch in `seq` order; the next one follows the ack. */
+  deliveries: (batch: { relayId: string; deliveries: RelayDelivery[] }, ack: (ack: RelayAck) => void) => void;
+  request: (request: RelayLiveRequest, answer: (answer: RelayAnswer) => void) => void;
+}
+
+// The hub sends nothing unasked: it only acknowledges.
+export type RelayClientToServer = Record<string, never>;
+
+const stringRecord = z.record(z.string(), z.string());
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes');
+
+/** A delivery as it reaches the hub, checked before anything is done with it. */
+export const relayDeliverySchema = z.object({
+  seq: z.number().int().positive(),
+  sourceId: z.string().min(1).max(64),
+  method: z.enum(['GET', 'POST']),
+  headers: stringRecord,
+  query: stringRecord,
+  body: bytes,
+  receivedAt: z.number().int().nonnegative(),
+});
+
+export const relayBatchSchema = z.object({
+  relayId: z.string().min(1).max(64),
+  deliveries: z.array(relayDeliverySchema).max(10_000),
+});
+
+export const relayLiveRequestSchema = relayDeliverySchema.omit({ seq: true });
+
+export const relayAnswerSchema = z.object({ status: z.number().int().min(100).max(599), body: z.string().max(64 * 1024), contentType: z.string().max(200).optional() });
+
+/** A hub's ack as the relay checks it. */
+export const relayAckSchema = z.object({
+  seqs: z.array(z.number().int().positive()).max(10_000),
+  retryInMs: z.number().nonnegative().optional(),
+  answers: z.record(z.string().max(64), relayAnswerSchema).optional(),
+});

@@ -1,0 +1,237 @@
+/**
+ * The relay's outbox: every delivery a platform pushed, kept in the relay's own SQLite file until the
+ * studio's hub has acknowledged it. A delivery is answered 200 only once its row is committed with
+ * `synchronous = FULL` (the WAL is synced at each commit), so a 200 survives kill -9 and power loss.
+ * Deliveries that arrive together share one commit (one sync), which keeps a slow VM disk off the
+ * platforms' answer time under load.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { RelayAnswer, RelayDelivery } from '../protocol/index.js';
+
+export interface OutboxLimits {
+  /** Deliveries kept at most, all sources together. */
+  maxCount: number;
+  /** Bytes kept at most (bodies, headers and queries), all sources together. */
+  maxBytes: number;
+  /** Deliveries kept at most for one source id (so one noisy or forged source cannot fill it). */
+  maxCountPerSource: number;
+  maxBytesPerSource: number;
+}
+
+export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = {
+  maxCount: 200_000,
+  maxBytes: 1024 * 1024 * 1024,
+  maxCountPerSource: 100_000,
+  maxBytesPerSource: 512 * 1024 * 1024,
+};
+
+export type NewDelivery = Omit<RelayDelivery, 'seq'>;
+
+/** Why a delivery was not taken: `full` (a cap; 429) or `store` (the disk refused; 503). */
+export class OutboxError extends Error {
+  constructor(
+    readonly code: 'full' | 'store',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  source_id TEXT NOT NULL,
+  method TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  query TEXT NOT NULL,
+  body BLOB NOT NULL,
+  received_at INTEGER NOT NULL,
+  bytes INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS answers (
+  source_id TEXT PRIMARY KEY,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  content_type TEXT
+);
+`;
+
+interface Row {
+  seq: number;
+  source_id: string;
+  method: string;
+  headers: string;
+  query: string;
+  body: Buffer;
+  received_at: number;
+  bytes: number;
+}
+
+export type Outbox = ReturnType<typeof openOutbox>;
+
+/** Opens (or creates) the outbox in `file`, readable by its owner alone. */
+export function openOutbox(file: string, limits: OutboxLimits = DEFAULT_OUTBOX_LIMITS) {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  const db = new Database(file);
+  if (file !== ':memory:') fs.chmodSync(file, 0o600);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+
+  // Sequence numbers restart if the file is replaced; the relay id tells a hub they are new ones.
+  let relayId = (db.prepare(`SELECT value FROM meta WHERE key = 'relay_id'`).get() as { value: string } | undefined)?.value;
+  if (!relayId) {
+    relayId = crypto.randomBytes(8).toString('hex');
+    db.prepare(`INSERT INTO meta (key, value) VALUES ('relay_id', ?)`).run(relayId);
+  }
+
+  const insert = db.prepare(`INSERT INTO outbox (source_id, method, headers, query, body, received_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const remove = db.prepare(`DELETE FROM outbox WHERE seq = ? RETURNING source_id, bytes`);
+  const oldest = db.prepare(`SELECT * FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`);
+  const oldestAt = db.prepare(`SELECT received_at FROM outbox ORDER BY seq LIMIT 1`);
+  const putAnswer = db.prepare(`INSERT INTO answers (source_id, status, body, content_type) VALUES (?, ?, ?, ?) ON CONFLICT (source_id) DO UPDATE SET status = excluded.status, body = excluded.body, content_type = excluded.content_type`);
+
+  // What is kept, counted in memory so the caps cost nothing per request; `reserved` includes
+  // deliveries waiting for the next commit, so requests arriving together cannot overshoot a cap.
+  const total = { count: 0, bytes: 0 };
+  const perSource = new Map<string, { count: number; bytes: number }>();
+  const add = (sourceId: string, count: number, bytes: number) => {
+    total.count += count;
+    total.bytes += bytes;
+    const s = perSource.get(sourceId) ?? { count: 0, bytes: 0 };
+    s.count += count;
+    s.bytes += bytes;
+    if (s.count <= 0) perSource.delete(sourceId);
+    else perSource.set(sourceId, s);
+  };
+  for (const r of db.prepare(`SELECT source_id, COUNT(*) AS n, SUM(bytes) AS b FROM outbox GROUP BY source_id`).all() as { source_id: string; n: number; b: number }[]) add(r.source_id, r.n, r.b);
+
+  const answers = new Map<string, RelayAnswer>();
+  for (const r of db.prepare(`SELECT * FROM answers`).all() as { source_id: string; status: number; body: string; content_type: string | null }[]) {
+    answers.set(r.source_id, { status: r.status, body: r.body, ...(r.content_type ? { contentType: r.content_type } : {}) });
+  }
+
+  interface Pending {
+    delivery: NewDelivery;
+    headers: string;
+    query: string;
+    bytes: number;
+    resolve: (seq: number) => void;
+    reject: (err: Error) => void;
+  }
+  let pending: Pending[] = [];
+  const commitAll = db.transaction((batch: Pending[]) => batch.map((p) => Number(insert.run(p.delivery.sourceId, p.delivery.method, p.headers, p.query, p.delivery.body, p.delivery.receivedAt, p.bytes).lastInsertRowid)));
+  function flush(): void {
+    const batch = pending;
+    if (!batch.length) return;
+    pending = [];
+    let seqs: number[];
+    try {
+      seqs = commitAll(batch);
+    } catch (err) {
+      for (const p of batch) {
+        add(p.delivery.sourceId, -1, -p.bytes);
+        p.reject(new OutboxError('store', `The relay could not store the delivery: ${(err as Error).message}`));
+      }
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(seqs[i]));
+    onStored?.();
+  }
+  let onStored: (() => void) | null = null;
+  let closed = false;
+
+  return {
+    relayId,
+    /** Kept now: deliveries and bytes (including those being committed). */
+    get count(): number {
+      return total.count;
+    },
+    get bytes(): number {
+      return total.bytes;
+    },
+    /** When the oldest kept delivery arrived (epoch ms), or null when none is kept. */
+    oldestAt(): number | null {
+      return (oldestAt.get() as { received_at: number } | undefined)?.received_at ?? null;
+    },
+    /** Called after each commit (the relay sends the new deliveries on). */
+    set onStored(fn: (() => void) | null) {
+      onStored = fn;
+    },
+    /**
+     * Keeps a delivery; resolves with its seq once it is on disk. Rejects with `OutboxError('full')`
+     * at once when a cap would be passed, nothing kept.
+     */
+    put(delivery: NewDelivery): Promise<number> {
+      if (closed) return Promise.reject(new OutboxError('store', 'The relay is shutting down.'));
+      const headers = JSON.stringify(delivery.headers);
+      const query = JSON.stringify(delivery.query);
+      const bytes = delivery.body.byteLength + headers.length + query.length;
+      const s = perSource.get(delivery.sourceId) ?? { count: 0, bytes: 0 };
+      if (total.count + 1 > limits.maxCount || total.bytes + bytes > limits.maxBytes) {
+        return Promise.reject(new OutboxError('full', `The relay is holding ${total.count} deliveries (${total.bytes} bytes), its limit; the studio's hub has not taken them. Try again later.`));
+      }
+      if (s.count + 1 > limits.maxCountPerSource || s.bytes + bytes > limits.maxBytesPerSource) {
+        return Promise.reject(new OutboxError('full', `The relay is holding ${s.count} deliveries for this source, its limit; the studio's hub has not taken them. Try again later.`));
+      }
+      add(delivery.sourceId, 1, bytes);
+      return new Promise<number>((resolve, reject) => {
+        if (pending.length === 0) setImmediate(flush);
+        pending.push({ delivery, headers, query, bytes, resolve, reject });
+      });
+    },
+    /** The oldest deliveries after `afterSeq`, in seq order: at most `maxCount`, and `maxBytes` (but at least one). */
+    oldest(afterSeq: number, maxCount: number, maxBytes: number): RelayDelivery[] {
+      const out: RelayDelivery[] = [];
+      let size = 0;
+      // Iterated, not fetched whole: a batch stops at its byte bound before reading more bodies.
+      for (const r of oldest.iterate(afterSeq, maxCount) as IterableIterator<Row>) {
+        if (out.length > 0 && size + r.bytes > maxBytes) break;
+        size += r.bytes;
+        out.push({
+          seq: r.seq,
+          sourceId: r.source_id,
+          method: r.method === 'GET' ? 'GET' : 'POST',
+          headers: JSON.parse(r.headers) as Record<string, string>,
+          query: JSON.parse(r.query) as Record<string, string>,
+          body: r.body,
+          receivedAt: r.received_at,
+        });
+      }
+      return out;
+    },
+    /** Forgets acknowledged deliveries (a seq no longer kept is ignored). */
+    remove: db.transaction((seqs: readonly number[]): number => {
+      let removed = 0;
+      for (const seq of seqs) {
+        const r = remove.get(seq) as { source_id: string; bytes: number } | undefined;
+        if (!r) continue;
+        add(r.source_id, -1, -r.bytes);
+        removed++;
+      }
+      return removed;
+    }),
+    /** What the hub answers a stored delivery of this source, if it said. */
+    answerFor(sourceId: string): RelayAnswer | undefined {
+      return answers.get(sourceId);
+    },
+    setAnswer(sourceId: string, answer: RelayAnswer): void {
+      const known = answers.get(sourceId);
+      if (known && known.status === answer.status && known.body === answer.body && known.contentType === answer.contentType) return;
+      answers.set(sourceId, answer);
+      putAnswer.run(sourceId, answer.status, answer.body, answer.contentType ?? null);
+    },
+    /** Commits what is waiting and closes the file. */
+    close(): void {
+      if (closed) return;
+      closed = true;
+      if (pending.length) flush();
+      db.close();
+    },
+  };
+}

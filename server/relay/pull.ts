@@ -1,0 +1,219 @@
+/**
+ * The hub's side of the relay (`livedeck studio --relay URL`): connects out to the relay's `/relay`
+ * namespace, hands every delivery to the hub's one webhook entry (`ReceiveHook`, the same function
+ * `POST /hooks/:sourceId` calls) in the relay's order, and acknowledges each once that entry has
+ * answered — stored, or refused for good (a 401 forgery or a 404 unknown source is final: sending it
+ * again cannot help, so it is logged and acknowledged). An answer of 5xx means the hub could not store
+ * it now: the rest of the batch is not acknowledged and the relay is asked to pause, then resends.
+ * Dedupe across redelivery is the hub inbox's (by the platform's delivery id); the pull also skips
+ * sequence numbers it already acknowledged to this relay.
+ */
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import {
+  relayBatchSchema,
+  relayLiveRequestSchema,
+  type RelayAck,
+  type RelayAnswer,
+  type RelayClientToServer,
+  type RelayServerToClient,
+} from '../protocol/index.js';
+import type { HookRequest, ReceiveHook } from '../sources/types.js';
+
+/** The relay link as `/health` shows it. `waiting`: not connected (yet, or again after a drop), retrying. */
+export type RelayState = 'connected' | 'waiting' | 'error' | 'closed';
+
+export interface RelayStatus {
+  state: RelayState;
+  /** The relay's address (no token). */
+  url: string;
+  /** Since when in this state (epoch ms). */
+  since: number;
+  /** Why it is `error` or was last dropped; never a secret. */
+  lastError: string | null;
+  /** Deliveries handed to the hub and acknowledged since start. */
+  received: number;
+  /** Of those, refused by the hub for good (forged, unknown source). */
+  refused: number;
+  /** The relay's outbox when it last said (on connection). */
+  waitingAtRelay: number | null;
+}
+
+export interface RelayPullOptions {
+  /** The relay's base URL (`https://relay.example.com`); `/relay` is appended. */
+  url: string;
+  /** `LIVEDECK_TOKEN_RELAY`, the same on both sides. */
+  token: string;
+  /** The hub's webhook entry. */
+  receive: ReceiveHook;
+  now?: () => number;
+  /** First reconnection delay, doubling to `retryMaxMs` (defaults 500 ms and 30 s). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  logger?: { info?(message: string): void; warn(message: string): void };
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
+}
+
+export interface RelayPull {
+  status(): RelayStatus;
+  close(): Promise<void>;
+}
+
+const short = (s: string, n = 200) => s.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, n);
+
+/** The relay's address for people: origin and path, never credentials or a query. */
+function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+export function createRelayPull(options: RelayPullOptions): RelayPull {
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? { info: (m: string) => console.log(`[relay] ${m}`), warn: (m: string) => console.warn(`[relay] ${m}`) };
+  const base = options.url.replace(/\/+$/, '');
+  const retryBaseMs = options.retryBaseMs ?? 500;
+  const retryMaxMs = options.retryMaxMs ?? 30_000;
+  const status: RelayStatus = { state: 'waiting', url: shownUrl(base), since: now(), lastError: null, received: 0, refused: 0, waitingAtRelay: null };
+  const setState = (state: RelayState, error?: string | null) => {
+    if (status.state !== state) status.since = now();
+    status.state = state;
+    if (error !== undefined) status.lastError = error;
+  };
+
+  // Sequence numbers are per relay database: remembered with its id.
+  let relayId: string | null = null;
+  let lastAcked = 0;
+  let failures = 0;
+  const backoff = () => Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(failures, 16));
+  let retry: NodeJS.Timeout | undefined;
+  let closed = false;
+  let queue: Promise<void> = Promise.resolve();
+
+  const socket: Socket<RelayServerToClient, RelayClientToServer> = io(`${base}/relay`, {
+    auth: { token: options.token },
+    transports: ['websocket'],
+    reconnectionDelay: retryBaseMs,
+    reconnectionDelayMax: retryMaxMs,
+    ...options.socketOptions,
+  });
+
+  /** Reconnects later where socket.io will not by itself (the relay refused or replaced this connection). */
+  const reconnectLater = () => {
+    clearTimeout(retry);
+    if (closed) return;
+    retry = setTimeout(() => !closed && socket.connect(), backoff());
+    retry.unref();
+    failures++;
+  };
+
+  socket.on('connect', () => {
+    failures = 0;
+    setState('connected', null);
+    logger.info?.(`connected to ${status.url}`);
+  });
+  socket.on('connect_error', (err) => {
+    const refused = /^(unauthorized|rate_limited)/.test(err.message);
+    setState(refused ? 'error' : 'waiting', refused ? `the relay refused this hub: ${short(err.message)} (check LIVEDECK_TOKEN_RELAY on both sides)` : `cannot reach the relay: ${short(err.message)}`);
+    if (refused) logger.warn(status.lastError!);
+    // socket.io retries a network failure itself, but not a refusal by the relay's middleware.
+    if (!socket.active) reconnectLater();
+  });
+  socket.on('disconnect', (reason) => {
+    if (closed) return;
+    if (reason === 'io server disconnect') {
+      // The relay closed it: another hub connected with the same token, or this one was too slow.
+      setState('error', 'the relay closed this connection (another hub using the same relay token, or an acknowledgement too slow)');
+      logger.warn(status.lastError!);
+      reconnectLater();
+    } else setState('waiting', `disconnected: ${reason}`);
+  });
+  socket.on('hello', (hello) => {
+    status.waitingAtRelay = typeof hello?.waiting === 'number' ? hello.waiting : null;
+    if (typeof hello?.relayId === 'string' && hello.relayId !== relayId) {
+      relayId = hello.relayId;
+      lastAcked = 0;
+    }
+  });
+
+  const toRequest = (d: { method: 'GET' | 'POST'; headers: Record<string, string>; query: Record<string, string>; body: Uint8Array; receivedAt: number }): HookRequest => ({
+    method: d.method,
+    headers: d.headers,
+    query: d.query,
+    body: Buffer.isBuffer(d.body) ? d.body : Buffer.from(d.body.buffer, d.body.byteOffset, d.body.byteLength),
+    receivedAt: d.receivedAt,
+  });
+
+  const answerOf = async (sourceId: string, req: HookRequest): Promise<RelayAnswer> => {
+    try {
+      return await options.receive(sourceId, req);
+    } catch (err) {
+      return { status: 500, body: `the hub failed: ${(err as Error).message}` };
+    }
+  };
+
+  socket.on('deliveries', (raw, ack) => {
+    if (typeof ack !== 'function') return;
+    const batch = relayBatchSchema.safeParse(raw);
+    if (!batch.success) {
+      logger.warn('the relay sent a batch this hub does not understand (a different LiveDeck version?); asking it to wait');
+      return ack({ seqs: [], retryInMs: retryMaxMs });
+    }
+    // One batch at a time, in order, even when a batch resent after a reconnection arrives while the
+    // previous connection's is still being stored.
+    queue = queue.then(async () => {
+      if (batch.data.relayId !== relayId) {
+        relayId = batch.data.relayId;
+        lastAcked = 0;
+      }
+      const reply: RelayAck = { seqs: [] };
+      const answers: Record<string, RelayAnswer> = {};
+      for (const d of batch.data.deliveries) {
+        if (d.seq <= lastAcked) {
+          reply.seqs.push(d.seq);
+          continue;
+        }
+        const answer = await answerOf(d.sourceId, toRequest(d));
+        if (answer.status >= 500) {
+          failures++;
+          reply.retryInMs = backoff();
+          setState('error', `the hub could not take relay delivery #${d.seq} for source ${d.sourceId}: ${answer.status} ${short(answer.body)}; retrying in ${Math.round(reply.retryInMs / 1000)} s`);
+          logger.warn(status.lastError!);
+          break;
+        }
+        if (answer.status >= 400) {
+          status.refused++;
+          logger.warn(`relay delivery #${d.seq} for source ${d.sourceId} refused by the hub: ${answer.status} ${short(answer.body)}`);
+        } else if (d.method === 'POST') answers[d.sourceId] = { status: answer.status, body: answer.body.slice(0, 4096), ...(answer.contentType ? { contentType: answer.contentType } : {}) };
+        status.received++;
+        reply.seqs.push(d.seq);
+        lastAcked = d.seq;
+      }
+      if (reply.retryInMs === undefined) {
+        failures = 0;
+        if (status.state === 'error' && socket.connected) setState('connected', null);
+      }
+      if (Object.keys(answers).length) reply.answers = answers;
+      ack(reply);
+    });
+  });
+
+  socket.on('request', (raw, answer) => {
+    if (typeof answer !== 'function') return;
+    const request = relayLiveRequestSchema.safeParse(raw);
+    if (!request.success) return answer({ status: 400, body: 'The relay sent a request this hub does not understand.' });
+    void answerOf(request.data.sourceId, toRequest(request.data)).then((a) => answer({ status: a.status, body: a.body, ...(a.contentType ? { contentType: a.contentType } : {}) }));
+  });
+
+  return {
+    status: () => ({ ...status }),
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      socket.close();
+      setState('closed');
+    },
+  };
+}
