@@ -53,11 +53,22 @@ export interface RelayAck {
   answers?: Record<string, RelayAnswer>;
 }
 
+/**
+ * A batch as it travels: the deliveries without their bodies, and the bodies end to end in one binary
+ * attachment (`bodyBytes` each, in order). Socket.IO's parser takes at most 10 binary attachments a
+ * message, so a body per attachment would cap a batch at 10.
+ */
+export interface RelayBatch {
+  relayId: string;
+  deliveries: (Omit<RelayDelivery, 'body'> & { bodyBytes: number })[];
+  bodies: Uint8Array;
+}
+
 export interface RelayServerToClient {
   /** Sent on connection: which relay database this is (sequence numbers are per relay id) and its outbox. */
   hello: (hello: { relayId: string; waiting: number }) => void;
   /** A batch in `seq` order; the next one follows the ack. */
-  deliveries: (batch: { relayId: string; deliveries: RelayDelivery[] }, ack: (ack: RelayAck) => void) => void;
+  deliveries: (batch: RelayBatch, ack: (ack: RelayAck) => void) => void;
   request: (request: RelayLiveRequest, answer: (answer: RelayAnswer) => void) => void;
 }
 
@@ -67,23 +78,24 @@ export type RelayClientToServer = Record<string, never>;
 const stringRecord = z.record(z.string(), z.string());
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes');
 
-/** A delivery as it reaches the hub, checked before anything is done with it. */
-export const relayDeliverySchema = z.object({
-  seq: z.number().int().positive(),
+const requestFields = {
   sourceId: z.string().min(1).max(64),
   method: z.enum(['GET', 'POST']),
   headers: stringRecord,
   query: stringRecord,
-  body: bytes,
   receivedAt: z.number().int().nonnegative(),
-});
+};
 
-export const relayBatchSchema = z.object({
-  relayId: z.string().min(1).max(64),
-  deliveries: z.array(relayDeliverySchema).max(10_000),
-});
+/** A batch as it reaches the hub, checked before anything is done with it (the bodies must add up). */
+export const relayBatchSchema = z
+  .object({
+    relayId: z.string().min(1).max(64),
+    deliveries: z.array(z.object({ seq: z.number().int().positive(), bodyBytes: z.number().int().nonnegative(), ...requestFields })).max(10_000),
+    bodies: bytes,
+  })
+  .refine((b) => b.deliveries.reduce((n, d) => n + d.bodyBytes, 0) === b.bodies.byteLength, 'the bodies do not add up to the deliveries');
 
-export const relayLiveRequestSchema = relayDeliverySchema.omit({ seq: true });
+export const relayLiveRequestSchema = z.object({ ...requestFields, body: bytes });
 
 export const relayAnswerSchema = z.object({ status: z.number().int().min(100).max(599), body: z.string().max(64 * 1024), contentType: z.string().max(200).optional() });
 

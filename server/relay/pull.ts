@@ -170,12 +170,16 @@ export function createRelayPull(options: RelayPullOptions): RelayPull {
       }
       const reply: RelayAck = { seqs: [] };
       const answers: Record<string, RelayAnswer> = {};
-      for (const d of batch.data.deliveries) {
+      const bodies = Buffer.isBuffer(batch.data.bodies) ? batch.data.bodies : Buffer.from(batch.data.bodies.buffer, batch.data.bodies.byteOffset, batch.data.bodies.byteLength);
+      let offset = 0;
+      for (const { bodyBytes, ...d } of batch.data.deliveries) {
+        // A copy: the receiver may keep it, and a slice would keep the whole batch in memory.
+        const body = Buffer.from(bodies.subarray(offset, (offset += bodyBytes)));
         if (d.seq <= lastAcked) {
           reply.seqs.push(d.seq);
           continue;
         }
-        const answer = await answerOf(d.sourceId, toRequest(d));
+        const answer = await answerOf(d.sourceId, toRequest({ ...d, body }));
         if (answer.status >= 500) {
           failures++;
           reply.retryInMs = backoff();

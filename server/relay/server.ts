@@ -17,6 +17,7 @@ import {
   relayAckSchema,
   relayAnswerSchema,
   type RelayAnswer,
+  type RelayBatch,
   type RelayClientToServer,
   type RelayLiveRequest,
   type RelayServerToClient,
@@ -170,7 +171,12 @@ export function createRelay(options: RelayOptions) {
     const deliveries = outbox.oldest(0, limits.batchCount, limits.batchBytes);
     if (!deliveries.length) return;
     inFlight = socket;
-    socket.timeout(limits.ackTimeoutMs).emit('deliveries', { relayId: outbox.relayId, deliveries }, (err: Error | null, raw: unknown) => {
+    const batch: RelayBatch = {
+      relayId: outbox.relayId,
+      deliveries: deliveries.map(({ body, ...d }) => ({ ...d, bodyBytes: body.byteLength })),
+      bodies: Buffer.concat(deliveries.map((d) => d.body)),
+    };
+    socket.timeout(limits.ackTimeoutMs).emit('deliveries', batch, (err: Error | null, raw: unknown) => {
       if (inFlight === socket) inFlight = null;
       if (closed) return;
       if (err) {

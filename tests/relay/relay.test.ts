@@ -66,6 +66,19 @@ describe('livedeck relay: taking deliveries', () => {
     expect(got.map((g) => g.req.headers['x-shopify-webhook-id'])).toEqual(['wh-0', 'wh-1', 'wh-2', 'wh-3', 'wh-4']);
   });
 
+  it('sends its deliveries in batches bounded by count and bytes, in the order it took them', async () => {
+    const { url, relay } = await relayUp({ limits: { batchCount: 7, batchBytes: 3000 } });
+    const sent: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const body = JSON.stringify({ i, pad: 'x'.repeat((i * 97) % 900) });
+      expect((await postHook(url, `shop-${i % 3}`, body)).status).toBe(200);
+      sent.push(body);
+    }
+    const { got } = pullInto(url);
+    await eventually(() => expect(relay.outbox.count).toBe(0));
+    expect(got.map((g) => g.req.body.toString())).toEqual(sent);
+  });
+
   it('refuses a body past 1 MiB with 413 and keeps nothing of it; exactly 1 MiB is taken', async () => {
     const { url, relay } = await relayUp();
     expect((await postHook(url, 'big', Buffer.alloc(MAX_HOOK_BODY_BYTES, 0x61))).status).toBe(200);
