@@ -143,6 +143,16 @@ export function openOutbox(file: string, limits: OutboxLimits = DEFAULT_OUTBOX_L
     batch.forEach((p, i) => p.resolve(seqs[i]));
     onStored?.();
   }
+  const removeAll = db.transaction((seqs: readonly number[]): number => {
+    let removed = 0;
+    for (const seq of seqs) {
+      const r = remove.get(seq) as { source_id: string; bytes: number } | undefined;
+      if (!r) continue;
+      add(r.source_id, -1, -r.bytes);
+      removed++;
+    }
+    return removed;
+  });
   let onStored: (() => void) | null = null;
   let closed = false;
 
@@ -205,17 +215,19 @@ export function openOutbox(file: string, limits: OutboxLimits = DEFAULT_OUTBOX_L
       }
       return out;
     },
-    /** Forgets acknowledged deliveries (a seq no longer kept is ignored). */
-    remove: db.transaction((seqs: readonly number[]): number => {
-      let removed = 0;
-      for (const seq of seqs) {
-        const r = remove.get(seq) as { source_id: string; bytes: number } | undefined;
-        if (!r) continue;
-        add(r.source_id, -1, -r.bytes);
-        removed++;
+    /**
+     * Forgets acknowledged deliveries (a seq no longer kept is ignored). Not synced on its own: a
+     * forgetting lost to a power cut only sends those deliveries once more, which the hub's inbox
+     * absorbs; the next delivery's synced commit makes it durable anyway.
+     */
+    remove(seqs: readonly number[]): number {
+      db.pragma('synchronous = NORMAL');
+      try {
+        return removeAll(seqs);
+      } finally {
+        db.pragma('synchronous = FULL');
       }
-      return removed;
-    }),
+    },
     /** What the hub answers a stored delivery of this source, if it said. */
     answerFor(sourceId: string): RelayAnswer | undefined {
       return answers.get(sourceId);
