@@ -207,7 +207,8 @@ describe('livedeck relay: the hub connection', () => {
 
   it('answers later deliveries of a source the way the hub answered the last one', async () => {
     const { url } = await relayUp();
-    pullInto(url, () => ({ status: 200, body: 'success', contentType: 'text/plain' }));
+    const { pull } = pullInto(url, () => ({ status: 200, body: 'success', contentType: 'text/plain' }));
+    await eventually(() => expect(pull.status().state).toBe('connected'));
     expect((await postHook(url, 'wx', '<xml/>')).text).toBe(DEFAULT_DELIVERY_ANSWER.body);
     await eventually(async () => expect((await postHook(url, 'wx', '<xml/>')).text).toBe('success'));
     expect((await postHook(url, 'other', '{}')).text).toBe(DEFAULT_DELIVERY_ANSWER.body);
