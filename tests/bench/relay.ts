@@ -8,6 +8,7 @@
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { here, RELAY_TOKEN, startChild, tempDir } from '../relay/support.js';
 import { percentile, report } from './lib.js';
@@ -28,6 +29,12 @@ const receivedCount = (file: string): number => {
     db.close();
   }
 };
+
+/** CPU time a process has used, ms (Linux): the relay's cost per delivery, whatever else loads the machine. */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
 
 async function waitFor(file: string, n: number): Promise<number> {
   for (;;) {
@@ -62,10 +69,12 @@ const receiverDb = path.join(dir, 'receiver.db');
 let receiver = await startChild(path.join(here, 'receiver-process.ts'), [receiverDb, url], env);
 try {
   // Live: the receiver connected while the platforms post.
+  const cpuBefore = cpuMs(relay.pid);
   const started = performance.now();
   const times = await post(url, 0, N);
   const answeredMs = performance.now() - started;
   const allInMs = (await waitFor(receiverDb, N)) - started;
+  const relayCpuPerDelivery = (cpuMs(relay.pid) - cpuBefore) / N;
 
   // Backlog: the studio was offline; it connects and takes everything waiting.
   await receiver.stop();
@@ -82,6 +91,8 @@ try {
     'answer time p99, ms': Number(percentile(times, 99).toFixed(2)),
     'all at the receiver per second': Math.round(N / (allInMs / 1000)),
     'backlog drained per second': Math.round(N / (drainMs / 1000)),
+    'relay CPU per delivery, ms': Number(relayCpuPerDelivery.toFixed(3)),
+    'load average at the end': Number(os.loadavg()[0].toFixed(1)),
   });
 } finally {
   await receiver.stop();
