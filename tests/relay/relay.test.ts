@@ -106,6 +106,19 @@ describe('livedeck relay: taking deliveries', () => {
     expect((await postHook(url, 'c', '{}')).status).toBe(200);
   });
 
+  it('keeps its deliveries, their counts and its relay id across a restart on the same file', async () => {
+    const first = await startRelay();
+    for (const source of ['a', 'a', 'b']) expect((await postHook(first.url, source, `{"from":"${source}"}`)).status).toBe(200);
+    const relayId = first.relay.outbox.relayId;
+    await first.stop();
+    const again = await relayUp({ dbFile: first.dbFile, limits: { maxCountPerSource: 2 } });
+    expect(again.relay.outbox.relayId).toBe(relayId);
+    expect(again.relay.outbox.count).toBe(3);
+    expect((await postHook(again.url, 'a', '{}')).status).toBe(429);
+    const { got } = pullInto(again.url);
+    await eventually(() => expect(got.map((g) => g.req.body.toString())).toEqual(['{"from":"a"}', '{"from":"a"}', '{"from":"b"}']));
+  });
+
   it('answers 429 past the outbox byte cap', async () => {
     const { url } = await relayUp({ limits: { maxBytes: 10_000 } });
     expect((await postHook(url, 'a', Buffer.alloc(6000))).status).toBe(200);
@@ -226,6 +239,32 @@ describe('livedeck relay: the hub connection', () => {
     await eventually(() => expect(relay.outbox.count).toBe(0));
     expect(second.got[0].req.body.toString()).toBe('{"n":1}');
     await eventually(() => expect(first.pull.status().state).toBe('error'));
+  });
+});
+
+describe('the hub side remembers what it acknowledged', () => {
+  it('skips deliveries it already acknowledged when a relay sends them again (a relay stopped before it could forget them)', async () => {
+    const first = await startRelay();
+    for (let i = 1; i <= 3; i++) await postHook(first.url, 'a', `{"n":${i}}`);
+    await first.stop();
+    // The relay's file as it was before the hub took the three: what a relay killed between the ack
+    // and its delete comes back with.
+    const before = `${first.dbFile}.before`;
+    fs.copyFileSync(first.dbFile, before);
+
+    const second = await startRelay({ dbFile: first.dbFile });
+    const { got } = pullInto(second.url);
+    await eventually(() => expect(second.relay.outbox.count).toBe(0));
+    expect(got).toHaveLength(3);
+    await second.stop();
+    fs.copyFileSync(before, first.dbFile);
+
+    const third = await relayUp({ dbFile: first.dbFile, port: second.port });
+    expect(third.relay.outbox.count).toBe(3);
+    await eventually(() => expect(third.relay.outbox.count).toBe(0));
+    expect(got).toHaveLength(3);
+    await postHook(third.url, 'a', '{"n":4}');
+    await eventually(() => expect(got.map((g) => g.req.body.toString())).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}']));
   });
 });
 
