@@ -39,7 +39,7 @@ import {
   type ViewServerToClient,
 } from './protocol/index.js';
 import { createRepository, openDb, type Db, type RecapCacheLimits } from './store/index.js';
-import { createRelayPull } from './relay/pull.js';
+import { createRelayPull } from './relay/index.js';
 import type { ReceiveHook } from './sources/types.js';
 
 

@@ -2,7 +2,7 @@
  * `livedeck relay`: the public webhook relay (DESIGN §11), and the checks `livedeck studio --relay`
  * makes before the hub connects out to one.
  */
-import { createRelay, DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/server.js';
+import { createRelay, DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/index.js';
 
 export const RELAY_USAGE = `  livedeck relay [--port 8080] [--host 0.0.0.0] [--db relay.db] [--max-deliveries N] [--max-mb N] [--rate N] [--trust-proxy loopback|always|never]
       the public webhook relay for a studio hub on a LAN (token from LIVEDECK_TOKEN_RELAY)`;

@@ -21,7 +21,7 @@ import { runsheetRoute, RunsheetHttpError } from './runsheet.js';
 import { lanInfo } from './lan.js';
 import { parsePeriod, type PeriodQuery } from '../period/index.js';
 import { periodFileName } from '../period/file-name.js';
-import type { RelayStatus } from '../relay/pull.js';
+import type { RelayStatus } from '../relay/index.js';
 
 /** Largest NDJSON body `POST /api/ingest` takes. */
 export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
