@@ -4,6 +4,8 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Server, type Namespace } from 'socket.io';
 import { dispatch, type HubContext } from './control/index.js';
@@ -388,7 +390,9 @@ export function createHub(options: HubOptions) {
   // TODO(merge with shops): default `receive` to the sources registry's `receive`. Until then a relayed
   // delivery is answered 503 here, so the relay keeps it and resends it later: nothing is lost.
   const noWebhooks: ReceiveHook = async () => ({ status: 503, body: 'This hub has no webhook sources yet.' });
-  const relayPull = options.relay ? createRelayPull({ url: options.relay.url, token: options.relay.token, now, receive: options.relay.receive ?? noWebhooks }) : null;
+  // The same on every start of this hub on this machine and file, so a restarted hub takes the relay over.
+  const hubId = crypto.createHash('sha256').update(`${os.hostname()}\n${dbFile ? path.resolve(dbFile) : runId}`).digest('hex').slice(0, 16);
+  const relayPull = options.relay ? createRelayPull({ url: options.relay.url, token: options.relay.token, hubId, now, receive: options.relay.receive ?? noWebhooks }) : null;
 
   httpServer.on('request', createHttpHandler({ ctx, relayStatus: relayPull ? () => relayPull.status() : undefined, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, jobs, address: () => httpServer.address(), hostAllowed, caps, bodyTimeoutMs: options.limits?.bodyTimeoutMs }));
 

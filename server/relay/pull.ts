@@ -8,6 +8,7 @@
  * Dedupe across redelivery is the hub inbox's (by the platform's delivery id); the pull also skips
  * sequence numbers it already acknowledged to this relay.
  */
+import crypto from 'node:crypto';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   relayBatchSchema,
@@ -43,6 +44,12 @@ export interface RelayPullOptions {
   url: string;
   /** `LIVEDECK_TOKEN_RELAY`, the same on both sides. */
   token: string;
+  /**
+   * Who this hub is, the same across its restarts (the hub derives it from its machine and database
+   * file): a restarted hub takes over the relay at once, another hub with the same token is refused.
+   * Default: new for each pull.
+   */
+  hubId?: string;
   /** The hub's webhook entry. */
   receive: ReceiveHook;
   now?: () => number;
@@ -93,7 +100,7 @@ export function createRelayPull(options: RelayPullOptions): RelayPull {
   let queue: Promise<void> = Promise.resolve();
 
   const socket: Socket<RelayServerToClient, RelayClientToServer> = io(`${base}/relay`, {
-    auth: { token: options.token },
+    auth: { token: options.token, hubId: options.hubId ?? crypto.randomBytes(8).toString('hex') },
     transports: ['websocket'],
     reconnectionDelay: retryBaseMs,
     reconnectionDelayMax: retryMaxMs,
@@ -115,9 +122,13 @@ export function createRelayPull(options: RelayPullOptions): RelayPull {
     logger.info?.(`connected to ${status.url}`);
   });
   socket.on('connect_error', (err) => {
-    const refused = /^(unauthorized|rate_limited)/.test(err.message);
-    setState(refused ? 'error' : 'waiting', refused ? `the relay refused this hub: ${short(err.message)} (check LIVEDECK_TOKEN_RELAY on both sides)` : `cannot reach the relay: ${short(err.message)}`);
+    const taken = err.message.startsWith('relay_taken');
+    const refused = taken || /^(unauthorized|rate_limited)/.test(err.message);
+    const why = taken ? short(err.message) : `${short(err.message)} (check LIVEDECK_TOKEN_RELAY on both sides)`;
+    setState(refused ? 'error' : 'waiting', refused ? `the relay refused this hub: ${why}` : `cannot reach the relay: ${short(err.message)}`);
     if (refused) logger.warn(status.lastError!);
+    // Another hub holds the relay: ask again at the longest interval, not in a tight loop.
+    if (taken) failures = 16;
     // socket.io retries a network failure itself, but not a refusal by the relay's middleware.
     if (!socket.active) reconnectLater();
   });
@@ -125,7 +136,7 @@ export function createRelayPull(options: RelayPullOptions): RelayPull {
     if (closed) return;
     if (reason === 'io server disconnect') {
       // The relay closed it: another hub connected with the same token, or this one was too slow.
-      setState('error', 'the relay closed this connection (another hub using the same relay token, or an acknowledgement too slow)');
+      setState('error', 'the relay closed this connection (this hub restarted elsewhere, or an acknowledgement was too slow)');
       logger.warn(status.lastError!);
       reconnectLater();
     } else setState('waiting', `disconnected: ${reason}`);

@@ -294,8 +294,19 @@ export function createRelay(options: RelayOptions) {
   const relayNs: Namespace<RelayClientToServer, RelayServerToClient> = io.of('/relay');
   relayNs.use((socket, next) => {
     const address = socket.handshake.address;
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    if (tokenMatches(token, options.token)) return next();
+    const auth = socket.handshake.auth as { token?: unknown; hubId?: unknown } | undefined;
+    if (tokenMatches(auth?.token, options.token)) {
+      const hubId = typeof auth?.hubId === 'string' && auth.hubId ? auth.hubId.slice(0, 64) : 'unnamed';
+      // The same hub again (restarted after a crash, its old connection not yet timed out) takes over;
+      // another hub with the same token is refused while the first is connected, so two studios
+      // sharing a token by mistake do not split a shop's orders between them.
+      if (hub?.connected && hub.data.hubId !== hubId) {
+        log(`relay: refused a second hub from ${address} while another is connected (same relay token, different hub)`);
+        return next(new Error('relay_taken: another studio hub is connected to this relay with the same token; give each studio its own relay token'));
+      }
+      socket.data.hubId = hubId;
+      return next();
+    }
     if (authLimiter.blocked(address)) return next(new Error('rate_limited: too many failed attempts; wait a minute'));
     authLimiter.failed(address);
     log(`relay: refused a hub from ${address}: wrong relay token`);

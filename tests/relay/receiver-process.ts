@@ -23,6 +23,8 @@ const repeat = db.prepare(`UPDATE repeats SET n = n + 1`);
 const pull = createRelayPull({
   url: relayUrl,
   token: process.env.LIVEDECK_TOKEN_RELAY ?? '',
+  // The same receiver restarted (after kill -9) takes the relay over at once, as a hub on its file does.
+  hubId: file,
   retryBaseMs: 100,
   retryMaxMs: 1000,
   logger: { warn: (m) => console.error(`[receiver] ${m}`) },

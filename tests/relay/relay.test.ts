@@ -23,13 +23,13 @@ async function relayUp(limits?: Parameters<typeof startRelay>[0]): Promise<TestR
 }
 
 /** A hub side that records what it is handed and answers as `answer` says. */
-function pullInto(url: string, answer: (sourceId: string, req: HookRequest) => HookAnswer | Promise<HookAnswer> = () => ({ status: 200, body: 'ok' }), token = RELAY_TOKEN) {
+function pullInto(url: string, answer: (sourceId: string, req: HookRequest) => HookAnswer | Promise<HookAnswer> = () => ({ status: 200, body: 'ok' }), token = RELAY_TOKEN, hubId?: string) {
   const got: { sourceId: string; req: HookRequest }[] = [];
   const receive: ReceiveHook = async (sourceId, req) => {
     got.push({ sourceId, req });
     return answer(sourceId, req);
   };
-  const pull: RelayPull = createRelayPull({ url, token, receive, retryBaseMs: 50, retryMaxMs: 200, logger: { warn() {} } });
+  const pull: RelayPull = createRelayPull({ url, token, hubId, receive, retryBaseMs: 50, retryMaxMs: 200, logger: { warn() {} } });
   cleanup.push(() => pull.close());
   return { pull, got };
 }
@@ -227,18 +227,33 @@ describe('livedeck relay: the hub connection', () => {
     expect((await postHook(url, 'other', '{}')).text).toBe(DEFAULT_DELIVERY_ANSWER.body);
   });
 
-  it('gives the batch to a hub that reconnects, and the newest hub connection takes over', async () => {
+  it('gives the batch again to the same hub restarted, which takes the relay over at once', async () => {
     const { url, relay } = await relayUp();
-    const first = pullInto(url, () => new Promise<HookAnswer>(() => {}));
+    const first = pullInto(url, () => new Promise<HookAnswer>(() => {}), RELAY_TOKEN, 'studio-a');
     await eventually(() => expect(first.pull.status().state).toBe('connected'));
     await postHook(url, 'a', '{"n":1}');
     await eventually(() => expect(first.got).toHaveLength(1));
-    // A second hub (the studio restarted while the first was stuck): it gets the same delivery.
-    const second = pullInto(url);
+    // The studio's hub restarted while its old connection hangs: the new one gets the same delivery.
+    const second = pullInto(url, undefined, RELAY_TOKEN, 'studio-a');
     await eventually(() => expect(second.got).toHaveLength(1));
     await eventually(() => expect(relay.outbox.count).toBe(0));
     expect(second.got[0].req.body.toString()).toBe('{"n":1}');
     await eventually(() => expect(first.pull.status().state).toBe('error'));
+  });
+});
+
+describe('two hubs on one token', () => {
+  it('refuses a second, different hub while the first is connected, so two studios never split a shop', async () => {
+    const { url } = await relayUp();
+    const first = pullInto(url, undefined, RELAY_TOKEN, 'studio-a');
+    await eventually(() => expect(first.pull.status().state).toBe('connected'));
+    const other = pullInto(url, undefined, RELAY_TOKEN, 'studio-b');
+    await eventually(() => expect(other.pull.status().state).toBe('error'));
+    expect(other.pull.status().lastError).toMatch(/another studio hub is connected/);
+    for (let i = 0; i < 5; i++) await postHook(url, 'a', `{"n":${i}}`);
+    await eventually(() => expect(first.got).toHaveLength(5));
+    expect(other.got).toHaveLength(0);
+    expect(first.pull.status().state).toBe('connected');
   });
 });
 
