@@ -90,9 +90,8 @@ export function createRelayPull(options: RelayPullOptions): RelayPull {
     if (error !== undefined) status.lastError = error;
   };
 
-  // Sequence numbers are per relay database: remembered with its id.
-  let relayId: string | null = null;
-  let lastAcked = 0;
+  // The last sequence number acknowledged, with the relay database it belongs to (seqs are per relay id).
+  let acked: { relayId: string; seq: number } | null = null;
   let failures = 0;
   const backoff = () => Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(failures, 16));
   let retry: NodeJS.Timeout | undefined;
@@ -143,10 +142,6 @@ export function createRelayPull(options: RelayPullOptions): RelayPull {
   });
   socket.on('hello', (hello) => {
     status.waitingAtRelay = typeof hello?.waiting === 'number' ? hello.waiting : null;
-    if (typeof hello?.relayId === 'string' && hello.relayId !== relayId) {
-      relayId = hello.relayId;
-      lastAcked = 0;
-    }
   });
 
   const toRequest = (d: { method: 'GET' | 'POST'; headers: Record<string, string>; query: Record<string, string>; body: Uint8Array; receivedAt: number }): HookRequest => ({
@@ -175,10 +170,7 @@ export function createRelayPull(options: RelayPullOptions): RelayPull {
     // One batch at a time, in order, even when a batch resent after a reconnection arrives while the
     // previous connection's is still being stored.
     queue = queue.then(async () => {
-      if (batch.data.relayId !== relayId) {
-        relayId = batch.data.relayId;
-        lastAcked = 0;
-      }
+      const { relayId } = batch.data;
       const reply: RelayAck = { seqs: [] };
       const answers: Record<string, RelayAnswer> = {};
       const bodies = Buffer.isBuffer(batch.data.bodies) ? batch.data.bodies : Buffer.from(batch.data.bodies.buffer, batch.data.bodies.byteOffset, batch.data.bodies.byteLength);
@@ -186,7 +178,7 @@ export function createRelayPull(options: RelayPullOptions): RelayPull {
       for (const { bodyBytes, ...d } of batch.data.deliveries) {
         // A copy: the receiver may keep it, and a slice would keep the whole batch in memory.
         const body = Buffer.from(bodies.subarray(offset, (offset += bodyBytes)));
-        if (d.seq <= lastAcked) {
+        if (acked?.relayId === relayId && d.seq <= acked.seq) {
           reply.seqs.push(d.seq);
           continue;
         }
@@ -204,7 +196,7 @@ export function createRelayPull(options: RelayPullOptions): RelayPull {
         } else if (d.method === 'POST') answers[d.sourceId] = { status: answer.status, body: answer.body.slice(0, 4096), ...(answer.contentType ? { contentType: answer.contentType } : {}) };
         status.received++;
         reply.seqs.push(d.seq);
-        lastAcked = d.seq;
+        acked = { relayId, seq: d.seq };
       }
       if (reply.retryInMs === undefined) {
         failures = 0;

@@ -283,6 +283,21 @@ describe('the hub side remembers what it acknowledged', () => {
   });
 });
 
+describe('a relay on a new database', () => {
+  it('is not taken for the old one: its sequence numbers start again and nothing is skipped', async () => {
+    const first = await startRelay();
+    const { got } = pullInto(first.url);
+    for (let i = 1; i <= 3; i++) await postHook(first.url, 'a', `{"old":${i}}`);
+    await eventually(() => expect(got).toHaveLength(3));
+    await first.stop();
+    // The relay's file lost and started afresh on the same address: seqs 1 and 2 again, a new relay id.
+    const fresh = await relayUp({ port: first.port });
+    await postHook(fresh.url, 'a', '{"new":1}');
+    await postHook(fresh.url, 'a', '{"new":2}');
+    await eventually(() => expect(got.map((g) => g.req.body.toString()).slice(3)).toEqual(['{"new":1}', '{"new":2}']));
+  });
+});
+
 describe('the hub with --relay', () => {
   it('hands relayed deliveries to its webhook entry and shows the relay link on /health', async () => {
     const r = await relayUp();
