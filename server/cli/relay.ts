@@ -34,10 +34,12 @@ export function relayUrl(value: string): { url: string; warning: string | null }
     throw new RelayInputError(`--relay “${value.slice(0, 100)}” is not a URL; give the relay's address, e.g. https://relay.example.com`);
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new RelayInputError(`--relay takes an http(s) URL, not ${u.protocol}`);
-  if (u.username || u.password || u.search) throw new RelayInputError('--relay takes the relay address alone: the token comes from LIVEDECK_TOKEN_RELAY.');
+  if (u.username || u.password || u.search || u.hash) throw new RelayInputError('--relay takes the relay address alone: the token comes from LIVEDECK_TOKEN_RELAY.');
+  // Socket.IO takes a URL's path for a namespace: the relay has to be served at the root of its name.
+  if (u.pathname !== '/') throw new RelayInputError(`--relay takes the relay's address without a path (https://${u.host}); serve the relay at the root of its host name.`);
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
   return {
-    url: u.href.replace(/\/+$/, ''),
+    url: u.origin,
     warning: u.protocol === 'http:' && !local ? `--relay ${u.host} is plain http: the relay token and the shop's orders cross the internet unencrypted; put the relay behind HTTPS.` : null,
   };
 }

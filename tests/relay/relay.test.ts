@@ -5,6 +5,7 @@ import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHub } from '../../server/hub.js';
 import { MAX_HOOK_BODY_BYTES } from '../../server/protocol/index.js';
+import { relayUrl } from '../../server/cli/relay.js';
 import { createRelayPull, type RelayPull } from '../../server/relay/pull.js';
 import { DEFAULT_DELIVERY_ANSWER } from '../../server/relay/server.js';
 import type { HookAnswer, HookRequest, ReceiveHook } from '../../server/sources/types.js';
@@ -332,6 +333,16 @@ describe('the command line', () => {
   const bin = path.join(__dirname, '..', '..', 'bin', 'livedeck.mjs');
   const env = { ...process.env };
   delete env.LIVEDECK_TOKEN_RELAY;
+
+  it('takes a relay address for --relay and says what is wrong with anything else', () => {
+    expect(relayUrl('https://relay.example.com/')).toEqual({ url: 'https://relay.example.com', warning: null });
+    expect(relayUrl('http://127.0.0.1:8080').warning).toBeNull();
+    expect(relayUrl('http://relay.example.com').warning).toMatch(/unencrypted/);
+    expect(() => relayUrl('relay.example.com')).toThrow(/not a URL/);
+    expect(() => relayUrl('ftp://relay.example.com')).toThrow(/http\(s\)/);
+    expect(() => relayUrl('https://relay.example.com/livedeck')).toThrow(/without a path/);
+    expect(() => relayUrl('https://relay.example.com/?token=abc')).toThrow(/LIVEDECK_TOKEN_RELAY/);
+  });
 
   it('refuses to start a relay, or a studio with --relay, without a relay token', () => {
     const db = path.join(tempDir('relay-cli'), 'relay.db');
