@@ -43,12 +43,15 @@ export interface RelayAnswer {
 
 /**
  * The hub's acknowledgement of a batch. `seqs`: stored by the hub (or refused for good, as a 401
- * or 404 is), so the relay deletes them; everything else in the batch is sent again. `retryInMs`:
- * the hub could not store the rest now (its disk, its inbox) and asks for a pause. `answers`: per
- * source, what the hub answers a stored delivery, so the relay answers the platform the same way.
+ * or 404 is), so the relay deletes them; everything else in the batch is sent again. `paused`: per
+ * source id, how long (ms) to hold its deliveries back — the hub could not take that source's now (a
+ * shop switched off, a 5xx) — while the other sources' keep coming. `retryInMs`: hold everything
+ * back (the hub cannot take anything). `answers`: per source, what the hub answers a stored
+ * delivery, so the relay answers the platform the same way.
  */
 export interface RelayAck {
   seqs: number[];
+  paused?: Record<string, number>;
   retryInMs?: number;
   answers?: Record<string, RelayAnswer>;
 }
@@ -102,6 +105,7 @@ export const relayAnswerSchema = z.object({ status: z.number().int().min(100).ma
 /** A hub's ack as the relay checks it. */
 export const relayAckSchema = z.object({
   seqs: z.array(z.number().int().positive()).max(10_000),
+  paused: z.record(z.string().max(64), z.number().nonnegative()).optional(),
   retryInMs: z.number().nonnegative().optional(),
   answers: z.record(z.string().max(64), relayAnswerSchema).optional(),
 });

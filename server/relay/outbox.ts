@@ -97,7 +97,7 @@ export function openOutbox(file: string, limits: OutboxLimits = DEFAULT_OUTBOX_L
 
   const insert = db.prepare(`INSERT INTO outbox (source_id, method, headers, query, body, received_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const remove = db.prepare(`DELETE FROM outbox WHERE seq = ? RETURNING source_id, bytes`);
-  const oldest = db.prepare(`SELECT * FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`);
+  const oldest = db.prepare(`SELECT * FROM outbox WHERE source_id NOT IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?`);
   const oldestAt = db.prepare(`SELECT received_at FROM outbox ORDER BY seq LIMIT 1`);
   const putAnswer = db.prepare(`INSERT INTO answers (source_id, status, body, content_type) VALUES (?, ?, ?, ?) ON CONFLICT (source_id) DO UPDATE SET status = excluded.status, body = excluded.body, content_type = excluded.content_type`);
 
@@ -206,12 +206,12 @@ export function openOutbox(file: string, limits: OutboxLimits = DEFAULT_OUTBOX_L
         pending.push({ delivery, headers, query, bytes, resolve, reject });
       });
     },
-    /** The oldest deliveries after `afterSeq`, in seq order: at most `maxCount`, and `maxBytes` (but at least one). */
-    oldest(afterSeq: number, maxCount: number, maxBytes: number): RelayDelivery[] {
+    /** The oldest deliveries, in seq order, of sources other than `except`: at most `maxCount`, and `maxBytes` (but at least one). */
+    oldest(maxCount: number, maxBytes: number, except: readonly string[] = []): RelayDelivery[] {
       const out: RelayDelivery[] = [];
       let size = 0;
       // Iterated, not fetched whole: a batch stops at its byte bound before reading more bodies.
-      for (const r of oldest.iterate(afterSeq, maxCount) as IterableIterator<Row>) {
+      for (const r of oldest.iterate(JSON.stringify(except), maxCount) as IterableIterator<Row>) {
         if (out.length > 0 && size + r.bytes > maxBytes) break;
         size += r.bytes;
         out.push({

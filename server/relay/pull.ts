@@ -3,8 +3,10 @@
  * namespace, hands every delivery to the hub's one webhook entry (`ReceiveHook`, the same function
  * `POST /hooks/:sourceId` calls) in the relay's order, and acknowledges each once that entry has
  * answered — stored, or refused for good (a 401 forgery or a 404 unknown source is final: sending it
- * again cannot help, so it is logged and acknowledged). An answer of 5xx means the hub could not store
- * it now: the rest of the batch is not acknowledged and the relay is asked to pause, then resends.
+ * again cannot help, so it is logged and acknowledged). An answer of 5xx means the hub cannot take that
+ * source's deliveries now (a shop switched off, a store failing): that one and the source's later ones
+ * are not acknowledged, and the relay holds the source back for a pause that doubles each time,
+ * while the other sources' deliveries keep coming.
  * Dedupe across redelivery is the hub inbox's (by the platform's delivery id); the pull also skips
  * sequence numbers it already acknowledged to this relay.
  */
@@ -90,8 +92,11 @@ export function createRelayPull(options: RelayPullOptions): RelayPull {
     if (error !== undefined) status.lastError = error;
   };
 
-  // The last sequence number acknowledged, with the relay database it belongs to (seqs are per relay id).
-  let acked: { relayId: string; seq: number } | null = null;
+  // Sequence numbers acknowledged to this relay database (seqs are per relay id), the latest few
+  // thousand: a relay that comes back from before its deletes sends them again.
+  const acked = rememberedSeqs(20_000);
+  /** Consecutive 5xx answers per source, for its pause. */
+  const sourceFailures = new Map<string, number>();
   let failures = 0;
   const backoff = () => Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(failures, 16));
   let retry: NodeJS.Timeout | undefined;
@@ -175,33 +180,38 @@ export function createRelayPull(options: RelayPullOptions): RelayPull {
       const answers: Record<string, RelayAnswer> = {};
       const bodies = Buffer.isBuffer(batch.data.bodies) ? batch.data.bodies : Buffer.from(batch.data.bodies.buffer, batch.data.bodies.byteOffset, batch.data.bodies.byteLength);
       let offset = 0;
+      // A source the hub cannot take now (switched off, its store failing) waits at the relay, its
+      // later deliveries with it (a source's order holds); the other sources' go on.
+      const paused = new Map<string, number>();
       for (const { bodyBytes, ...d } of batch.data.deliveries) {
         // A copy: the receiver may keep it, and a slice would keep the whole batch in memory.
         const body = Buffer.from(bodies.subarray(offset, (offset += bodyBytes)));
-        if (acked?.relayId === relayId && d.seq <= acked.seq) {
+        if (paused.has(d.sourceId)) continue;
+        if (acked.has(relayId, d.seq)) {
           reply.seqs.push(d.seq);
           continue;
         }
         const answer = await answerOf(d.sourceId, toRequest({ ...d, body }));
         if (answer.status >= 500) {
-          failures++;
-          reply.retryInMs = backoff();
-          setState('error', `the hub could not take relay delivery #${d.seq} for source ${d.sourceId}: ${answer.status} ${short(answer.body)}; retrying in ${Math.round(reply.retryInMs / 1000)} s`);
+          const n = (sourceFailures.get(d.sourceId) ?? 0) + 1;
+          sourceFailures.set(d.sourceId, n);
+          const waitMs = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(n - 1, 16));
+          paused.set(d.sourceId, waitMs);
+          setState('error', `the hub could not take relay delivery #${d.seq} for source ${d.sourceId}: ${answer.status} ${short(answer.body)}; that source's deliveries wait at the relay, retried in ${Math.round(waitMs / 1000)} s`);
           logger.warn(status.lastError!);
-          break;
+          continue;
         }
+        sourceFailures.delete(d.sourceId);
         if (answer.status >= 400) {
           status.refused++;
           logger.warn(`relay delivery #${d.seq} for source ${d.sourceId} refused by the hub: ${answer.status} ${short(answer.body)}`);
         } else if (d.method === 'POST') answers[d.sourceId] = { status: answer.status, body: answer.body.slice(0, 4096), ...(answer.contentType ? { contentType: answer.contentType } : {}) };
         status.received++;
         reply.seqs.push(d.seq);
-        acked = { relayId, seq: d.seq };
+        acked.add(relayId, d.seq);
       }
-      if (reply.retryInMs === undefined) {
-        failures = 0;
-        if (status.state === 'error' && socket.connected) setState('connected', null);
-      }
+      if (paused.size) reply.paused = Object.fromEntries(paused);
+      else if (sourceFailures.size === 0 && status.state === 'error' && socket.connected) setState('connected', null);
       if (Object.keys(answers).length) reply.answers = answers;
       ack(reply);
     });
@@ -221,6 +231,24 @@ export function createRelayPull(options: RelayPullOptions): RelayPull {
       clearTimeout(retry);
       socket.close();
       setState('closed');
+    },
+  };
+}
+
+/** The last `max` sequence numbers acknowledged to one relay id (a new relay id forgets the old). */
+function rememberedSeqs(max: number) {
+  let relayId: string | null = null;
+  const seqs = new Set<number>();
+  return {
+    has: (id: string, seq: number) => id === relayId && seqs.has(seq),
+    add(id: string, seq: number): void {
+      if (id !== relayId) {
+        relayId = id;
+        seqs.clear();
+      }
+      seqs.add(seq);
+      // Sets iterate in insertion order: the first is the oldest.
+      if (seqs.size > max) seqs.delete(seqs.values().next().value!);
     },
   };
 }

@@ -160,7 +160,11 @@ export function createRelay(options: RelayOptions) {
   let hubSince = 0;
   /** The hub a batch is out to, awaiting its ack. */
   let inFlight: HubSocket | null = null;
+  /** A pause of everything the hub asked for. */
   let pumpTimer: NodeJS.Timeout | undefined;
+  /** Sources the hub could not take for now, until when; their deliveries wait, the others go. */
+  const pausedUntil = new Map<string, number>();
+  let wakeTimer: NodeJS.Timeout | undefined;
   let closed = false;
 
   function pump(): void {
@@ -168,7 +172,9 @@ export function createRelay(options: RelayOptions) {
     pumpTimer = undefined;
     const socket = hub;
     if (closed || !socket || inFlight === socket) return;
-    const deliveries = outbox.oldest(0, limits.batchCount, limits.batchBytes);
+    const t = now();
+    for (const [sourceId, until] of pausedUntil) if (until <= t) pausedUntil.delete(sourceId);
+    const deliveries = outbox.oldest(limits.batchCount, limits.batchBytes, [...pausedUntil.keys()]);
     if (!deliveries.length) return;
     inFlight = socket;
     const batch: RelayBatch = {
@@ -197,8 +203,15 @@ export function createRelay(options: RelayOptions) {
       for (const [sourceId, answer] of Object.entries(ack.data.answers ?? {})) {
         if (answer.status >= 200 && answer.status < 300) outbox.setAnswer(sourceId, answer);
       }
+      const paused = Object.entries(ack.data.paused ?? {});
+      for (const [sourceId, ms] of paused) pausedUntil.set(sourceId, now() + Math.min(Math.max(ms, 100), 60_000));
+      if (pausedUntil.size) {
+        clearTimeout(wakeTimer);
+        wakeTimer = setTimeout(pump, Math.max(0, Math.min(...pausedUntil.values()) - now()));
+        wakeTimer.unref();
+      }
       // A hub that stored nothing and gave no pause would be asked again at once, forever.
-      const pause = ack.data.retryInMs ?? (removed === 0 ? 1000 : 0);
+      const pause = ack.data.retryInMs ?? (removed === 0 && paused.length === 0 ? 1000 : 0);
       if (pause > 0) {
         pumpTimer = setTimeout(pump, Math.min(pause, 60_000));
         pumpTimer.unref();
@@ -355,6 +368,7 @@ export function createRelay(options: RelayOptions) {
       if (closed) return;
       closed = true;
       clearTimeout(pumpTimer);
+      clearTimeout(wakeTimer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();
       outbox.close();

@@ -219,6 +219,31 @@ describe('livedeck relay: the hub connection', () => {
     expect(pull.status()).toMatchObject({ state: 'connected', received: 3, refused: 2 });
   });
 
+  it('holds back a source the hub cannot take now, in its order, while the other sources keep coming', async () => {
+    const { url, relay } = await relayUp();
+    let switchedOn = false;
+    const { got, pull } = pullInto(url, (sourceId) => (sourceId === 'off' && !switchedOn ? { status: 503, body: 'switched off' } : { status: 200, body: 'ok' }));
+    await eventually(() => expect(pull.status().state).toBe('connected'));
+    for (let i = 0; i < 3; i++) {
+      await postHook(url, 'off', `{"off":${i}}`);
+      await postHook(url, 'on', `{"on":${i}}`);
+    }
+    const bodiesOf = (id: string) => got.filter((g) => g.sourceId === id).map((g) => g.req.body.toString());
+    await eventually(() => expect(bodiesOf('on')).toEqual(['{"on":0}', '{"on":1}', '{"on":2}']));
+    // Tried again after its pause, always its oldest first: never a later one of it before.
+    await eventually(() => expect(bodiesOf('off').length).toBeGreaterThanOrEqual(2));
+    expect(new Set(bodiesOf('off'))).toEqual(new Set(['{"off":0}']));
+    expect(relay.outbox.count).toBe(3);
+    expect(pull.status().state).toBe('error');
+    // A later delivery of the working source is not held behind the paused one.
+    await postHook(url, 'on', '{"on":3}');
+    await eventually(() => expect(bodiesOf('on')).toContain('{"on":3}'));
+    switchedOn = true;
+    await eventually(() => expect(relay.outbox.count).toBe(0));
+    expect(bodiesOf('off').filter((b, i, all) => all.indexOf(b) === i)).toEqual(['{"off":0}', '{"off":1}', '{"off":2}']);
+    expect(pull.status().state).toBe('connected');
+  });
+
   it('answers later deliveries of a source the way the hub answered the last one', async () => {
     const { url } = await relayUp();
     const { pull } = pullInto(url, () => ({ status: 200, body: 'success', contentType: 'text/plain' }));
