@@ -239,9 +239,12 @@ export function createRelay(options: RelayOptions) {
 
   async function hook(req: IncomingMessage, res: ServerResponse, url: URL, sourceId: string): Promise<void> {
     const method = req.method;
+    // Refused before its body was read: the connection closes rather than carry the unread body.
+    if (!req.complete) res.setHeader('connection', 'close');
     if (method !== 'POST' && method !== 'GET') return refuse(res, 405, 'method', 'Webhooks are POST (and GET for a URL check).', { allow: 'POST, GET' });
     if (!rateOk(clientAddress(req))) return refuse(res, 429, 'rate_limited', 'Too many requests from this address; slow down.', { 'retry-after': '1' });
     if (inProgress >= limits.maxInProgress) return refuse(res, 503, 'busy', 'The relay is busy; try again shortly.', { 'retry-after': '1' });
+    res.removeHeader('connection');
     inProgress++;
     try {
       let body: Buffer;
@@ -297,7 +300,10 @@ export function createRelay(options: RelayOptions) {
       );
     }
     const m = /^\/hooks\/([^/]+)$/.exec(url.pathname);
-    if (!m || !SOURCE_ID.test(m[1])) return refuse(res, 404, 'not_found', 'Not found. Platforms post to /hooks/<source id>.');
+    if (!m || !SOURCE_ID.test(m[1])) {
+      if (!req.complete) res.setHeader('connection', 'close');
+      return refuse(res, 404, 'not_found', 'Not found. Platforms post to /hooks/<source id>.');
+    }
     hook(req, res, url, m[1]).catch((err: Error) => refuse(res, 500, 'internal', `The relay failed: ${err.message}`));
   });
 
@@ -330,6 +336,8 @@ export function createRelay(options: RelayOptions) {
     hub = socket;
     hubSince = now();
     inFlight = null;
+    // A hub (re)connecting gets every source again, paused ones included.
+    pausedUntil.clear();
     log(`relay: studio hub connected from ${socket.handshake.address}; ${outbox.count} deliveries waiting`);
     if (previous) {
       log('relay: a newer hub connection replaces the previous one');
