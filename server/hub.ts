@@ -4,6 +4,8 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Server, type Namespace } from 'socket.io';
 import { dispatch, type HubContext } from './control/index.js';
@@ -40,6 +42,8 @@ import {
 } from './protocol/index.js';
 import { createRepository, openDb, type Db, type RecapCacheLimits } from './store/index.js';
 import { createSources } from './sources/index.js';
+import { createRelayPull } from './relay/index.js';
+import type { ReceiveHook } from './sources/types.js';
 
 
 /** How long after an ended show's last late event its recaps are computed again in the background. */
@@ -78,6 +82,11 @@ export interface HubOptions {
    * 品牌底价; null (the default) is none. Default from LIVEDECK_FLOOR_RATIO (e.g. 0.3).
    */
   floorRatio?: number | null;
+  /**
+   * Take webhook deliveries from a public `livedeck relay` (DESIGN §11): its URL and relay token.
+   * `receive` is the webhook entry deliveries go to (by default the hub's own, as `POST /hooks/:sourceId`).
+   */
+  relay?: { url: string; token: string; receive?: ReceiveHook };
   /** Per-address caps and the body deadline (defaults below and `BODY_TIMEOUT_MS`); tests shrink them. */
   limits?: {
     connectionsPerAddress?: number;
@@ -395,7 +404,12 @@ export function createHub(options: HubOptions) {
       }, 1500)
     : undefined;
   prepareRecaps?.unref();
-  httpServer.on('request', createHttpHandler({ ctx, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, jobs, address: () => httpServer.address(), hostAllowed, caps, bodyTimeoutMs: options.limits?.bodyTimeoutMs }));
+  // Deliveries from the relay go to the one webhook entry `POST /hooks/:sourceId` uses.
+  // The same on every start of this hub on this machine and file, so a restarted hub takes the relay over.
+  const hubId = crypto.createHash('sha256').update(`${os.hostname()}\n${dbFile ? path.resolve(dbFile) : runId}`).digest('hex').slice(0, 16);
+  const relayPull = options.relay ? createRelayPull({ url: options.relay.url, token: options.relay.token, hubId, now, receive: options.relay.receive ?? sources.receive }) : null;
+
+  httpServer.on('request', createHttpHandler({ ctx, relayStatus: relayPull ? () => relayPull.status() : undefined, tokens: () => tokens, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, jobs, address: () => httpServer.address(), hostAllowed, caps, bodyTimeoutMs: options.limits?.bodyTimeoutMs }));
 
   // Another process may change the catalog or run-sheet in this file (`livedeck runsheet import` from a
   // shell while the studio runs). SQLite's data_version moves only for other connections' commits, so
@@ -429,6 +443,8 @@ export function createHub(options: HubOptions) {
     get claimTallies(): number {
       return claims.tallies + couponClaims.tallies;
     },
+    /** The link to a public relay (`--relay`), or null. */
+    relay: relayPull,
     /** Where generated tokens are kept, if they were generated. */
     tokenFile: loaded.file,
     setTokens(next: Tokens): void {
@@ -454,6 +470,7 @@ export function createHub(options: HubOptions) {
       clearInterval(timer);
       clearInterval(outsideWrites);
       clearTimeout(prepareRecaps);
+      await relayPull?.close();
       for (const t of rewarm.values()) clearTimeout(t);
       await sources.close();
       await recaps.close();

@@ -15,11 +15,13 @@ import { runStudio } from './studio.js';
 import { RUNSHEET_USAGE, runsheetCommand } from './runsheet.js';
 import { REPORT_USAGE, ReportInputError, reportCommand } from './report.js';
 import { SOURCES_USAGE, sourcesCommand } from './sources.js';
+import { RELAY_USAGE, RelayInputError, relayCommand, relayToken, relayUrl } from './relay.js';
 
 const USAGE = `livedeck — LiveDeck (直播中控台) hub
 
-  livedeck studio [--port 5170] [--host 127.0.0.1] [--db FILE] [--no-sim] [--seed N]
-      the hub, the web UI and (unless --no-sim) the demo audience
+  livedeck studio [--port 5170] [--host 127.0.0.1] [--db FILE] [--no-sim] [--seed N] [--relay URL]
+      the hub, the web UI and (unless --no-sim) the demo audience; --relay takes webhook
+      deliveries from a public livedeck relay (token from LIVEDECK_TOKEN_RELAY)
   livedeck replay FILE.ndjson [--db FILE] [--speed N|max]
       ingest a recording as one session; prints the session id
   livedeck recap SESSION|latest [--db FILE] [--json] [--xlsx OUT] [--from MS] [--to MS] [--platform P]
@@ -29,6 +31,7 @@ ${REPORT_USAGE}
       a consistent copy of the database, taken while the hub runs
 ${RUNSHEET_USAGE}
 ${SOURCES_USAGE}
+${RELAY_USAGE}
 
   The database defaults to $LIVEDECK_DB or ~/.livedeck/livedeck.db.`;
 
@@ -72,6 +75,11 @@ export async function main(argv: string[]): Promise<number> {
       cookie: { type: 'string' },
       url: { type: 'string' },
       'api-url': { type: 'string' },
+      relay: { type: 'string' },
+      'max-deliveries': { type: 'string' },
+      'max-mb': { type: 'string' },
+      rate: { type: 'string' },
+      'trust-proxy': { type: 'string' },
     },
   });
   const dbFile = values.db ?? defaultDb();
@@ -80,7 +88,14 @@ export async function main(argv: string[]): Promise<number> {
     case 'studio': {
       const port = values.port ? Number(values.port) : 5170;
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port} is not a port number.`);
+      let relay: { url: string; token: string } | undefined;
+      if (values.relay !== undefined) {
+        const { url, warning } = relayUrl(values.relay);
+        relay = { url, token: relayToken() };
+        if (warning) console.warn(warning);
+      }
       await runStudio({
+        relay,
         dbFile,
         port,
         host: values.host ?? '127.0.0.1',
@@ -148,6 +163,16 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'report':
       return reportCommand({ dbFile, from: values.from, to: values.to, platform: values.platform, json: values.json, xlsx: values.xlsx, lang: values.lang });
+    case 'relay':
+      return relayCommand({
+        dbFile: values.db ?? 'relay.db',
+        port: values.port,
+        host: values.host,
+        maxDeliveries: values['max-deliveries'],
+        maxMb: values['max-mb'],
+        rate: values.rate,
+        trustProxy: values['trust-proxy'],
+      });
     case 'runsheet':
       return runsheetCommand(positionals, { dbFile, append: values.append, json: values.json });
     case 'sources':
@@ -178,7 +203,7 @@ export async function run(argv: string[]): Promise<void> {
     const code = await main(argv);
     if (code) process.exitCode = code;
   } catch (err) {
-    console.error(err instanceof UsageError || err instanceof ReportInputError ? err.message : `livedeck: ${(err as Error).message}`);
+    console.error(err instanceof UsageError || err instanceof ReportInputError || err instanceof RelayInputError ? err.message : `livedeck: ${(err as Error).message}`);
     process.exitCode = 2;
   }
 }

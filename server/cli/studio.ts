@@ -17,6 +17,8 @@ export interface StudioOptions {
   simulate: boolean;
   seed: number;
   simRate?: number;
+  /** A public relay to take webhook deliveries from (`--relay`). */
+  relay?: { url: string; token: string };
   /** Print to (default console.log). */
   log?: (line: string) => void;
   /** Print the URLs' tokens whole (default: when stdout is a terminal or LIVEDECK_PRINT_TOKENS=1; see `maskToken`). */
@@ -61,7 +63,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   const log = options.log ?? console.log;
   const staticDir = await ensureWebBuilt(log);
   if (seedDemo(options.dbFile)) log('Loaded the demo catalog and run-sheet into a new database.');
-  const hub = createHub({ db: options.dbFile, staticDir, prepareRecaps: true });
+  const hub = createHub({ db: options.dbFile, staticDir, prepareRecaps: true, ...(options.relay ? { relay: options.relay } : {}) });
   const { url } = await hub.listen(options.port, options.host);
   let stopSim: (() => Promise<void>) | null = null;
   if (options.simulate) stopSim = await startSimulator(hub, url, options.seed, options.simRate ?? 1);
@@ -90,6 +92,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   else if (!whole) log('  Tokens are shown shortened (this output is not a terminal); they are the LIVEDECK_TOKEN_* variables this hub was given.');
   log(`  A backup is written every 10 minutes to ${backupFile}`);
   if (options.simulate) log('  The demo audience is on (--no-sim to turn it off).');
+  if (options.relay) log(`  Taking webhook deliveries from the relay at ${options.relay.url} (its state is on ${url}/health).`);
   if (options.host !== '127.0.0.1' && options.host !== 'localhost') log(`  Listening on ${options.host}: other machines on this network can reach it.`);
 
   return {

@@ -10,7 +10,7 @@ import sirv from 'sirv';
 import { dispatch, type HubContext } from '../control/index.js';
 import { parseNdjson } from '../ingest/index.js';
 import { JobError, type JobInput, type JobOutput, type JobPool } from '../jobs/index.js';
-import type { HttpIngestAck } from '../protocol/index.js';
+import { MAX_HOOK_BODY_BYTES, type HttpIngestAck } from '../protocol/index.js';
 import type { RecapRunner } from '../recap/runner.js';
 import type { RecapLang } from '../recap/workbook.js';
 import { recapFileName } from '../recap/wall-clock.js';
@@ -21,9 +21,8 @@ import { runsheetRoute, RunsheetHttpError } from './runsheet.js';
 import { lanInfo } from './lan.js';
 import { parsePeriod, type PeriodQuery } from '../period/index.js';
 import { periodFileName } from '../period/file-name.js';
+import type { RelayStatus } from '../relay/index.js';
 
-/** Largest body `POST /hooks/:sourceId` takes: shops' order webhooks are a few KiB. */
-export const MAX_HOOK_BYTES = 1024 * 1024;
 /** Forged deliveries one address may send one source in {@link HOOK_FORGERY_WINDOW_MS} before its requests to that source are refused unread. */
 export const HOOK_FORGERIES_PER_WINDOW = 20;
 export const HOOK_FORGERY_WINDOW_MS = 10_000;
@@ -57,6 +56,8 @@ export interface HttpDeps {
   caps?: AddressCaps;
   /** How long a body may take to arrive (default {@link BODY_TIMEOUT_MS}). */
   bodyTimeoutMs?: number;
+  /** The link to a public relay (`--relay`), for `/health`; absent when there is none. */
+  relayStatus?: () => RelayStatus;
 }
 
 class HttpError extends Error {
@@ -229,7 +230,7 @@ export function createHttpHandler(deps: HttpDeps) {
     if (!sources || !sources.registry.get(sourceId)) throw new HttpError(404, 'not_found', `No source “${sourceId.slice(0, 40)}” on this hub.`);
     const key = `${sourceId}\u0000${req.socket.remoteAddress ?? '?'}`;
     if (forgeries.blocked(key)) throw new HttpError(429, 'rate_limited', 'Too many deliveries with bad signatures from this address; wait a few seconds.');
-    const body = method === 'POST' ? await readBytes(req, MAX_HOOK_BYTES, deps.bodyTimeoutMs) : Buffer.alloc(0);
+    const body = method === 'POST' ? await readBytes(req, MAX_HOOK_BODY_BYTES, deps.bodyTimeoutMs) : Buffer.alloc(0);
     const query = Object.fromEntries(url.searchParams);
     const answer = await sources.receive(sourceId, { method, headers: firstHeaders(req), query, body });
     if (answer.status === 401) forgeries.failed(key);
@@ -265,6 +266,7 @@ export function createHttpHandler(deps: HttpDeps) {
         session: live ? { id: live.id, title: live.title } : null,
         uptimeSec: (ctx.now() - deps.startedAt) / 1000,
         alarm: ctx.live.alarm,
+        ...(deps.relayStatus ? { relay: deps.relayStatus() } : {}),
       });
     }
     const hook = /^\/hooks\/([^/]{1,100})$/.exec(p);

@@ -7,3 +7,4 @@ export * from './sockets.js';
 export * from './mall.js';
 export * from './prompter.js';
 export * from './sources.js';
+export * from './relay.js';

@@ -278,7 +278,7 @@ export function createInbox(deps: InboxDeps) {
         deps.onChange();
         return refusal(401, 'bad_signature', 'The signature does not match this source’s secret; nothing was stored.');
       }
-      const stored = await store({ sourceId, deliveryId: verdict.deliveryId, topic: verdict.topic, payload: verdict.payload, receivedAt: now() });
+      const stored = await store({ sourceId, deliveryId: verdict.deliveryId, topic: verdict.topic, payload: verdict.payload, receivedAt: req.receivedAt ?? now() });
       // Not on disk: the platform must send it again.
       if (stored instanceof Error) return refusal(503, 'store_unavailable', 'The hub could not store this delivery; send it again.');
       return verdict.answer;

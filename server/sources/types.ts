@@ -47,6 +47,12 @@ export interface HookRequest {
   query: Readonly<Record<string, string>>;
   /** The raw body bytes, exactly as sent (signatures are over these). */
   body: Buffer;
+  /**
+   * When the request reached LiveDeck (epoch ms), where that was earlier than now: set by the relay
+   * pull (the relay's receive time), absent on the hub's own `/hooks` route. The delivery's
+   * `receivedAt` should be this when present.
+   */
+  receivedAt?: number;
 }
 
 /** What the hub answers the platform. */

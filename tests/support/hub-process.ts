@@ -5,7 +5,8 @@ import { createHub, type HubOptions } from '../../server/hub.js';
 const [db, port] = process.argv.slice(2);
 // LIVEDECK_WEB serves the built web UI too (the UI benchmark opens it); LIVEDECK_PREPARE_RECAPS=1 starts
 // the recap worker after start-up as `livedeck studio` does; LIVEDECK_TEST_LIMITS (JSON) shrinks the
-// hub's limits (recap cache, recap heap) for the hostile-input suite.
+// hub's limits (recap cache, recap heap) for the hostile-input suite; LIVEDECK_RELAY_URL (with
+// LIVEDECK_TOKEN_RELAY) takes webhook deliveries from a relay, as `livedeck studio --relay` does.
 const limits = process.env.LIVEDECK_TEST_LIMITS ? (JSON.parse(process.env.LIVEDECK_TEST_LIMITS) as HubOptions['limits']) : undefined;
 const hub = createHub({
   db,
@@ -13,6 +14,7 @@ const hub = createHub({
   staticDir: process.env.LIVEDECK_WEB ?? null,
   prepareRecaps: process.env.LIVEDECK_PREPARE_RECAPS === '1',
   ...(limits ? { limits } : {}),
+  ...(process.env.LIVEDECK_RELAY_URL ? { relay: { url: process.env.LIVEDECK_RELAY_URL, token: process.env.LIVEDECK_TOKEN_RELAY ?? '' } } : {}),
 });
 const { url } = await hub.listen(Number(port ?? 0));
 console.log(JSON.stringify({ url, pid: process.pid }));
