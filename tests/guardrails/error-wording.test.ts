@@ -53,7 +53,7 @@ describe('error wording', () => {
     );
     // A floor, and the refusals that once reached the Chinese UI in English.
     expect(hubCodes.size).toBeGreaterThan(40);
-    for (const code of ['deal_live', 'bad_stock', 'coupon_live', 'not_found', 'invalid', 'unauthorized', 'invalid_window']) expect(hubCodes.has(code), code).toBe(true);
+    for (const code of ['deal_live', 'bad_stock', 'coupon_live', 'no_live_show', 'not_found', 'invalid', 'unauthorized', 'invalid_window']) expect(hubCodes.has(code), code).toBe(true);
   });
 
   it('has zh-CN and English words for every code the hub can answer, under errors.<code>', () => {
