@@ -1,5 +1,6 @@
 /** English — complete; `satisfies` keeps its keys the same as zh-CN's at compile time. */
 import type zhCN from './zh-CN.js';
+import { platformNamesIn } from '../../server/rules/platforms.js';
 
 export default {
   app: { title: 'Live control room' },
@@ -426,7 +427,8 @@ export default {
     asks: '{n} asked',
     moreLater: '{n} later questions wait; they move up as these are answered',
   },
-  platform: { douyin: 'Douyin', channels: 'Channels', taobao: 'Taobao', mall: 'Mall', studio: 'Studio' },
+  // By the names in the one platform table (server/rules/platforms.ts), as the exports use them.
+  platform: platformNamesIn('en'),
   help: {
     title: 'Keyboard shortcuts',
     note: 'Shortcuts are off while you type in a field or a dialog is open.',

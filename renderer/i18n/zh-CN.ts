@@ -1,5 +1,6 @@
 /** 简体中文 — the default language. Every key here must exist in en.ts (a test checks both ways). */
 import { fieldLabels } from '../../server/runsheet/fields.js';
+import { platformNamesIn } from '../../server/rules/platforms.js';
 
 export default {
   app: { title: '直播中控台' },
@@ -408,7 +409,8 @@ export default {
     asks: '{n} 人问',
     moreLater: '还有 {n} 个更晚的问题，答完上面的会依次补上',
   },
-  platform: { douyin: '抖音', channels: '视频号', taobao: '淘宝', mall: '商城', studio: '场控' },
+  // By the names in the one platform table (server/rules/platforms.ts), as the exports use them.
+  platform: platformNamesIn('zh-CN'),
   help: {
     title: '快捷键',
     note: '在输入框里打字或有弹窗打开时，快捷键不生效。',
