@@ -639,6 +639,11 @@ export default {
       change: 'Change',
       fromZero: 'was 0',
       close: 'Close',
+      duration: 'Length',
+      perHour: 'Per hour',
+      perHourLabel: '{metric} per hour',
+      column: 'Compare',
+      tick: 'Compare “{title}”',
     },
   },
   recap: {

@@ -621,6 +621,11 @@ export default {
       change: '变化',
       fromZero: '前一场为 0',
       close: '关闭对比',
+      duration: '时长',
+      perHour: '按每小时',
+      perHourLabel: '{metric} / 小时',
+      column: '对比',
+      tick: '选“{title}”来对比',
     },
   },
   recap: {
