@@ -7,9 +7,9 @@ import vueParser from 'vue-eslint-parser';
 
 /**
  * A relative import of hub code from the screens, except the pure constant files they may take
- * directly (the recap's screen limits and the run-sheet's field names).
+ * directly (the recap's screen limits, the run-sheet's field names and the platforms' names).
  */
-const HUB_CODE = String.raw`(^|/)server/(?!recap/limits(\.js)?$|runsheet/fields(\.js)?$)`;
+const HUB_CODE = String.raw`(^|/)server/(?!recap/limits(\.js)?$|runsheet/fields(\.js)?$|rules/platforms(\.js)?$)`;
 
 const mistakes = {
   'no-debugger': 'error',

@@ -4,7 +4,7 @@
  * `Ack` (a timeout or a dropped connection becomes `{ ok: false, error }` too).
  */
 import { io, type Socket } from 'socket.io-client';
-import { i18n } from '../i18n';
+import { errorText } from '../i18n';
 import type {
   ControlAck,
   ControlAction,
@@ -88,9 +88,7 @@ export async function getJson<T>(info: ConnectionInfo, pathname: string): Promis
   const body = (await res.json().catch(() => null)) as (T & { error?: { code?: string; message?: string } }) | null;
   if (!res.ok || body === null) {
     // The hub sends codes; words for people come from i18n where it has them, else the hub's sentence.
-    const code = body?.error?.code;
-    const key = `errors.${code}`;
-    throw new Error(code && i18n.global.te(key) ? i18n.global.t(key) : (body?.error?.message ?? `HTTP ${res.status}`));
+    throw new Error(errorText(body?.error?.code, body?.error?.message ?? `HTTP ${res.status}`));
   }
   return body;
 }

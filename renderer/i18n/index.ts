@@ -36,3 +36,12 @@ export function setLocale(locale: AppLocale): void {
 export function currentLocale(): AppLocale {
   return i18n.global.locale.value;
 }
+
+/**
+ * The words for an error the hub answered with `code`, in the UI's language: `errors.<code>`, given
+ * the hub's own sentence as `{message}` (some texts quote it). An unknown code shows the sentence.
+ */
+export function errorText(code: string | undefined, message: string): string {
+  const key = `errors.${code}`;
+  return code && i18n.global.te(key) ? i18n.global.t(key, { message }) : message;
+}

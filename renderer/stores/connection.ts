@@ -6,7 +6,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef, markRaw } from 'vue';
 import type { ControlAck, ControlAction, ControlPayload } from '@protocol';
 import { openSocket, resolveConnection, sendAction, type Channel, type ConnectionInfo, type ControlSocket, type LiveSocket } from '../api/hub';
-import { i18n } from '../i18n';
+import { errorText, i18n } from '../i18n';
 import { notifyError } from '../ui/feedback';
 import { useLiveStore } from './live';
 
@@ -149,7 +149,7 @@ export const useConnectionStore = defineStore('connection', () => {
       if (ack.error.code === 'timeout') ack.error.message = t('errors.timeout');
       else if (ack.error.code === 'offline') ack.error.message = t('errors.offline');
       // The hub sends codes; the words for people are the UI's, in its language, where it has them.
-      else if (i18n.global.te(`errors.byCode.${ack.error.code}`)) ack.error.message = t(`errors.byCode.${ack.error.code}`);
+      else ack.error.message = errorText(ack.error.code, ack.error.message);
       if (!options.quiet) notifyError(ack.error.message);
     }
     return ack;

@@ -9,7 +9,7 @@ import type { LiveCoupon } from '../protocol/index.js';
 import type { Claimable } from './claims.js';
 import { startOnce } from './once.js';
 import { couponKey, couponTitle } from '../rules/index.js';
-import { checkDrop } from './rules.js';
+import { checkDrop, checkLiveShow } from './rules.js';
 
 export type CouponHandlers = Handlers<'coupon.drop' | 'coupon.stop'>;
 
@@ -39,7 +39,7 @@ export const couponHandlers: CouponHandlers = {
       ctx,
       'coupon',
       { requestId: input.requestId, key: couponKey(input), busy: { code: 'coupon_live', message: `The same coupon (${title}) is being dropped right now.` } },
-      () => checkDrop(input, product, ctx.live.coupons()),
+      () => checkDrop(input, product, ctx.live.coupons()) ?? checkLiveShow(ctx.live.session, 'coupon'),
       async () => {
         const couponId = ctx.newEventId('coupon');
         await ctx.record([

@@ -6,7 +6,7 @@ import type { HubContext, Caller, Handlers } from '../control/context.js';
 import { fail } from '../control/context.js';
 import { sweepCoupons } from './coupons.js';
 import { startOnce } from './once.js';
-import { checkFire } from './rules.js';
+import { checkFire, checkLiveShow } from './rules.js';
 
 export type DealHandlers = Handlers<'deal.fire' | 'deal.stop'>;
 
@@ -30,7 +30,7 @@ export const dealHandlers: DealHandlers = {
       ctx,
       'deal',
       { requestId: input.requestId, key: input.sku, busy: { code: 'deal_live', message: `A deal on ${product?.title ?? input.sku} is being fired right now.` } },
-      () => checkFire(input, product, ctx.live.deals(), ctx.floorRatio),
+      () => checkFire(input, product, ctx.live.deals(), ctx.floorRatio) ?? checkLiveShow(ctx.live.session, 'deal'),
       async () => {
         const dealId = ctx.newEventId('deal');
         await ctx.record([

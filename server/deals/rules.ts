@@ -2,8 +2,18 @@
  * Flash-deal (秒杀) and coupon (优惠券) decisions, pure: may this deal fire, this coupon drop? The rules
  * they apply (brand floor, coupon terms, on-air price) live in server/rules.
  */
-import type { AppError, ControlInput, LiveCoupon, LiveDeal, Product } from '../protocol/index.js';
+import type { AppError, ControlInput, LiveCoupon, LiveDeal, Product, SessionInfo } from '../protocol/index.js';
 import { couponKey, couponTermsProblem, couponYuan as yuan, floorFen, onAirPriceFen } from '../rules/index.js';
+
+/**
+ * Refuses a deal or a coupon while no show is live: it would be recorded into the last show (or
+ * none), answer ok, and never reach a screen, a platform or the mall. The operator starts the show
+ * first (开播) — or the audience opens one by arriving.
+ */
+export function checkLiveShow(session: SessionInfo | null, what: 'deal' | 'coupon'): AppError | null {
+  if (session && session.endedAt === null) return null;
+  return { code: 'no_live_show', message: `No show is live, so the ${what} was not started: start the show (开播) first.` };
+}
 
 /** Why a deal may not fire, or null when it may. */
 export function checkFire(input: ControlInput<'deal.fire'>, product: Product | undefined, liveDeals: LiveDeal[], studioFloorRatio: number | null = null): AppError | null {

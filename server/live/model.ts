@@ -55,6 +55,11 @@ export interface LiveModelOptions {
    * make a dead feed look alive or freeze the chart.
    */
   now?: () => number;
+  /**
+   * Told how many kept entries (question cards, online instants) a step visited: for tests that hold
+   * a tick's work to what changed, not to how many questions wait or how long the show has run.
+   */
+  countWork?: (visited: number) => void;
 }
 
 /** A platform's stream gap as drawn: merged with its neighbours (see `GAP_MERGE_MS`). */
@@ -88,6 +93,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   const feedPerSecond = options.feedPerSecond ?? 8;
   const questionLimit = options.questionLimit ?? 20_000;
   const questionsPerSecond = options.questionsPerSecond ?? 4;
+  const countWork = options.countWork ?? (() => {});
 
   let seq = 0;
   let session: SessionInfo | null = null;
@@ -96,7 +102,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   // store (unit tests). The hub passes each order's change from the orders table.
   let ledger: OrderLedger | null = null;
   // Online and its peaks as the recap reads them, whatever order snapshots arrive in.
-  let online = createOnlineTracker();
+  let online = createOnlineTracker({ countWork });
   let seconds = new Map<number, Bucket>();
   let minutes = new Map<number, Bucket>();
   let newestSec = 0;
@@ -113,6 +119,19 @@ export function createLiveModel(options: LiveModelOptions = {}) {
   let questions = new Map<string, QuestionCard>();
   /** Unanswered cards by their text's {@link questionGroupKey}: a repeat joins its card. */
   let questionGroups = new Map<string, string>();
+  // The inbox kept in the order screens read it, card by card as cards change, so a tick takes the
+  // oldest few without walking (and sorting) every open card: 20,000 may wait on a long night.
+  /** Open cards nobody holds, oldest first (same ts: in arrival order). */
+  let openCards: QuestionCard[] = [];
+  /** Unanswered cards someone claimed or sent to the prompter. */
+  let heldCards = new Set<QuestionCard>();
+  /** Answered cards in the order they were answered: the first to go past the limit. */
+  let answeredCards = new Set<QuestionCard>();
+  /** Each card's arrival number, for the order of cards of the same ts. */
+  let arrival = new WeakMap<QuestionCard, number>();
+  let arrivals = 0;
+  /** The cards last sent, until a card joins, leaves or moves in the inbox. */
+  let shownQuestions: { cards: QuestionCard[]; waiting: number } | null = null;
   let promptedKey: string | null = null;
   let airings: ItemAiring[] = [];
   let deals = new Map<string, LiveDeal>();
@@ -213,7 +232,10 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       if (newComments.length > feedSize) newComments = newComments.slice(-feedSize);
     }
     if (question) {
-      questions.set(entry.key, { ...entry, status: 'open', claimedBy: null, prompted: false, asks: 1 });
+      const card: QuestionCard = { ...entry, status: 'open', claimedBy: null, prompted: false, asks: 1 };
+      arrival.set(card, arrivals++);
+      questions.set(entry.key, card);
+      place(card);
       questionGroups.set(groupKey, entry.key);
       if (questions.size > questionLimit) dropOneQuestion();
     }
@@ -435,40 +457,81 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     };
   }
 
+  type Place = 'open' | 'held' | 'answered';
+  const placeOf = (q: QuestionCard): Place => (q.status === 'answered' ? 'answered' : q.status === 'claimed' || q.prompted ? 'held' : 'open');
+
+  /** Orders open cards by ts, then arrival: true when `a` is read before `b`. */
+  const before = (a: QuestionCard, b: QuestionCard) => a.ts < b.ts || (a.ts === b.ts && arrival.get(a)! < arrival.get(b)!);
+
+  /** Where `q` goes among the open cards (the index of `q` itself, when it is there). */
+  function openIndex(q: QuestionCard): number {
+    let lo = 0;
+    let hi = openCards.length;
+    // A new card is nearly always the newest: no search.
+    if (hi === 0 || before(openCards[hi - 1], q)) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before(openCards[mid], q)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Puts a card where its status says: the open queue, the held ones, or the answered ones. */
+  function place(q: QuestionCard): void {
+    const where = placeOf(q);
+    if (where === 'open') openCards.splice(openIndex(q), 0, q);
+    else if (where === 'held') heldCards.add(q);
+    else answeredCards.add(q);
+    shownQuestions = null;
+  }
+
+  function unplace(q: QuestionCard, where: Place): void {
+    if (where === 'open') {
+      const i = openIndex(q);
+      if (openCards[i] === q) openCards.splice(i, 1);
+    } else if (where === 'held') heldCards.delete(q);
+    else answeredCards.delete(q);
+    shownQuestions = null;
+  }
+
+  /** Applies a moderator's marks to a card and moves it in the inbox if they changed its place. */
+  function markCard(q: QuestionCard, patch: Partial<Pick<QuestionCard, 'status' | 'claimedBy' | 'prompted'>>): void {
+    const was = placeOf(q);
+    Object.assign(q, patch);
+    const now = placeOf(q);
+    if (now !== was) {
+      unplace(q, was);
+      place(q);
+    }
+    // Answered: the same question asked later is a new card.
+    if (now === 'answered') {
+      const groupKey = questionGroupKey(q.text);
+      if (questionGroups.get(groupKey) === q.key) questionGroups.delete(groupKey);
+    }
+  }
+
   /**
    * Past the limit: an answered card goes first (it is only kept to answer late marks); only with
    * none answered the oldest open one, never one someone holds.
    */
   function dropOneQuestion(): void {
-    let victim: string | null = null;
-    for (const [k, q] of questions) {
-      if (q.status === 'answered') {
-        victim = k;
-        break;
-      }
-      if (victim === null && q.status !== 'claimed' && k !== promptedKey) victim = k;
-    }
-    if (victim === null) return;
-    const gone = questions.get(victim)!;
-    questions.delete(victim);
-    const groupKey = questionGroupKey(gone.text);
-    if (questionGroups.get(groupKey) === victim) questionGroups.delete(groupKey);
+    const victim: QuestionCard | undefined = answeredCards.values().next().value ?? openCards[0];
+    if (!victim) return;
+    unplace(victim, placeOf(victim));
+    questions.delete(victim.key);
+    const groupKey = questionGroupKey(victim.text);
+    if (questionGroups.get(groupKey) === victim.key) questionGroups.delete(groupKey);
   }
 
   /** Every claimed or prompted card (someone is working on it), then the oldest open ones; oldest first. */
   function visibleQuestions(): { cards: QuestionCard[]; waiting: number } {
-    const held: QuestionCard[] = [];
-    const open: QuestionCard[] = [];
-    let waiting = 0;
-    for (const q of questions.values()) {
-      if (q.status === 'answered') continue;
-      waiting++;
-      if (q.status === 'claimed' || q.prompted) held.push(q);
-      else open.push(q);
-    }
-    // Arrival order is ts order but for late comments: sort (nearly sorted, so about linear) to be sure.
-    open.sort((a, b) => a.ts - b.ts);
-    return { cards: [...held, ...open.slice(0, Math.max(0, QUESTIONS_SENT - held.length))].sort((a, b) => a.ts - b.ts), waiting };
+    if (shownQuestions) return shownQuestions;
+    const held = [...heldCards];
+    const open = openCards.slice(0, Math.max(0, QUESTIONS_SENT - held.length));
+    countWork(held.length + open.length);
+    shownQuestions = { cards: [...held, ...open].sort((a, b) => a.ts - b.ts), waiting: openCards.length + heldCards.size };
+    return shownQuestions;
   }
 
   function prune(): void {
@@ -503,6 +566,12 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     newComments = [];
     questions = new Map();
     questionGroups = new Map();
+    openCards = [];
+    heldCards = new Set();
+    answeredCards = new Set();
+    arrival = new WeakMap();
+    arrivals = 0;
+    shownQuestions = null;
     promptedKey = null;
     airings = [];
     deals = new Map();
@@ -523,7 +592,7 @@ export function createLiveModel(options: LiveModelOptions = {}) {
       if (options.ordersFromStore) ledger = null;
       for (const st of commentStates) {
         const q = questions.get(st.key);
-        if (q) Object.assign(q, { status: st.status, claimedBy: st.claimedBy, prompted: st.prompted });
+        if (q) markCard(q, { status: st.status, claimedBy: st.claimedBy, prompted: st.prompted });
         if (st.prompted) promptedKey = st.key;
       }
       dirtySeconds.clear();
@@ -573,13 +642,11 @@ export function createLiveModel(options: LiveModelOptions = {}) {
     updateQuestion(key: string, patch: Partial<Pick<QuestionCard, 'status' | 'claimedBy' | 'prompted'>>): QuestionCard | undefined {
       const q = questions.get(key);
       if (!q) return undefined;
-      Object.assign(q, patch);
-      // Answered: the same question asked later is a new card.
-      if (patch.status === 'answered' && questionGroups.get(questionGroupKey(q.text)) === key) questionGroups.delete(questionGroupKey(q.text));
+      markCard(q, patch);
       if (patch.prompted) {
         if (promptedKey && promptedKey !== key) {
           const prev = questions.get(promptedKey);
-          if (prev) prev.prompted = false;
+          if (prev) markCard(prev, { prompted: false });
         }
         promptedKey = key;
       } else if (patch.prompted === false && promptedKey === key) promptedKey = null;

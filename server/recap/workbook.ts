@@ -9,6 +9,7 @@
 import ExcelJS from 'exceljs';
 import { csvField, formatCsv } from '../output/csv.js';
 import { RFM_LABELS_EN, RFM_LABELS_ZH } from './audience.js';
+import { platformName as platformNameIn } from '../rules/index.js';
 import type { Report } from './report.js';
 import { studioTimeZone, wallClock, wallText } from './wall-clock.js';
 
@@ -31,8 +32,6 @@ export interface Table {
 const yuan = (fen: number) => fen / 100;
 
 /** The names a studio uses for the platforms; an unknown platform keeps its code. */
-export const PLATFORM_NAMES: Record<string, string> = { douyin: '抖音', channels: '视频号', taobao: '淘宝', mall: '商城', studio: '场控', bilibili: '哔哩哔哩', xiaohongshu: '小红书', kuaishou: '快手' };
-const platformName = (p: string) => PLATFORM_NAMES[p] ?? p;
 
 /** The language of an export's words; none: Chinese and English side by side. */
 export type RecapLang = 'zh-CN' | 'en';
@@ -47,6 +46,8 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
   const { recap, insights, audience, titles, planned, listPrices } = report;
   /** A word in the export's language (both, when it has none). */
   const w = (zh: string, en: string): string => (lang === 'zh-CN' ? zh : lang === 'en' ? en : zh.includes(en) ? zh : `${zh} ${en}`);
+  /** A platform by the name people use, in the export's language (cells read Chinese in a two-language file). */
+  const platformName = (p: string): string => platformNameIn(p, lang === 'en' ? 'en' : 'zh-CN');
   const col = (zh: string, en: string, kind: Kind): Column => ({ header: w(zh, en), kind });
   const title = (sku: string) => titles[sku] ?? sku;
   const metricRows = (label: string, m: typeof recap) => [

@@ -9,3 +9,4 @@ export { livePriceFen, onAirPriceFen, type PricedItem, type PricedProduct } from
 export { generatedSku, normaliseSku } from './sku.js';
 export { DEFAULT_KEYWORDS, isQuestion, questionGroupKey, triageComment, type Triage } from './question.js';
 export * from './orders.js';
+export { knownPlatform, PLATFORM_NAMES, platformName, platformNamesIn, type KnownPlatform, type PlatformLang } from './platforms.js';

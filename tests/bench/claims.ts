@@ -24,6 +24,8 @@ type Claim = { dealId: string; userId: string; qty: number };
 /** Runs one rush on a fresh deal: `send` claims one message's worth and returns its answers. */
 async function rush(sku: string, claimsPerMessage: number, send: (s: Socket, claims: Claim[]) => Promise<ClaimAck[]>) {
   await control('catalog.upsert', { sku, title: '压测商品', listPriceFen: 10_000 });
+  // A deal fires on a live show only: the first rush starts one, the second finds it live.
+  await control('session.start', { title: '压测直播' });
   const { dealId } = await control('deal.fire', { sku, priceFen: 5000, stock, perUserLimit: 2, durationSec: 3600 });
   const sockets: Socket[] = await Promise.all(
     Array.from({ length: connections }, () => {

@@ -211,6 +211,8 @@ describe('the demo audience', () => {
     const studio = await startTestStudio({ simulate: true, simRate: 20 });
     try {
       const op = await connect(studio.url, '/control', studio.tokens.operator);
+      // The demo audience opens the show (自动场次) as it arrives; no coupon drops before a show is live.
+      await eventually(() => expect(studio.hub.ctx.live.session).not.toBeNull(), 10_000);
       const { couponId } = await op.timeout(5000).emitWithAck('coupon.drop', { discountFen: 1000, quantity: 5, durationSec: 120 });
       await eventually(() => expect(studio.hub.ctx.live.coupon(couponId)).toMatchObject({ claimed: 5, endReason: 'claimed_out' }), 25_000);
       const grants = studio.hub.ctx.repo.grantsOfDeal(couponId);

@@ -23,6 +23,29 @@ async function hubWithProduct(now?: () => number) {
 }
 
 describe('firing a flash deal', () => {
+  it('refuses a deal or a coupon while no show is live (no_live_show), records nothing, and fires once the show is on', async () => {
+    h = await startTestHub();
+    const op = await connect(h.url, '/control', TEST_TOKENS.operator, '中控阿杰');
+    await op.timeout(5000).emitWithAck('catalog.upsert', lipstick);
+    const coupon = { discountFen: 1000, thresholdFen: 9900, quantity: 50, perUserLimit: 1, durationSec: 300 };
+    const refused = { ok: false, error: { code: 'no_live_show', message: expect.stringContaining('No show is live') } };
+    expect(await op.timeout(5000).emitWithAck('deal.fire', fire)).toEqual(refused);
+    expect(await op.timeout(5000).emitWithAck('coupon.drop', coupon)).toEqual(refused);
+    expect(h.hub.ctx.live.deals()).toEqual([]);
+    expect(h.hub.ctx.repo.auditTail().filter((a) => a.action === 'deal.fire' || a.action === 'coupon.drop')).toEqual([]);
+
+    await op.timeout(5000).emitWithAck('session.start', { title: '口红专场' });
+    const fired = await op.timeout(5000).emitWithAck('deal.fire', fire);
+    expect(fired).toEqual({ ok: true, dealId: expect.any(String) });
+    expect(h.hub.ctx.live.deal(fired.dealId)?.endedAt).toBeNull();
+
+    // After 下播 the last show is over: a deal fired now would be recorded into it and go nowhere.
+    await op.timeout(5000).emitWithAck('deal.stop', { dealId: fired.dealId });
+    await op.timeout(5000).emitWithAck('session.end', {});
+    expect(await op.timeout(5000).emitWithAck('deal.fire', fire)).toEqual(refused);
+    expect(await op.timeout(5000).emitWithAck('coupon.drop', coupon)).toEqual(refused);
+  });
+
   it('refuses a price under the brand’s own floor (品牌底价) with the floor in the message, and fires it when the override is confirmed', async () => {
     const op = await hubWithProduct();
     await op.timeout(5000).emitWithAck('catalog.upsert', { ...lipstick, floorFen: 7900 });

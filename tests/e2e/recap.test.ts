@@ -122,6 +122,18 @@ describe('场次 and 复盘 pages', () => {
     expect(gmvTone).toBe(b.paidGmvFen > a.paidGmvFen ? 'good' : 'bad');
     const refundTone = await compare.locator('[data-testid="compare-delta-refund"]').getAttribute('data-tone');
     expect(refundTone).toBe(b.refundFen === a.refundFen ? 'flat' : b.refundFen > a.refundFen ? 'bad' : 'good');
+    // Two of three ticked: no header box claims "all" (there is none; each row has its own).
+    expect(await page.locator('[data-testid="sessions-table"] thead .n-checkbox').count()).toBe(0);
+    // Shows differ in length: the length is a row, and "per hour" compares the totals by the hour.
+    const hours = (r: { startedAt: number; endAt: number }) => (r.endAt - r.startedAt) / 3_600_000;
+    expect(Number(await compare.locator('[data-testid="compare-delta-duration"]').getAttribute('data-value'))).toBeCloseTo((hours(b) - hours(a)) / hours(a), 9);
+    await compare.locator('[data-testid="compare-per-hour"]').click();
+    await until(async () => expect(await compare.locator('[data-testid="compare-row-paidGmv"] td').first().textContent()).toContain('/ 小时'));
+    const perHour = (va: number, vb: number) => (vb / hours(b) - va / hours(a)) / (va / hours(a));
+    expect(Number(await compare.locator('[data-testid="compare-delta-paidGmv"]').getAttribute('data-value'))).toBeCloseTo(perHour(a.paidGmvFen, b.paidGmvFen), 9);
+    expect(Number(await compare.locator('[data-testid="compare-delta-views"]').getAttribute('data-value'))).toBeCloseTo(perHour(a.views, b.views), 9);
+    // A ratio is the same at any length: conversion compares as it is.
+    expect(Number(await compare.locator('[data-testid="compare-delta-conversion"]').getAttribute('data-value'))).toBeCloseTo((b.conversion - a.conversion) / a.conversion, 9);
     await page.screenshot({ path: `${SHOTS}/sessions-compare.png` });
     expect(desk.errors).toEqual([]);
   });

@@ -132,6 +132,8 @@ export async function goodTraffic(url: string, tokens: { ingest: string; operato
     return (await res.json()) as Record<string, unknown>;
   };
   await control('catalog.upsert', { sku: 'GOOD-1', title: '好商品', listPriceFen: 10_000 });
+  // A deal fires on a live show only (no_live_show): start one, unless the test has (session_live).
+  await control('session.start', { title: '压测直播' });
   const fired = await control('deal.fire', { sku: 'GOOD-1', priceFen: 5000, stock: 1_000_000, perUserLimit: 1, durationSec: 3600 });
   const dealId = fired.dealId as string;
   const open = (ns: string) =>

@@ -177,6 +177,79 @@ describe('the question inbox', () => {
     expect(next.questions.at(-1)!.key).toBe('douyin:q100');
   });
 
+  it('does work per tick that does not grow with the number of open questions', () => {
+    // Work is counted, not timed: entries visited to build each tick's inbox (and online peaks).
+    // Walking every open card and sorting them at each tick (as before) visits ~`waiting` a tick.
+    const workOf = (waiting: number) => {
+      let visited = 0;
+      const m = createLiveModel({ questionLimit: 50_000, countWork: (n) => (visited += n) });
+      m.reset(session);
+      const ask = (i: number) => m.apply({ type: 'comment', platform: 'douyin', id: `q${i}`, ts: T0 + i * 1000, userId: `u${i}`, nick: 'n', text: `${i}号链接多少钱？` });
+      for (let i = 0; i < waiting; i++) ask(i);
+      m.tick(T0 + waiting * 1000, true);
+      visited = 0;
+      let last = null;
+      for (let r = 0; r < 40; r++) {
+        ask(waiting + r);
+        // A moderator takes the oldest open card now and then; every tick is read.
+        if (r % 4 === 0) m.updateQuestion(`douyin:q${r}`, { status: 'claimed', claimedBy: '安安' });
+        if (r % 8 === 0) m.updateQuestion(`douyin:q${r}`, { status: 'answered' });
+        last = m.tick(T0 + (waiting + r) * 1000 + 500, true)!;
+      }
+      return { visited, last: last! };
+    };
+    const small = workOf(1_000);
+    const large = workOf(20_000);
+    expect(small.visited).toBeGreaterThan(0);
+    expect(large.visited).toBe(small.visited);
+    // …and the inbox is still right: q0, q8 … q32 answered; q4, q12 … q36 held; the oldest 100 of the rest sent.
+    expect(large.last.questionsWaiting).toBe(20_000 + 40 - 5);
+    const answered = new Set([0, 8, 16, 24, 32]);
+    const oldest = Array.from({ length: 104 }, (_, i) => i + 1).filter((i) => !answered.has(i));
+    expect(large.last.questions.map((q) => q.key)).toEqual(oldest.map((i) => `douyin:q${i}`));
+    expect(large.last.questions.filter((q) => q.status === 'claimed').map((q) => q.key)).toEqual(['douyin:q4', 'douyin:q12', 'douyin:q20', 'douyin:q28', 'douyin:q36']);
+  });
+
+  it('past its limit drops an answered card first, then the oldest open one, never one someone holds', () => {
+    const m = createLiveModel({ questionLimit: 5 });
+    m.reset(session);
+    const ask = (i: number) => m.apply({ type: 'comment', platform: 'douyin', id: `q${i}`, ts: T0 + i * 1000, userId: `u${i}`, nick: 'n', text: `${i}号链接多少钱？` });
+    for (let i = 0; i < 5; i++) ask(i);
+    m.updateQuestion('douyin:q0', { status: 'claimed', claimedBy: '安安' });
+    m.updateQuestion('douyin:q1', { status: 'answered' });
+    ask(5);
+    expect(m.question('douyin:q1')).toBeUndefined();
+    ask(6);
+    expect(m.question('douyin:q2')).toBeUndefined();
+    const snap = m.snapshot(T0 + 10_000);
+    expect(snap.questions.map((q) => q.key)).toEqual(['douyin:q0', 'douyin:q3', 'douyin:q4', 'douyin:q5', 'douyin:q6']);
+    expect(snap.questionsWaiting).toBe(5);
+  });
+
+  it('after a restart puts each card where the moderators left it', () => {
+    const m = createLiveModel();
+    const events: LiveEvent[] = [0, 1, 2, 3].map((i) => ({ type: 'comment', platform: 'douyin', id: `q${i}`, ts: T0 + i * 1000, userId: `u${i}`, nick: 'n', text: `${i}号链接多少钱？` }));
+    m.reset(session, events, [
+      { key: 'douyin:q0', status: 'answered', claimedBy: '安安', prompted: false },
+      { key: 'douyin:q2', status: 'claimed', claimedBy: '小北', prompted: true },
+    ]);
+    const snap = m.snapshot(T0 + 5000);
+    expect(snap.questions.map((q) => [q.key, q.status])).toEqual([
+      ['douyin:q1', 'open'],
+      ['douyin:q2', 'claimed'],
+      ['douyin:q3', 'open'],
+    ]);
+    expect(snap.questionsWaiting).toBe(3);
+    expect(snap.promptedQuestion?.key).toBe('douyin:q2');
+    // Sending another card to the prompter takes q2 off it; released, q2 waits in its place again.
+    m.updateQuestion('douyin:q3', { prompted: true });
+    m.updateQuestion('douyin:q2', { status: 'open', claimedBy: null });
+    expect(m.snapshot(T0 + 6000).questions.map((q) => q.key)).toEqual(['douyin:q1', 'douyin:q2', 'douyin:q3']);
+    // Answered before the restart, asked again after it: a new card, as when answered live.
+    m.apply({ type: 'comment', platform: 'douyin', id: 'q9', ts: T0 + 7000, userId: 'u9', nick: 'n', text: '0号链接多少钱？' });
+    expect(m.question('douyin:q9')?.status).toBe('open');
+  });
+
   it('groups the same question from several viewers into one card with a count, until it is answered', () => {
     const m = createLiveModel();
     m.reset(session);

@@ -2,6 +2,8 @@ import ExcelJS from 'exceljs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import en from '../../renderer/i18n/en.js';
+import zhCN from '../../renderer/i18n/zh-CN.js';
 import { describe, expect, it } from 'vitest';
 import { computeAudience, type PaidOrderRow } from '../../server/recap/audience.js';
 import { commentWords, computeInsights } from '../../server/recap/insights.js';
@@ -169,6 +171,12 @@ describe('the recap workbook', () => {
     expect(recapTables(report, 'en')[8].columns.map((c) => c.header)).toEqual(['Coupon', 'Title', 'Dropped', 'Threshold', 'Discount', 'Quantity', 'Claimed', 'Claim rate', 'Claimed out s']);
     expect(recapTables(report, 'zh-CN')[0].columns.map((c) => c.header).slice(0, 3)).toEqual(['范围', '成交金额', '退款金额']);
     expect(recapTables(report)[0].columns.map((c) => c.header).slice(-2)).toEqual(['转化率 Conversion', 'GPM 千次观看成交']);
+    // Platforms by the names of the UI's own table, in the file's language (the English file said 抖音).
+    const platformCells = (lang?: 'en' | 'zh-CN') => recapTables(report, lang)[3].rows.map((r) => r[0]);
+    expect(platformCells('en')).toEqual(['Douyin']);
+    expect(platformCells('zh-CN')).toEqual(['抖音']);
+    expect(platformCells('en')).toEqual([en.platform.douyin]);
+    expect(platformCells('zh-CN')).toEqual([zhCN.platform.douyin]);
 
     const csv = tableCsv(recapTables(report)[1], 'Asia/Shanghai');
     expect(csv.startsWith('\uFEFFSKU,')).toBe(true);

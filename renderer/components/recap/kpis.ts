@@ -28,18 +28,20 @@ export interface KpiSpec {
   kind: 'money' | 'count' | 'duration' | 'percent';
   /** A rise is good news (refunds: a rise is bad news). */
   higherIsBetter: boolean;
+  /** A total that grows with the show's length: shows of different lengths compare per hour. */
+  perHour?: boolean;
 }
 
 export const KPIS: readonly KpiSpec[] = [
-  { id: 'paidGmv', field: 'paidGmvFen', kind: 'money', higherIsBetter: true },
-  { id: 'refund', field: 'refundFen', kind: 'money', higherIsBetter: false },
-  { id: 'netGmv', field: 'netGmvFen', kind: 'money', higherIsBetter: true },
-  { id: 'orders', field: 'orders', kind: 'count', higherIsBetter: true },
-  { id: 'buyers', field: 'buyers', kind: 'count', higherIsBetter: true },
-  { id: 'units', field: 'units', kind: 'count', higherIsBetter: true },
+  { id: 'paidGmv', field: 'paidGmvFen', kind: 'money', higherIsBetter: true, perHour: true },
+  { id: 'refund', field: 'refundFen', kind: 'money', higherIsBetter: false, perHour: true },
+  { id: 'netGmv', field: 'netGmvFen', kind: 'money', higherIsBetter: true, perHour: true },
+  { id: 'orders', field: 'orders', kind: 'count', higherIsBetter: true, perHour: true },
+  { id: 'buyers', field: 'buyers', kind: 'count', higherIsBetter: true, perHour: true },
+  { id: 'units', field: 'units', kind: 'count', higherIsBetter: true, perHour: true },
   { id: 'aov', field: 'aovFen', kind: 'money', higherIsBetter: true },
-  { id: 'views', field: 'views', kind: 'count', higherIsBetter: true },
-  { id: 'viewers', field: 'viewers', kind: 'count', higherIsBetter: true },
+  { id: 'views', field: 'views', kind: 'count', higherIsBetter: true, perHour: true },
+  { id: 'viewers', field: 'viewers', kind: 'count', higherIsBetter: true, perHour: true },
   { id: 'peakOnline', field: 'peakOnline', kind: 'count', higherIsBetter: true },
   { id: 'avgOnline', field: 'avgOnline', kind: 'count', higherIsBetter: true },
   { id: 'avgWatch', field: 'avgWatchSec', kind: 'duration', higherIsBetter: true },
