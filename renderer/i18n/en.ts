@@ -108,6 +108,8 @@ export default {
   form: {
     note: 'Note',
     notePlaceholder: 'A reminder for the host and producer (on the item card and prompter)',
+    linkNo: 'Link no.',
+    linkNoPlaceholder: "The item's number in the shopping bag, e.g. 7",
     floor: 'Brand floor',
     floorPlaceholder: 'None',
     floorHint: 'Deals under it need a confirmation (for the product, every slot)',
@@ -147,6 +149,7 @@ export default {
     next: 'Next',
     noScript: 'No script for this item yet',
     endOfSheet: 'This is the last item',
+    linkNo: 'Link #{n}',
   },
   deal: {
     fireAnywayKey: 'Fire anyway (Enter)',
@@ -267,6 +270,7 @@ export default {
       couponDuration: 'Coupon duration',
       floorPrice: 'Brand floor',
       note: 'Note',
+      linkNo: 'Link no.',
     },
     /** Row problems and warnings by the hub's code (server/runsheet/read.ts); {field} is the column's name. */
     issue: {
@@ -383,6 +387,7 @@ export default {
     oldestFirst: 'oldest first',
     asks: '{n} asked',
     moreLater: '{n} later questions wait; they move up as these are answered',
+    linkAsked: 'Asking about',
   },
   platform: { douyin: 'Douyin', channels: 'Channels', taobao: 'Taobao', mall: 'Mall', studio: 'Studio' },
   help: {

@@ -108,6 +108,8 @@ export default {
   form: {
     note: '备注',
     notePlaceholder: '给主播和场控的提醒（显示在商品卡片和提词器上）',
+    linkNo: '链接号',
+    linkNoPlaceholder: '小黄车序号，如 7',
     floor: '品牌底价',
     floorPlaceholder: '不限',
     floorHint: '低于它的秒杀价要确认后才能开（整个商品通用）',
@@ -147,6 +149,7 @@ export default {
     next: '下一个',
     noScript: '这一项还没有话术',
     endOfSheet: '已是最后一项',
+    linkNo: '{n}号链接',
   },
   deal: {
     /** Sold past the deal's stock: only a platform keeping its own stock does that; say so rather than show 210/200 bare. */
@@ -363,6 +366,7 @@ export default {
     oldestFirst: '最早的在前',
     asks: '{n} 人问',
     moreLater: '还有 {n} 个更晚的问题，答完上面的会依次补上',
+    linkAsked: '问的是',
   },
   platform: { douyin: '抖音', channels: '视频号', taobao: '淘宝', mall: '商城', studio: '场控' },
   help: {

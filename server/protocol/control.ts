@@ -62,6 +62,10 @@ export const productSchema = z.object({
 });
 export type Product = z.infer<typeof productSchema>;
 
+/** The most links a platform's shopping bag (小黄车) numbers. */
+export const MAX_LINK_NO = 999;
+const linkNoSchema = z.number().int().min(1, 'a link number is at least 1').max(MAX_LINK_NO, `a link number is at most ${MAX_LINK_NO}`);
+
 export const runsheetItemInput = z.object({
   sku,
   plannedSec: seconds.min(1, 'a slot lasts at least 1 second'),
@@ -75,6 +79,8 @@ export const runsheetItemInput = z.object({
   obsScene: z.string().trim().max(100, 'is at most 100 characters').optional(),
   /** 备注: the producer's remark for this slot (a sheet's 备注 column), shown on the item card and the prompter. */
   note: text(2000).optional(),
+  /** 链接号 (小黄车序号): the item's number in the platforms' shopping bag, what viewers ask for ("7号链接"); null or absent: none. */
+  linkNo: linkNoSchema.nullable().optional(),
 });
 export type RunsheetItemInput = z.infer<typeof runsheetItemInput>;
 
@@ -99,6 +105,7 @@ export const controlSchemas = {
       couponPreset: couponPresetSchema.nullable(),
       obsScene: runsheetItemInput.shape.obsScene,
       note: text(2000),
+      linkNo: linkNoSchema.nullable(),
     })
     .partial()
     .extend({ itemId: z.number().int() }),

@@ -60,6 +60,8 @@ export interface RunsheetItem {
   obsScene?: string;
   /** 备注: the producer's remark for this slot. */
   note?: string;
+  /** 链接号 (小黄车序号): the item's number in the shopping bag; null or absent when none. */
+  linkNo?: number | null;
 }
 
 /** When an item was on air in this session. */
