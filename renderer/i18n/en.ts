@@ -18,6 +18,13 @@ export default {
     openRecap: 'Open the recap',
     failed: 'The summary did not load ({message}); open the recap from the sessions list',
   },
+  /** The GMV target: set on Go live or when renaming the show; progress on the big screen, the prompter and the summary. */
+  target: {
+    label: 'Target {target}',
+    input: 'GMV target',
+    placeholder: 'No target',
+    hint: 'The big screen and the prompter show how far the show is',
+  },
   top: {
     onAir: 'ON AIR',
     offAir: 'Off air',

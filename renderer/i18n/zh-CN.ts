@@ -18,6 +18,13 @@ export default {
     openRecap: '查看复盘',
     failed: '小结没有加载出来（{message}），可在场次列表里打开复盘',
   },
+  /** 目标 GMV: set on 开播 or when renaming the show; progress on the big screen, the prompter and the summary. */
+  target: {
+    label: '目标 {target}',
+    input: '目标 GMV',
+    placeholder: '不设目标',
+    hint: '大屏和提词器会显示完成进度',
+  },
   top: {
     onAir: '直播中',
     offAir: '未开播',

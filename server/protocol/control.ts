@@ -84,13 +84,21 @@ export const runsheetItemInput = z.object({
 });
 export type RunsheetItemInput = z.infer<typeof runsheetItemInput>;
 
+/** A show's GMV target (目标 GMV) in fen: above ¥0, at most ¥10 亿. */
+const gmvTargetFen = fenSchema.refine((v) => v > 0, 'the GMV target must be above ¥0').refine((v) => v <= 100_000_000_000, 'the GMV target is at most ¥1,000,000,000');
+
 export const controlSchemas = {
-  'session.start': z.object({ title: z.string().trim().min(1, 'title must not be empty').max(200) }),
+  'session.start': z.object({ title: z.string().trim().min(1, 'title must not be empty').max(200), targetFen: gmvTargetFen.optional() }),
   'session.end': z.object({}).default({}),
   /** Deletes a finished session and everything recorded in it. */
   'session.delete': z.object({ sessionId: z.number().int() }),
   /** Names a show (the live one when `sessionId` is absent); a named 自动场次 becomes a show of its own. */
-  'session.rename': z.object({ sessionId: z.number().int().optional(), title: z.string().trim().min(1, 'title must not be empty').max(200) }),
+  'session.rename': z.object({
+    sessionId: z.number().int().optional(),
+    title: z.string().trim().min(1, 'title must not be empty').max(200),
+    /** The GMV target in fen; null removes it, absent keeps it. */
+    targetFen: gmvTargetFen.nullable().optional(),
+  }),
   'catalog.upsert': productSchema,
   'runsheet.add': runsheetItemInput.extend({ afterItemId: z.number().int().optional() }),
   // Without the add form's defaults: a field left out of an update keeps its value.

@@ -45,6 +45,8 @@ export interface SessionInfo {
    * producer: the control room offers 开播 (start with a title) or renaming it.
    */
   auto?: boolean;
+  /** The show's GMV target (目标 GMV) in fen; absent when none was set. */
+  targetFen?: number;
 }
 
 export interface RunsheetItem {

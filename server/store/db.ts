@@ -179,6 +179,12 @@ export const migrations: readonly Migration[] = [
   `
   DELETE FROM recap_cache;
   `,
+  // A show's GMV target (目标 GMV, fen), set on 开播 or when renaming it; NULL: none. Checked first, so
+  // a file another branch already gave the column migrates all the same.
+  (db) => {
+    const columns = new Set((db.prepare('PRAGMA table_info(sessions)').all() as { name: string }[]).map((c) => c.name));
+    if (!columns.has('target_fen')) db.exec('ALTER TABLE sessions ADD COLUMN target_fen INTEGER');
+  },
 ];
 
 export interface OpenOptions {
