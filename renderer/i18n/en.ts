@@ -25,6 +25,17 @@ export default {
     placeholder: 'No target',
     hint: 'The big screen and the prompter show how far the show is',
   },
+  /** Pinned comment and blocked words. */
+  pin: {
+    tag: 'Pinned',
+    pin: 'Pin',
+    unpin: 'Unpin',
+    words: 'Blocked words',
+    wordsTitle: 'Blocked words',
+    wordsHint: 'Comments containing these words are hidden from the questions, the feed, the prompter and the big screen (still counted in the figures and the recap).',
+    wordsPlaceholder: 'One word a line, e.g.\nadd my WeChat\nDM me',
+    blockedN: '{n} blocked',
+  },
   top: {
     onAir: 'ON AIR',
     offAir: 'Off air',

@@ -25,6 +25,17 @@ export default {
     placeholder: '不设目标',
     hint: '大屏和提词器会显示完成进度',
   },
+  /** 置顶评论和屏蔽词. */
+  pin: {
+    tag: '置顶',
+    pin: '置顶',
+    unpin: '取消置顶',
+    words: '屏蔽词',
+    wordsTitle: '屏蔽词',
+    wordsHint: '含有这些词的评论不在问题、评论、提词器和大屏上显示（仍计入评论数和复盘）。',
+    wordsPlaceholder: '每行一个词，例如：\n加微信\n私聊',
+    blockedN: '已屏蔽 {n}',
+  },
   top: {
     onAir: '直播中',
     offAir: '未开播',

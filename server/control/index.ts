@@ -13,10 +13,11 @@ import { prompterHandlers, type PrompterHandlers } from './prompter.js';
 import { dealHandlers, type DealHandlers } from '../deals/handlers.js';
 import { couponHandlers, type CouponHandlers } from '../deals/coupons.js';
 import { obsHandlers, type ObsHandlers } from '../obs/handlers.js';
+import { moderationHandlers, type ModerationHandlers } from './moderation.js';
 
-export type AllHandlers = SessionHandlers & RunsheetHandlers & CommentHandlers & DealHandlers & CouponHandlers & TokenHandlers & PromoterHandlers & PrompterHandlers & ObsHandlers;
+export type AllHandlers = SessionHandlers & RunsheetHandlers & CommentHandlers & DealHandlers & CouponHandlers & TokenHandlers & PromoterHandlers & PrompterHandlers & ObsHandlers & ModerationHandlers;
 
-export const handlers: AllHandlers = { ...sessionHandlers, ...runsheetHandlers, ...commentHandlers, ...dealHandlers, ...couponHandlers, ...tokenHandlers, ...promoterHandlers, ...prompterHandlers, ...obsHandlers };
+export const handlers: AllHandlers = { ...sessionHandlers, ...runsheetHandlers, ...commentHandlers, ...dealHandlers, ...couponHandlers, ...tokenHandlers, ...promoterHandlers, ...prompterHandlers, ...obsHandlers, ...moderationHandlers };
 
 export const isControlAction = (name: string): name is ControlAction => Object.hasOwn(controlSchemas, name);
 

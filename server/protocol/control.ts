@@ -84,6 +84,9 @@ export const runsheetItemInput = z.object({
 });
 export type RunsheetItemInput = z.infer<typeof runsheetItemInput>;
 
+/** The most blocked words a studio keeps. */
+export const MAX_BLOCKED_WORDS = 200;
+
 /** A show's GMV target (目标 GMV) in fen: above ¥0, at most ¥10 亿. */
 const gmvTargetFen = fenSchema.refine((v) => v > 0, 'the GMV target must be above ¥0').refine((v) => v <= 100_000_000_000, 'the GMV target is at most ¥1,000,000,000');
 
@@ -126,6 +129,11 @@ export const controlSchemas = {
   'comment.release': z.object({ key: z.string().max(200) }),
   'comment.answer': z.object({ key: z.string().max(200) }),
   'comment.prompt': z.object({ key: z.string().max(200) }),
+  /** Pins a comment (置顶) on the prompter and the big screen, replacing the one pinned before. */
+  'comment.pin': z.object({ key: z.string().max(200) }),
+  'comment.unpin': z.object({}).default({}),
+  /** Replaces the studio's blocked words (屏蔽词): comments containing one are hidden, still counted. */
+  'moderation.words': z.object({ words: z.array(z.string().trim().max(40, 'a blocked word is at most 40 characters')).max(MAX_BLOCKED_WORDS, `at most ${MAX_BLOCKED_WORDS} blocked words`) }),
   'deal.fire': z.object({
     sku,
     priceFen: fenSchema,
@@ -192,6 +200,9 @@ export interface ControlResults {
   'comment.release': { key: string };
   'comment.answer': { key: string };
   'comment.prompt': { key: string };
+  'comment.pin': { key: string };
+  'comment.unpin': { key: string | null };
+  'moderation.words': { words: string[] };
   'deal.fire': { dealId: string };
   /** How the stopped deal did: units gone (max of sold and claimed) of its stock, and its paid GMV. */
   'deal.stop': { dealId: string; gone: number; stock: number; paidGmvFen: number };

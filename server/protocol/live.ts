@@ -178,6 +178,26 @@ export interface LiveState {
   obs: { connected: boolean; scene: string | null } | null;
   /** The studio's default brand floor as a fraction of list price (LIVEDECK_FLOOR_RATIO); absent or null: none. */
   floorRatio?: number | null;
+  /** Pinned comment and blocked words: in every snapshot, and in a tick when they changed. */
+  moderation?: ModerationState;
+}
+
+/** A viewer's comment the operator pinned (置顶): on the prompter and the big screen until unpinned. */
+export interface PinnedComment {
+  key: string;
+  platform: string;
+  nick: string;
+  text: string;
+  ts: number;
+  pinnedAt: number;
+  /** The desk that pinned it. */
+  by: string;
+}
+
+/** The studio's comment moderation: the pinned comment and the blocked words (屏蔽词) every screen hides. */
+export interface ModerationState {
+  pinned: PinnedComment | null;
+  blockedWords: string[];
 }
 
 export interface LiveSnapshot extends LiveState {

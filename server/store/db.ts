@@ -185,6 +185,13 @@ export const migrations: readonly Migration[] = [
     const columns = new Set((db.prepare('PRAGMA table_info(sessions)').all() as { name: string }[]).map((c) => c.name));
     if (!columns.has('target_fen')) db.exec('ALTER TABLE sessions ADD COLUMN target_fen INTEGER');
   },
+  // The studio's settings that outlive a show (the blocked-words list, the pinned comment), JSON by key.
+  `
+  CREATE TABLE IF NOT EXISTS studio_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];
 
 export interface OpenOptions {

@@ -85,6 +85,8 @@ export function createRepository(db: Db, options: { recapCache?: RecapCacheLimit
     endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
     renameSession: db.prepare('UPDATE sessions SET title = ?, auto = 0 WHERE id = ?'),
     setSessionTarget: db.prepare('UPDATE sessions SET target_fen = ? WHERE id = ?'),
+    getSetting: db.prepare('SELECT value FROM studio_settings WHERE key = ?').pluck(),
+    putSetting: db.prepare('INSERT INTO studio_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     setSpan: db.prepare('UPDATE sessions SET started_at = ?, ended_at = ? WHERE id = ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
     deleteSessionEvents: db.prepare('DELETE FROM events WHERE session_id = ?'),
@@ -282,6 +284,14 @@ export function createRepository(db: Db, options: { recapCache?: RecapCacheLimit
     /** Gives a show its title; a named show is no longer an auto-opened one. */
     renameSession(id: number, title: string): boolean {
       return s.renameSession.run(title, id).changes === 1;
+    },
+    /** A studio setting as stored (JSON), or undefined when never set. */
+    setting(key: string): unknown {
+      const value = s.getSetting.get(key) as string | undefined;
+      return value === undefined ? undefined : JSON.parse(value);
+    },
+    putSetting(key: string, value: unknown): void {
+      s.putSetting.run(key, JSON.stringify(value));
     },
     /** Sets a show's GMV target in fen; null removes it. */
     setSessionTarget(id: number, targetFen: number | null): boolean {
