@@ -128,6 +128,8 @@ export default {
     notePlaceholder: 'A reminder for the host and producer (on the item card and prompter)',
     linkNo: 'Link no.',
     linkNoPlaceholder: "The item's number in the shopping bag, e.g. 7",
+    saved: 'Saved',
+    added: 'Added to the run-sheet',
     floor: 'Brand floor',
     floorPlaceholder: 'None',
     floorHint: 'Deals under it need a confirmation (for the product, every slot)',

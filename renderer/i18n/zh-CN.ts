@@ -128,6 +128,8 @@ export default {
     notePlaceholder: '给主播和场控的提醒（显示在商品卡片和提词器上）',
     linkNo: '链接号',
     linkNoPlaceholder: '小黄车序号，如 7',
+    saved: '已保存',
+    added: '已添加到流程单',
     floor: '品牌底价',
     floorPlaceholder: '不限',
     floorHint: '低于它的秒杀价要确认后才能开（整个商品通用）',

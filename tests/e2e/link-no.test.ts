@@ -51,6 +51,8 @@ describe('the link number (链接号)', () => {
     await page.locator('[data-testid="form-link-no"] input').fill('7');
     await page.locator('[data-testid="form-save"]').click();
     await until(() => expect(studio.hub.ctx.repo.runsheet()[1].linkNo).toBe(7));
+    // Editing a row says it was saved (issue #20 item 21).
+    await page.locator('.n-message', { hasText: '已保存' }).waitFor();
     await expect.poll(() => row.locator('[data-testid="link-no"]').textContent()).toBe('7号链接');
 
     // A question naming link 7 (before the item is on air too) shows the item's name beside it.
