@@ -36,6 +36,20 @@ export default {
     wordsPlaceholder: 'One word a line, e.g.\nadd my WeChat\nDM me',
     blockedN: '{n} blocked',
   },
+  /** The phone remote (#/remote). */
+  phone: {
+    title: 'Prompter remote',
+    readOnly: 'This link can only watch, not steer. Scan the phone remote QR code in the control window’s LAN panel.',
+    prev: 'Previous',
+    next: 'Next',
+    slower: 'Slower',
+    faster: 'Faster',
+    font: 'Type {px}',
+    lanTitle: 'Phone remote for the prompter',
+    show: 'Show QR code',
+    hide: 'Hide',
+    tokenWarn: 'This link carries operator rights (it can change items and fire deals): let only the host or producer scan it; never post it in a group chat.',
+  },
   top: {
     onAir: 'ON AIR',
     offAir: 'Off air',

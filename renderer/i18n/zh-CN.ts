@@ -36,6 +36,20 @@ export default {
     wordsPlaceholder: '每行一个词，例如：\n加微信\n私聊',
     blockedN: '已屏蔽 {n}',
   },
+  /** 手机遥控 (#/remote). */
+  phone: {
+    title: '提词器遥控',
+    readOnly: '这个链接只有查看权限，不能遥控。请在中控台“局域网”里扫手机遥控的二维码。',
+    prev: '上一项',
+    next: '下一项',
+    slower: '慢一点',
+    faster: '快一点',
+    font: '字号 {px}',
+    lanTitle: '手机遥控提词器',
+    show: '显示二维码',
+    hide: '收起',
+    tokenWarn: '这个链接带有中控权限（能切换商品、开秒杀），只给主播或场控本人扫，不要发到群里。',
+  },
   top: {
     onAir: '直播中',
     offAir: '未开播',
