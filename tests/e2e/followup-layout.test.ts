@@ -30,8 +30,8 @@ describe('the follow-up list', () => {
       const table = desk.page.locator('[data-testid="recap-follow-up"] table');
       await desk.page.locator('[data-testid="follow-up-row"]').first().waitFor({ timeout: 30_000 });
       const columns = await table.evaluate((t) => {
-        const heads = [...t.querySelectorAll('thead th')];
-        const cells = [...t.querySelectorAll('tbody tr:first-child td')];
+        const heads = Array.from(t.querySelectorAll('thead th'));
+        const cells = Array.from(t.querySelectorAll('tbody tr:first-child td'));
         return heads.map((h, i) => [getComputedStyle(h).textAlign, getComputedStyle(cells[i]).textAlign]);
       });
       expect(columns.length).toBe(6);
