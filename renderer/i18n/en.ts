@@ -211,6 +211,7 @@ export default {
     floorWarn: 'Under the brand floor of {floor}: firing asks for confirmation',
     left: '{left} / {stock} left',
     gone: '{n} gone',
+    leftN: '{n} left',
     soldOut: 'Sold out',
     soldOutIn: '{stock} units gone in {d}',
     last: 'Last round {gone}/{stock} · {reason}',

@@ -211,6 +211,7 @@ export default {
     floorWarn: '低于品牌底价 {floor}，开抢前会再确认一次',
     left: '剩 {left} / {stock}',
     gone: '已抢 {n}',
+    leftN: '剩 {n}',
     soldOut: '已抢光',
     soldOutIn: '{stock} 件 · {d} 抢光',
     last: '上一轮 {gone}/{stock} · {reason}',
