@@ -47,7 +47,7 @@ describe('livedeck runsheet', () => {
     expect(await main(['runsheet', 'list', '--db', db, '--json'])).toBe(0);
     const items = JSON.parse(out.join('\n')) as Record<string, unknown>[];
     expect(items.map((i) => Object.keys(i))).toEqual(
-      items.map(() => ['sku', 'title', 'listPriceFen', 'livePriceFen', 'plannedSec', 'sellingPoints', 'script', 'deal', 'coupon', 'floorFen', 'note', 'itemId']),
+      items.map(() => ['sku', 'title', 'listPriceFen', 'livePriceFen', 'plannedSec', 'sellingPoints', 'script', 'deal', 'coupon', 'floorFen', 'note', 'linkNo', 'itemId']),
     );
     expect(items.map(({ itemId: _id, ...rest }) => rest)).toEqual([
       // 129.9 → 12990, 99 → 9900, 5分钟 → 300, 秒杀价 69 → 6900 with the preset's default 60-second length
