@@ -36,6 +36,15 @@ describe('laptop and tablet layouts', () => {
       try {
         await desk.page.goto(studio.pageUrl('/control'));
         await waitLive(desk.page);
+        // The remote's "Showing: … 30ml" and its on-air tag are two words, not "30mlon air" (issue #20 item 21).
+        const item = studio.hub.ctx.repo.runsheet()[2];
+        await fetch(`${studio.url}/api/control/item.go`, { method: 'POST', headers: { authorization: `Bearer ${studio.tokens.operator}` }, body: JSON.stringify({ itemId: item.itemId }) });
+        const showing = desk.page.locator('[data-testid="remote-showing"]');
+        // (Hidden on a laptop's narrow bar; its text is what a wider window and a screen reader get.)
+        await desk.page.locator(`[data-testid="remote-showing"][data-item-id="${item.itemId}"]`).waitFor({ state: 'attached' });
+        await until(async () => expect(await showing.locator('.on-air').count()).toBe(1));
+        const words = ((await showing.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+        expect(words).toMatch(locale === 'en' ? /\S on air$/ : /\S 在播$/);
         for (const kind of ['gmv', 'online', 'comments']) {
           const box = await desk.page.locator(`[data-testid="chart-${kind}"]`).boundingBox();
           expect(box!.height, kind).toBeGreaterThanOrEqual(110);
