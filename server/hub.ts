@@ -19,6 +19,7 @@ import { createAddressCaps, createAuthLimiter, createHostAllowlist, sameOrigin }
 import { lanAddresses } from './http/lan.js';
 import { createWriter, watchOversized } from './ingest/index.js';
 import { createLiveModel } from './live/index.js';
+import { createModeration } from './control/moderation.js';
 import { createObsLink, obsConfigFromEnv, type ObsConfig } from './obs/index.js';
 import {
   controlActions,
@@ -238,7 +239,11 @@ export function createHub(options: HubOptions) {
     newEventId: (prefix) => `${prefix}-${runId}-${++eventCounter}`,
     obs,
     floorRatio: options.floorRatio !== undefined ? options.floorRatio : studioFloorRatioFromEnv(),
+    moderation: createModeration(repo),
   };
+  /** A snapshot with the moderation state, which lives beside the live model. */
+  const snapshotNow = () => ({ ...live.snapshot(now()), moderation: ctx.moderation.state() });
+  let moderationSent = ctx.moderation.version;
   live.setFloorRatio(ctx.floorRatio);
 
   // Shops and live rooms (DESIGN §11): their deliveries go through the same writer as any connector's.
@@ -317,8 +322,8 @@ export function createHub(options: HubOptions) {
   });
 
   controlNs.on('connection', (socket) => {
-    socket.emit('snapshot', live.snapshot(now()));
-    socket.on('snapshot.request', () => socket.emit('snapshot', live.snapshot(now())));
+    socket.emit('snapshot', snapshotNow());
+    socket.on('snapshot.request', () => socket.emit('snapshot', snapshotNow()));
     for (const action of controlActions) {
       socket.on(action, (payload: unknown, ack: unknown) => {
         const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : typeof payload === 'function' ? (payload as (r: unknown) => void) : null;
@@ -332,8 +337,8 @@ export function createHub(options: HubOptions) {
   });
 
   viewNs.on('connection', (socket) => {
-    socket.emit('snapshot', live.snapshot(now()));
-    socket.on('snapshot.request', () => socket.emit('snapshot', live.snapshot(now())));
+    socket.emit('snapshot', snapshotNow());
+    socket.on('snapshot.request', () => socket.emit('snapshot', snapshotNow()));
     // /view is read-only: an action sent here (a viewer's tablet pressing a key it may not) is answered
     // with a code, never left waiting in silence until the sender's timeout.
     socket.onAny((event: string, ...args: unknown[]) => {
@@ -353,16 +358,19 @@ export function createHub(options: HubOptions) {
   /** Pushes what changed to every screen; at least once a second so clocks keep moving. */
   function pushTick(force = false): void {
     const t = now();
+    const moderationChanged = ctx.moderation.version !== moderationSent;
+    moderationSent = ctx.moderation.version;
     if (live.takeReset()) {
       live.tick(t, true);
-      const snap = live.snapshot(t);
+      const snap = { ...live.snapshot(t), moderation: ctx.moderation.state() };
       controlNs.emit('snapshot', snap);
       viewNs.emit('snapshot', snap);
       lastPush = t;
       return;
     }
-    const tick = live.tick(t, force || t - lastPush >= 1000);
-    if (!tick) return;
+    const plain = live.tick(t, force || moderationChanged || t - lastPush >= 1000);
+    if (!plain) return;
+    const tick = moderationChanged ? { ...plain, moderation: ctx.moderation.state() } : plain;
     lastPush = t;
     controlNs.emit('tick', tick);
     viewNs.emit('tick', tick);

@@ -19,6 +19,38 @@ export default {
     openRecap: 'Open the recap',
     failed: 'The summary did not load ({message}); open the recap from the sessions list',
   },
+  /** The GMV target: set on Go live or when renaming the show; progress on the big screen, the prompter and the summary. */
+  target: {
+    label: 'Target {target}',
+    input: 'GMV target',
+    placeholder: 'No target',
+    hint: 'The big screen and the prompter show how far the show is',
+  },
+  /** Pinned comment and blocked words. */
+  pin: {
+    tag: 'Pinned',
+    pin: 'Pin',
+    unpin: 'Unpin',
+    words: 'Blocked words',
+    wordsTitle: 'Blocked words',
+    wordsHint: 'Comments containing these words are hidden from the questions, the feed, the prompter and the big screen (still counted in the figures and the recap).',
+    wordsPlaceholder: 'One word a line, e.g.\nadd my WeChat\nDM me',
+    blockedN: '{n} blocked',
+  },
+  /** The phone remote (#/remote). */
+  phone: {
+    title: 'Prompter remote',
+    readOnly: 'This link can only watch, not steer. Scan the phone remote QR code in the control window’s LAN panel.',
+    prev: 'Previous',
+    next: 'Next',
+    slower: 'Slower',
+    faster: 'Faster',
+    font: 'Type {px}',
+    lanTitle: 'Phone remote for the prompter',
+    show: 'Show QR code',
+    hide: 'Hide',
+    tokenWarn: 'This link carries operator rights (it can change items and fire deals): let only the host or producer scan it; never post it in a group chat.',
+  },
   top: {
     onAir: 'ON AIR',
     offAir: 'Off air',
@@ -176,6 +208,10 @@ export default {
   form: {
     note: 'Note',
     notePlaceholder: 'A reminder for the host and producer (on the item card and prompter)',
+    linkNo: 'Link no.',
+    linkNoPlaceholder: "The item's number in the shopping bag, e.g. 7",
+    saved: 'Saved',
+    added: 'Added to the run-sheet',
     floor: 'Brand floor',
     floorPlaceholder: 'None',
     floorHint: 'Deals under it need a confirmation (for the product, every slot)',
@@ -215,6 +251,7 @@ export default {
     next: 'Next',
     noScript: 'No script for this item yet',
     endOfSheet: 'This is the last item',
+    linkNo: 'Link #{n}',
   },
   deal: {
     fireAnywayKey: 'Fire anyway (Enter)',
@@ -242,6 +279,7 @@ export default {
     floorWarn: 'Under the brand floor of {floor}: firing asks for confirmation',
     left: '{left} / {stock} left',
     gone: '{n} gone',
+    leftN: '{n} left',
     soldOut: 'Sold out',
     soldOutIn: '{stock} units gone in {d}',
     last: 'Last round {gone}/{stock} · {reason}',
@@ -329,6 +367,7 @@ export default {
       couponDuration: 'Coupon duration',
       floorPrice: 'Brand floor',
       note: 'Note',
+      linkNo: 'Link no.',
     },
     /** Row problems and warnings by the hub's code (server/runsheet/read.ts); {field} is the column's name. */
     issue: {
@@ -445,6 +484,7 @@ export default {
     oldestFirst: 'oldest first',
     asks: '{n} asked',
     moreLater: '{n} later questions wait; they move up as these are answered',
+    linkAsked: 'Asking about',
   },
   // By the names in the one platform table (server/rules/platforms.ts), as the exports use them.
   platform: platformNamesIn('en'),

@@ -19,6 +19,38 @@ export default {
     openRecap: '查看复盘',
     failed: '小结没有加载出来（{message}），可在场次列表里打开复盘',
   },
+  /** 目标 GMV: set on 开播 or when renaming the show; progress on the big screen, the prompter and the summary. */
+  target: {
+    label: '目标 {target}',
+    input: '目标 GMV',
+    placeholder: '不设目标',
+    hint: '大屏和提词器会显示完成进度',
+  },
+  /** 置顶评论和屏蔽词. */
+  pin: {
+    tag: '置顶',
+    pin: '置顶',
+    unpin: '取消置顶',
+    words: '屏蔽词',
+    wordsTitle: '屏蔽词',
+    wordsHint: '含有这些词的评论不在问题、评论、提词器和大屏上显示（仍计入评论数和复盘）。',
+    wordsPlaceholder: '每行一个词，例如：\n加微信\n私聊',
+    blockedN: '已屏蔽 {n}',
+  },
+  /** 手机遥控 (#/remote). */
+  phone: {
+    title: '提词器遥控',
+    readOnly: '这个链接只有查看权限，不能遥控。请在中控台“局域网”里扫手机遥控的二维码。',
+    prev: '上一项',
+    next: '下一项',
+    slower: '慢一点',
+    faster: '快一点',
+    font: '字号 {px}',
+    lanTitle: '手机遥控提词器',
+    show: '显示二维码',
+    hide: '收起',
+    tokenWarn: '这个链接带有中控权限（能切换商品、开秒杀），只给主播或场控本人扫，不要发到群里。',
+  },
   top: {
     onAir: '直播中',
     offAir: '未开播',
@@ -178,6 +210,10 @@ export default {
   form: {
     note: '备注',
     notePlaceholder: '给主播和场控的提醒（显示在商品卡片和提词器上）',
+    linkNo: '链接号',
+    linkNoPlaceholder: '小黄车序号，如 7',
+    saved: '已保存',
+    added: '已添加到流程单',
     floor: '品牌底价',
     floorPlaceholder: '不限',
     floorHint: '低于它的秒杀价要确认后才能开（整个商品通用）',
@@ -217,6 +253,7 @@ export default {
     next: '下一个',
     noScript: '这一项还没有话术',
     endOfSheet: '已是最后一项',
+    linkNo: '{n}号链接',
   },
   deal: {
     /** Sold past the deal's stock: only a platform keeping its own stock does that; say so rather than show 210/200 bare. */
@@ -244,6 +281,7 @@ export default {
     floorWarn: '低于品牌底价 {floor}，开抢前会再确认一次',
     left: '剩 {left} / {stock}',
     gone: '已抢 {n}',
+    leftN: '剩 {n}',
     soldOut: '已抢光',
     soldOutIn: '{stock} 件 · {d} 抢光',
     last: '上一轮 {gone}/{stock} · {reason}',
@@ -427,6 +465,7 @@ export default {
     oldestFirst: '最早的在前',
     asks: '{n} 人问',
     moreLater: '还有 {n} 个更晚的问题，答完上面的会依次补上',
+    linkAsked: '问的是',
   },
   // By the names in the one platform table (server/rules/platforms.ts), as the exports use them.
   platform: platformNamesIn('zh-CN'),

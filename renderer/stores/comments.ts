@@ -4,7 +4,8 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { CommentEntry, QuestionCard } from '@protocol';
+import type { CommentEntry, ModerationState, PinnedComment, QuestionCard } from '@protocol';
+import { blockedWordIn } from '@rules';
 import { useConnectionStore } from './connection';
 
 /** How many feed lines the inbox keeps. */
@@ -21,6 +22,17 @@ export const useCommentsStore = defineStore('comments', () => {
   const promptedQuestion = ref<QuestionCard | null>(null);
   /** Keys with a request in flight, so a button cannot be pressed twice. */
   const busy = ref<Set<string>>(new Set());
+
+  /** The comment pinned (置顶) on the prompter and the big screen, or null. */
+  const pinned = ref<PinnedComment | null>(null);
+  /** The studio's blocked words (屏蔽词): comments containing one are hidden here, still counted in the figures. */
+  const blockedWords = ref<string[]>([]);
+
+  function applyModeration(m: ModerationState): void {
+    if (JSON.stringify(m.pinned) !== JSON.stringify(pinned.value)) pinned.value = m.pinned;
+    if (m.blockedWords.join('\n') !== blockedWords.value.join('\n')) blockedWords.value = m.blockedWords;
+  }
+  const blocked = (text: string) => blockedWordIn(text, blockedWords.value) !== null;
 
   let feedKeys = new Set<string>();
 
@@ -46,12 +58,26 @@ export const useCommentsStore = defineStore('comments', () => {
     waiting.value = waitingTotal ?? next.filter((q) => q.status !== 'answered').length;
   }
 
-  /** Oldest first (as the hub sends them): the one waiting longest is answered first. */
-  const openQuestions = computed(() => questions.value.filter((q) => q.status !== 'answered'));
+  /** The feed without blocked comments: what the inbox draws. */
+  const visibleFeed = computed(() => (blockedWords.value.length ? feed.value.filter((c) => !blocked(c.text)) : feed.value));
+  /** Oldest first (as the hub sends them): the one waiting longest is answered first. Blocked ones are left out. */
+  const openQuestions = computed(() => questions.value.filter((q) => q.status !== 'answered' && !blocked(q.text)));
+  /** Comments held back by a blocked word among those this window was sent (feed lines and open questions). */
+  const blockedCount = computed(() => {
+    if (!blockedWords.value.length) return 0;
+    const keys = new Set<string>();
+    for (const c of feed.value) if (blocked(c.text)) keys.add(c.key);
+    for (const q of questions.value) if (q.status !== 'answered' && blocked(q.text)) keys.add(q.key);
+    return keys.size;
+  });
+  /** Unanswered questions a person can see: the hub's count less the blocked ones it sent. */
+  const visibleWaiting = computed(() => Math.max(0, waiting.value - questions.value.filter((q) => q.status !== 'answered' && blocked(q.text)).length));
+  /** The question on the prompter, unless a blocked word came in after it was sent there. */
+  const visiblePrompted = computed(() => (promptedQuestion.value && !blocked(promptedQuestion.value.text) ? promptedQuestion.value : null));
   /** The oldest question nobody has claimed. */
   const nextUnclaimed = computed(() => openQuestions.value.find((q) => q.status === 'open') ?? null);
 
-  async function act(action: 'comment.claim' | 'comment.release' | 'comment.answer' | 'comment.prompt', key: string): Promise<boolean> {
+  async function act(action: 'comment.claim' | 'comment.release' | 'comment.answer' | 'comment.prompt' | 'comment.pin', key: string): Promise<boolean> {
     if (busy.value.has(key)) return false;
     busy.value = new Set(busy.value).add(key);
     try {
@@ -72,12 +98,49 @@ export const useCommentsStore = defineStore('comments', () => {
   /** Puts a question on the prompter for the host to answer by voice. */
   const prompt = (key: string) => act('comment.prompt', key);
 
+  /** Pins a comment on the prompter and the big screen (置顶); replaces the one pinned before. */
+  const pin = (key: string) => act('comment.pin', key);
+  /** Takes the pinned comment down. */
+  async function unpin(): Promise<boolean> {
+    return (await useConnectionStore().send('comment.unpin', {})).ok;
+  }
+  /** Replaces the studio's blocked words. */
+  async function setBlockedWords(words: string[]): Promise<boolean> {
+    return (await useConnectionStore().send('moderation.words', { words })).ok;
+  }
+
   /** The oldest question this desk claimed, for the keyboard. */
   function mine(name: string): QuestionCard | null {
     return openQuestions.value.find((q) => q.status === 'claimed' && q.claimedBy === name) ?? null;
   }
 
-  return { feed, questions, waiting, promptedQuestion, busy, openQuestions, nextUnclaimed, replaceFeed, appendFeed, applyQuestions, claim, release, answer, prompt, mine };
+  return {
+    feed,
+    questions,
+    waiting,
+    promptedQuestion,
+    busy,
+    pinned,
+    blockedWords,
+    visibleFeed,
+    openQuestions,
+    blockedCount,
+    visibleWaiting,
+    visiblePrompted,
+    nextUnclaimed,
+    replaceFeed,
+    appendFeed,
+    applyQuestions,
+    applyModeration,
+    claim,
+    release,
+    answer,
+    prompt,
+    pin,
+    unpin,
+    setBlockedWords,
+    mine,
+  };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCommentsStore, import.meta.hot));

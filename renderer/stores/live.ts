@@ -101,6 +101,7 @@ export const useLiveStore = defineStore('live', () => {
     alarm.value = s.alarm;
     useSessionStore().applySession(s.session);
     if (changed('questions', [s.questions, s.promptedQuestion, s.questionsWaiting])) useCommentsStore().applyQuestions(s.questions, s.promptedQuestion, s.questionsWaiting);
+    if (s.moderation) useCommentsStore().applyModeration(s.moderation);
     useConnectionStore().touch(s.serverNow);
   }
 

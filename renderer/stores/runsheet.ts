@@ -5,6 +5,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ControlAction, ControlPayload, Product, RunsheetItem } from '@protocol';
+import { linkNosMentioned } from '@rules';
 import { useConnectionStore } from './connection';
 import { useLiveStore } from './live';
 
@@ -41,6 +42,18 @@ export const useRunsheetStore = defineStore('runsheet', () => {
     const at = currentRow.value ? currentRow.value.index + 1 : 0;
     return rows.value[at] ?? null;
   });
+
+  /** Rows by 链接号; the first row wins when two share a number (a product's second slot, 返场). */
+  const rowsByLinkNo = computed(() => {
+    const map = new Map<number, RunsheetRow>();
+    for (const r of rows.value) if (r.item.linkNo != null && !map.has(r.item.linkNo)) map.set(r.item.linkNo, r);
+    return map;
+  });
+
+  /** The run-sheet rows a viewer's comment asks about by link number ("7号链接", "#7", "七号"): those the sheet has. */
+  function rowsMentionedIn(text: string): RunsheetRow[] {
+    return linkNosMentioned(text).flatMap((n) => rowsByLinkNo.value.get(n) ?? []);
+  }
 
   const selectedIndex = computed(() => items.value.findIndex((i) => i.itemId === selectedItemId.value));
 
@@ -130,6 +143,8 @@ export const useRunsheetStore = defineStore('runsheet', () => {
     rows,
     currentRow,
     nextRow,
+    rowsByLinkNo,
+    rowsMentionedIn,
     selectedIndex,
     applyCatalog,
     applyRunsheet,

@@ -10,7 +10,7 @@ export const useSessionStore = defineStore('session', () => {
   /** True while a start/end request waits for the hub. */
   const pending = ref(false);
   /** The show this window just ended (下播), for its summary; null once the summary is closed. */
-  const endedShow = ref<{ sessionId: number; title: string } | null>(null);
+  const endedShow = ref<{ sessionId: number; title: string; targetFen?: number } | null>(null);
 
   const isLive = computed(() => session.value !== null && session.value.endedAt === null);
   /** The live show was opened by the audience (自动场次), not started by a producer. */
@@ -20,32 +20,33 @@ export const useSessionStore = defineStore('session', () => {
   function applySession(next: SessionInfo | null): void {
     const prev = session.value;
     if (prev === next) return;
-    if (prev && next && prev.id === next.id && prev.title === next.title && prev.endedAt === next.endedAt && prev.startedAt === next.startedAt && prev.auto === next.auto) return;
+    if (prev && next && prev.id === next.id && prev.title === next.title && prev.endedAt === next.endedAt && prev.startedAt === next.startedAt && prev.auto === next.auto && prev.targetFen === next.targetFen) return;
     session.value = next;
   }
 
-  /** Starts a show (`session.start`); resolves true when the hub agreed. */
-  async function start(title: string): Promise<boolean> {
+  /** Starts a show (`session.start`), with a GMV target in fen or none; resolves true when the hub agreed. */
+  async function start(title: string, targetFen: number | null = null): Promise<boolean> {
     pending.value = true;
     try {
-      return (await useConnectionStore().send('session.start', { title })).ok;
+      return (await useConnectionStore().send('session.start', { title, ...(targetFen !== null ? { targetFen } : {}) })).ok;
     } finally {
       pending.value = false;
     }
   }
 
-  /** Names the live show (`session.rename`); resolves true when the hub agreed. */
-  async function rename(title: string): Promise<boolean> {
-    return (await useConnectionStore().send('session.rename', { title })).ok;
+  /** Names the live show and sets its GMV target (`session.rename`; null: none); resolves true when the hub agreed. */
+  async function rename(title: string, targetFen?: number | null): Promise<boolean> {
+    return (await useConnectionStore().send('session.rename', { title, ...(targetFen !== undefined ? { targetFen } : {}) })).ok;
   }
 
   /** Ends the live show (`session.end`) and asks for its summary. */
   async function end(): Promise<boolean> {
     const title = session.value?.title ?? '';
+    const targetFen = session.value?.targetFen;
     pending.value = true;
     try {
       const ack = await useConnectionStore().send('session.end', {});
-      if (ack.ok) endedShow.value = { sessionId: ack.sessionId, title };
+      if (ack.ok) endedShow.value = { sessionId: ack.sessionId, title, ...(targetFen !== undefined ? { targetFen } : {}) };
       return ack.ok;
     } finally {
       pending.value = false;

@@ -5,6 +5,7 @@ import type { LiveModel } from '../live/index.js';
 import type { ObsLink } from '../obs/index.js';
 import type { Repository } from '../store/index.js';
 import type { Sources } from '../sources/index.js';
+import type { Moderation } from './moderation.js';
 
 export interface HubContext {
   repo: Repository;
@@ -25,6 +26,8 @@ export interface HubContext {
   obs: ObsLink;
   /** The studio's default brand floor as a fraction of list price; null: none (products' own floors only). */
   floorRatio: number | null;
+  /** The pinned comment and the blocked words. */
+  moderation: Moderation;
   /** Told when a show ends (the hub starts computing its recap in the background). */
   sessionEnded?: (sessionId: number) => void;
   /** The shops and live rooms (DESIGN §11); absent in a hub built without them. */

@@ -4,14 +4,15 @@ import { fail, type Handlers } from './context.js';
 export type SessionHandlers = Handlers<'session.start' | 'session.end' | 'session.delete' | 'session.rename'>;
 
 export const sessionHandlers: SessionHandlers = {
-  'session.start'({ title }, ctx, caller) {
+  'session.start'({ title, targetFen }, ctx, caller) {
     const live = ctx.repo.liveSession();
     const now = ctx.now();
     if (live && !live.auto) return fail('session_live', `“${live.title}” is still live; end it before starting another.`);
     const sessionId = ctx.repo.transaction(() => {
       if (live) ctx.repo.endSession(live.id, now);
       const id = ctx.repo.createSession(title, now);
-      ctx.repo.audit(now, caller.actor, 'session.start', { sessionId: id, title, endedAuto: live?.id ?? null });
+      if (targetFen !== undefined) ctx.repo.setSessionTarget(id, targetFen);
+      ctx.repo.audit(now, caller.actor, 'session.start', { sessionId: id, title, targetFen: targetFen ?? null, endedAuto: live?.id ?? null });
       return id;
     });
     ctx.reloadLive();
@@ -30,14 +31,20 @@ export const sessionHandlers: SessionHandlers = {
     ctx.sessionEnded?.(live.id);
     return { ok: true, sessionId: live.id };
   },
-  'session.rename'({ sessionId, title }, ctx, caller) {
+  'session.rename'({ sessionId, title, targetFen }, ctx, caller) {
     const target = sessionId === undefined ? ctx.repo.liveSession() : ctx.repo.session(sessionId);
     if (!target) return fail(sessionId === undefined ? 'no_session' : 'not_found', sessionId === undefined ? 'No session is live.' : `No session ${sessionId}.`);
     ctx.repo.transaction(() => {
       ctx.repo.renameSession(target.id, title);
-      ctx.repo.audit(ctx.now(), caller.actor, 'session.rename', { sessionId: target.id, title, was: target.title });
+      if (targetFen !== undefined) ctx.repo.setSessionTarget(target.id, targetFen);
+      ctx.repo.audit(ctx.now(), caller.actor, 'session.rename', {
+        sessionId: target.id,
+        title,
+        was: target.title,
+        ...(targetFen !== undefined ? { targetFen, targetWas: target.targetFen ?? null } : {}),
+      });
     });
-    // The screens show the live show's title: tell them without replaying the show.
+    // The screens show the live show's title and target: tell them without replaying the show.
     if (ctx.live.session?.id === target.id) ctx.live.setSession(ctx.repo.session(target.id));
     return { ok: true, sessionId: target.id, title };
   },

@@ -71,6 +71,10 @@ export const productSchema = z.object({
 });
 export type Product = z.infer<typeof productSchema>;
 
+/** The most links a platform's shopping bag (小黄车) numbers. */
+export const MAX_LINK_NO = 999;
+const linkNoSchema = z.number().int().min(1, 'a link number is at least 1').max(MAX_LINK_NO, `a link number is at most ${MAX_LINK_NO}`);
+
 export const runsheetItemInput = z.object({
   sku,
   plannedSec: seconds.min(1, 'a slot lasts at least 1 second'),
@@ -84,16 +88,29 @@ export const runsheetItemInput = z.object({
   obsScene: z.string().trim().max(100, 'is at most 100 characters').optional(),
   /** 备注: the producer's remark for this slot (a sheet's 备注 column), shown on the item card and the prompter. */
   note: text(2000).optional(),
+  /** 链接号 (小黄车序号): the item's number in the platforms' shopping bag, what viewers ask for ("7号链接"); null or absent: none. */
+  linkNo: linkNoSchema.nullable().optional(),
 });
 export type RunsheetItemInput = z.infer<typeof runsheetItemInput>;
 
+/** The most blocked words a studio keeps. */
+export const MAX_BLOCKED_WORDS = 200;
+
+/** A show's GMV target (目标 GMV) in fen: above ¥0, at most ¥10 亿. */
+const gmvTargetFen = fenSchema.refine((v) => v > 0, 'the GMV target must be above ¥0').refine((v) => v <= 100_000_000_000, 'the GMV target is at most ¥1,000,000,000');
+
 export const controlSchemas = {
-  'session.start': z.object({ title: z.string().trim().min(1, 'title must not be empty').max(200) }),
+  'session.start': z.object({ title: z.string().trim().min(1, 'title must not be empty').max(200), targetFen: gmvTargetFen.optional() }),
   'session.end': z.object({}).default({}),
   /** Deletes a finished session and everything recorded in it. */
   'session.delete': z.object({ sessionId: z.number().int() }),
   /** Names a show (the live one when `sessionId` is absent); a named 自动场次 becomes a show of its own. */
-  'session.rename': z.object({ sessionId: z.number().int().optional(), title: z.string().trim().min(1, 'title must not be empty').max(200) }),
+  'session.rename': z.object({
+    sessionId: z.number().int().optional(),
+    title: z.string().trim().min(1, 'title must not be empty').max(200),
+    /** The GMV target in fen; null removes it, absent keeps it. */
+    targetFen: gmvTargetFen.nullable().optional(),
+  }),
   'catalog.upsert': productSchema,
   'runsheet.add': runsheetItemInput.extend({ afterItemId: z.number().int().optional() }),
   // Without the add form's defaults: a field left out of an update keeps its value.
@@ -108,6 +125,7 @@ export const controlSchemas = {
       couponPreset: couponPresetSchema.nullable(),
       obsScene: runsheetItemInput.shape.obsScene,
       note: text(2000),
+      linkNo: linkNoSchema.nullable(),
     })
     .partial()
     .extend({ itemId: z.number().int() }),
@@ -120,6 +138,11 @@ export const controlSchemas = {
   'comment.release': z.object({ key: z.string().max(200) }),
   'comment.answer': z.object({ key: z.string().max(200) }),
   'comment.prompt': z.object({ key: z.string().max(200) }),
+  /** Pins a comment (置顶) on the prompter and the big screen, replacing the one pinned before. */
+  'comment.pin': z.object({ key: z.string().max(200) }),
+  'comment.unpin': z.object({}).default({}),
+  /** Replaces the studio's blocked words (屏蔽词): comments containing one are hidden, still counted. */
+  'moderation.words': z.object({ words: z.array(z.string().trim().max(40, 'a blocked word is at most 40 characters')).max(MAX_BLOCKED_WORDS, `at most ${MAX_BLOCKED_WORDS} blocked words`) }),
   'deal.fire': z.object({
     sku,
     priceFen: fenSchema,
@@ -187,6 +210,9 @@ export interface ControlResults {
   'comment.release': { key: string };
   'comment.answer': { key: string };
   'comment.prompt': { key: string };
+  'comment.pin': { key: string };
+  'comment.unpin': { key: string | null };
+  'moderation.words': { words: string[] };
   'deal.fire': { dealId: string };
   /** How the stopped deal did: units gone (max of sold and claimed) of its stock, and its paid GMV. */
   'deal.stop': { dealId: string; gone: number; stock: number; paidGmvFen: number };

@@ -46,6 +46,8 @@ export interface SessionInfo {
    * producer: the control room offers 开播 (start with a title) or renaming it.
    */
   auto?: boolean;
+  /** The show's GMV target (目标 GMV) in fen; absent when none was set. */
+  targetFen?: number;
 }
 
 export interface RunsheetItem {
@@ -61,6 +63,8 @@ export interface RunsheetItem {
   obsScene?: string;
   /** 备注: the producer's remark for this slot. */
   note?: string;
+  /** 链接号 (小黄车序号): the item's number in the shopping bag; null or absent when none. */
+  linkNo?: number | null;
 }
 
 /** When an item was on air in this session. */
@@ -177,6 +181,26 @@ export interface LiveState {
   floorRatio?: number | null;
   /** A light per configured shop and live room (DESIGN §11); absent from older hubs. */
   sources?: SourceStatus[];
+  /** Pinned comment and blocked words: in every snapshot, and in a tick when they changed. */
+  moderation?: ModerationState;
+}
+
+/** A viewer's comment the operator pinned (置顶): on the prompter and the big screen until unpinned. */
+export interface PinnedComment {
+  key: string;
+  platform: string;
+  nick: string;
+  text: string;
+  ts: number;
+  pinnedAt: number;
+  /** The desk that pinned it. */
+  by: string;
+}
+
+/** The studio's comment moderation: the pinned comment and the blocked words (屏蔽词) every screen hides. */
+export interface ModerationState {
+  pinned: PinnedComment | null;
+  blockedWords: string[];
 }
 
 export interface LiveSnapshot extends LiveState {

@@ -6,6 +6,8 @@
 export { couponKey, couponTermsProblem, couponTitle, couponYuan, discountUnderThreshold, priceWithCouponFen, type CouponTerms, type CouponTermsProblem } from './coupon.js';
 export { floorFen, underFloor, type FlooredProduct } from './floor.js';
 export { livePriceFen, onAirPriceFen, type PricedItem, type PricedProduct } from './price.js';
+export { linkNosMentioned } from './link.js';
+export { blockedWordIn, cleanBlockedWords } from './moderation.js';
 export { generatedSku, normaliseSku } from './sku.js';
 export { DEFAULT_KEYWORDS, isQuestion, questionGroupKey, triageComment, type Triage } from './question.js';
 export * from './orders.js';

@@ -46,6 +46,8 @@ export interface ListedItem {
   floorFen: number | null;
   /** 备注, empty when none. */
   note: string;
+  /** 链接号 (小黄车序号), null when none. */
+  linkNo: number | null;
   itemId: number;
 }
 
@@ -73,6 +75,7 @@ function toRecords(row: ImportedRow, existing: Product | undefined): { product: 
     dealPreset: row.deal,
     ...(row.coupon !== undefined ? { couponPreset: row.coupon } : {}),
     ...(row.note ? { note: row.note } : {}),
+    ...(row.linkNo !== undefined ? { linkNo: row.linkNo } : {}),
   });
   if (!item.success) throw new Error(`${where}: ${item.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   return { product: product.data, item: item.data };
@@ -155,6 +158,7 @@ export function joinRunsheet(items: readonly RunsheetItem[], catalog: readonly P
       coupon: item.couponPreset ?? null,
       floorFen: product?.floorFen ?? null,
       note: item.note ?? '',
+      linkNo: item.linkNo ?? null,
       itemId: item.itemId,
     };
   });

@@ -26,6 +26,7 @@ export const runsheetFields = [
   'couponDuration',
   'floorPrice',
   'note',
+  'linkNo',
 ] as const;
 export type RunsheetField = (typeof runsheetFields)[number];
 
@@ -54,6 +55,7 @@ export const fieldLabels: Record<RunsheetField, string> = {
   couponDuration: '发券时长',
   floorPrice: '品牌底价',
   note: '备注',
+  linkNo: '链接号',
 };
 
 /**
@@ -81,6 +83,8 @@ export const headerAliases: Record<RunsheetField, readonly string[]> = {
   couponDuration: ['发券时长', '券时长', '优惠券时长', '领券时长', 'couponduration', 'coupontime'],
   floorPrice: ['品牌底价', '底价', '最低价', '控价', '破价线', '最低成交价', '品牌控价', 'floorprice', 'brandfloor', 'floor', 'minprice', 'minimumprice'],
   note: ['备注', '备注说明', '注意事项', '注意', '说明', 'note', 'notes', 'remark', 'remarks', 'memo'],
+  // 序号 in a 排品表 is the order the products are listed in the bag, which is what viewers call 几号链接.
+  linkNo: ['链接号', '链接序号', '小黄车序号', '小黄车号', '小黄车', '购物车序号', '购物袋序号', '商品序号', '上架序号', '链接', '序号', 'linkno', 'linknumber', 'link', 'cartno', 'bagno', 'no'],
 };
 
 const aliasIndex = new Map<string, { field: RunsheetField; rank: number }>();

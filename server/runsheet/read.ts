@@ -9,7 +9,7 @@ import { MAX_RUNSHEET_ROWS, productSchema, runsheetItemInput, type Product } fro
 import { fieldLabels, recogniseHeader, runsheetFields, type ColumnMapping, type HeaderUnit, type RunsheetField } from './fields.js';
 import { cellText, isBlank, loadCsv, loadXlsx, type Grid, type GridCell } from './grid.js';
 import { floorFen, generatedSku } from '../rules/index.js';
-import { fenToYuanString, parseCount, parseDurationSec, parsePriceFen, parseSku, parseText, type Parsed } from './values.js';
+import { fenToYuanString, parseCount, parseDurationSec, parseLinkNo, parsePriceFen, parseSku, parseText, type Parsed } from './values.js';
 
 /** A deal preset read from a row: the 秒杀 columns. Absent limits and durations take the preset defaults. */
 export interface ImportedDeal {
@@ -62,6 +62,8 @@ export interface ImportedRow {
   floorFen?: number;
   /** 备注: the producer's remark for this slot, shown on the item card and the prompter. */
   note?: string;
+  /** 链接号 (小黄车序号): the item's number in the shopping bag. */
+  linkNo?: number;
   /** What was assumed to import the row (a generated code, a price left 待定, a deal under the floor …). */
   warnings?: RowIssue[];
 }
@@ -239,6 +241,7 @@ const fieldNamesEn: Record<RunsheetField, string> = {
   couponDuration: 'coupon duration',
   floorPrice: 'brand floor',
   note: 'note',
+  linkNo: 'link number',
 };
 
 const TOTAL_ROW = /^(合计|总计|小计|总和)|^(total|subtotal|sum)\b/i;
@@ -264,6 +267,7 @@ const fieldOfPath: Record<string, RunsheetField> = {
   'couponPreset.perUserLimit': 'couponLimit',
   'couponPreset.durationSec': 'couponDuration',
   note: 'note',
+  linkNo: 'linkNo',
 };
 
 interface SheetContext {
@@ -361,6 +365,7 @@ function readRow(ctx: SheetContext, row: number): ImportedRow | RowError | null 
   const script = parseText(cellOf('script'));
   const note = parseText(cellOf('note'));
   const floorPriceFen = optional('floorPrice', price('floorPrice'));
+  const linkNo = optional('linkNo', parseLinkNo);
 
   let deal: ImportedDeal | null = null;
   const dealPriceFen = optional('dealPrice', price('dealPrice'));
@@ -410,9 +415,10 @@ function readRow(ctx: SheetContext, row: number): ImportedRow | RowError | null 
   if (livePriceFen !== undefined) result.livePriceFen = livePriceFen;
   if (floorPriceFen !== undefined) result.floorFen = floorPriceFen;
   if (note) result.note = note;
+  if (linkNo !== undefined) result.linkNo = linkNo;
   const checked = [
     productSchema.safeParse({ sku, title, listPriceFen, livePriceFen }),
-    runsheetItemInput.safeParse({ sku, plannedSec, sellingPoints, script, livePriceFen, dealPreset: deal, couponPreset: coupon, note }),
+    runsheetItemInput.safeParse({ sku, plannedSec, sellingPoints, script, livePriceFen, dealPreset: deal, couponPreset: coupon, note, linkNo }),
   ];
   for (const c of checked) {
     if (c.success) continue;

@@ -21,6 +21,7 @@ const examples: ListedItem[] = [
     coupon: null,
     floorFen: 5900,
     note: '主播先上脸试用',
+    linkNo: 1,
   },
   {
     itemId: 2,
@@ -35,6 +36,7 @@ const examples: ListedItem[] = [
     coupon: { title: '粉丝券', thresholdFen: 12900, discountFen: 2000, quantity: 300, perUserLimit: 1, durationSec: 300 },
     floorFen: null,
     note: '',
+    linkNo: 2,
   },
   {
     itemId: 3,
@@ -49,6 +51,7 @@ const examples: ListedItem[] = [
     coupon: null,
     floorFen: null,
     note: '直播价待定，开播前补上',
+    linkNo: 3,
   },
 ];
 
@@ -67,6 +70,7 @@ export async function templateWorkbook(): Promise<ExcelJS.Workbook> {
     '价格写元（129.9、¥1,299.00）；秒杀列写“/”或留空表示没有秒杀；直播价写“待定”会先导入、开播前再补。',
     '同一个商品编码只能对应一个商品；同一商品排两次（返场）时两行内容一致即可。',
     '品牌底价：低于它的秒杀价需要中控确认后才能开；不填就不限制。备注会显示在商品卡片和提词器上。',
+    '链接号（小黄车序号）：观众问“7号链接”时，中控的问题收件箱会标出是哪个商品；可写 7、#7 或 7号。',
   ].forEach((line) => help.addRow([line]));
   return wb;
 }

@@ -184,6 +184,15 @@ export function parseCount(cell: CellInput, options: { unlimited?: number } = {}
   return Number.isSafeInteger(n) ? ok(n) : bad(`${quote(value)} is too large`, 'too_large');
 }
 
+/** A 链接号 cell: 7, "7", "07", "#7", "7号", "7号链接", "No.7". Range is the protocol's (1–999). */
+export function parseLinkNo(cell: CellInput): Parsed<number> {
+  const { value } = cell;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? ok(value) : bad(`${quote(value)} is not a whole number`, 'not_count');
+  if (typeof value !== 'string') return bad(`${quote(value)} is not a whole number`, 'not_count');
+  const m = /^(?:#|no\.?)?(\d{1,6})(?:号链接|号|链接)?$/.exec(value.normalize('NFKC').toLowerCase().replace(/\s+/g, ''));
+  return m ? ok(Number(m[1])) : bad(`${quote(value)} is not a whole number`, 'not_count');
+}
+
 /** A SKU cell as text. A long number Excel already rounded (1.23E+19) cannot be trusted. */
 export function parseSku(cell: CellInput): Parsed<string> {
   const { value } = cell;

@@ -38,6 +38,7 @@ export const exportColumns: readonly { field: RunsheetField; header: string; kin
   { field: 'couponDuration', header: '发券时长(秒)', kind: 'seconds', width: 13 },
   { field: 'floorPrice', header: '品牌底价(元)', kind: 'yuan', width: 12 },
   { field: 'note', header: '备注', kind: 'longText', width: 30 },
+  { field: 'linkNo', header: '链接号', kind: 'count', width: 8 },
 ];
 
 /** A listed item's value for a column: fen, seconds and counts as integers, text as text, null when absent. */
@@ -63,6 +64,7 @@ function valueOf(item: ListedItem, field: RunsheetField): string | number | null
     case 'couponDuration': return item.coupon?.durationSec ?? null;
     case 'floorPrice': return item.floorFen;
     case 'note': return item.note || null;
+    case 'linkNo': return item.linkNo;
   }
 }
 

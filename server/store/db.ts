@@ -216,6 +216,19 @@ export const migrations: readonly Migration[] = [
   CREATE INDEX IF NOT EXISTS source_deliveries_due ON source_deliveries(state, next_try_at) WHERE state = 'pending';
   CREATE INDEX IF NOT EXISTS source_deliveries_by_source ON source_deliveries(source_id, state);
   `,
+  // A show's GMV target (目标 GMV, fen), set on 开播 or when renaming it; NULL: none. Checked first, so
+  // a file another branch already gave the column migrates all the same.
+  (db) => {
+    const columns = new Set((db.prepare('PRAGMA table_info(sessions)').all() as { name: string }[]).map((c) => c.name));
+    if (!columns.has('target_fen')) db.exec('ALTER TABLE sessions ADD COLUMN target_fen INTEGER');
+  },
+  // The studio's settings that outlive a show (the blocked-words list, the pinned comment), JSON by key.
+  `
+  CREATE TABLE IF NOT EXISTS studio_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];
 
 export interface OpenOptions {

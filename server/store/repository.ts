@@ -28,13 +28,14 @@ export interface AuditRow {
   detail: unknown;
 }
 
-type RawSession = { id: number; title: string; started_at: number; ended_at: number | null; auto: number };
+type RawSession = { id: number; title: string; started_at: number; ended_at: number | null; auto: number; target_fen: number | null };
 const toSession = (r: RawSession): SessionRow => ({
   id: r.id,
   title: r.title,
   startedAt: r.started_at,
   endedAt: r.ended_at,
   auto: r.auto === 1,
+  ...(r.target_fen !== null ? { targetFen: r.target_fen } : {}),
 });
 
 export type Repository = ReturnType<typeof createRepository>;
@@ -83,6 +84,9 @@ export function createRepository(db: Db, options: { recapCache?: RecapCacheLimit
     insertSession: db.prepare('INSERT INTO sessions (title, started_at, ended_at, auto) VALUES (?, ?, ?, ?)'),
     endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
     renameSession: db.prepare('UPDATE sessions SET title = ?, auto = 0 WHERE id = ?'),
+    setSessionTarget: db.prepare('UPDATE sessions SET target_fen = ? WHERE id = ?'),
+    getSetting: db.prepare('SELECT value FROM studio_settings WHERE key = ?').pluck(),
+    putSetting: db.prepare('INSERT INTO studio_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     setSpan: db.prepare('UPDATE sessions SET started_at = ?, ended_at = ? WHERE id = ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
     deleteSessionEvents: db.prepare('DELETE FROM events WHERE session_id = ?'),
@@ -280,6 +284,18 @@ export function createRepository(db: Db, options: { recapCache?: RecapCacheLimit
     /** Gives a show its title; a named show is no longer an auto-opened one. */
     renameSession(id: number, title: string): boolean {
       return s.renameSession.run(title, id).changes === 1;
+    },
+    /** A studio setting as stored (JSON), or undefined when never set. */
+    setting(key: string): unknown {
+      const value = s.getSetting.get(key) as string | undefined;
+      return value === undefined ? undefined : JSON.parse(value);
+    },
+    putSetting(key: string, value: unknown): void {
+      s.putSetting.run(key, JSON.stringify(value));
+    },
+    /** Sets a show's GMV target in fen; null removes it. */
+    setSessionTarget(id: number, targetFen: number | null): boolean {
+      return s.setSessionTarget.run(targetFen, id).changes === 1;
     },
     setSessionSpan(id: number, startedAt: number, endedAt: number | null): void {
       s.setSpan.run(startedAt, endedAt, id);

@@ -173,7 +173,8 @@ describe('control room', () => {
     expect(await kpiValue(page, 'online')).toBe(1200 + 345);
     // ¥89.90 + ¥119.80 paid through /ingest, on top of whatever earlier tests paid.
     expect(kpis.paidGmvFen).toBeGreaterThanOrEqual(8990 + 11980);
-    expect(await page.locator('[data-testid="kpi-gmv"] .value').textContent()).toBe(yuan(kpis.paidGmvFen));
+    // Always with cents, so the GMV's width does not jump as it grows (issue #20 item 21).
+    expect(await page.locator('[data-testid="kpi-gmv"] .value').textContent()).toBe(`¥${(kpis.paidGmvFen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
     expect(await page.locator('[data-testid="kpi-online"] .value').textContent()).toBe('1,545');
   });
 

@@ -200,7 +200,8 @@ describe('flash deals', () => {
     const panel = desk.page.locator(`[data-testid="deal-live"][data-deal-id="${deal.dealId}"]`);
     await desk.page.locator(`[data-testid="deal-live"][data-left="50"]`).waitFor();
     expect(await panel.locator('[data-testid="deal-stock-bar"]').getAttribute('data-fraction')).toBe('0.25');
-    expect(await panel.locator('[data-testid="deal-left"]').textContent()).toBe('剩 50 / 200');
+    // 已抢 gone / stock, as on the big screen (issue #20 item 21): 60 + 50 + 40 = 150 of 200.
+    expect(await panel.locator('[data-testid="deal-left"]').textContent()).toBe('已抢 150 / 200');
     const card = overlay.page.locator(`[data-testid="overlay-card"][data-deal-id="${deal.dealId}"]`);
     await overlay.page.locator('[data-testid="overlay-card"][data-left="50"]').waitFor();
     expect(await card.locator('[data-testid="overlay-left"]').textContent()).toBe('仅剩 50 件');

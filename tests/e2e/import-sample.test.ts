@@ -117,7 +117,7 @@ describe('the sample 排品表 from resources/', () => {
         `Row 6 No product code: imported as ${generatedSku('长绒棉浴巾三件套')} (from the name); give it the shop's code before the show`,
         'Row 7 Deal price ¥99.00 is under the brand floor ¥109.00: firing it asks for a confirmation',
       ]);
-      // 序号 is not recognised, but nothing required is missing: no "some columns were not recognised".
+      // Every column is recognised (序号 as the link number): no "some columns were not recognised".
       expect(await modal.locator('[data-testid="import-mapping"]').count()).toBe(0);
       await submitOnScreen(desk.page);
       await desk.page.waitForTimeout(300);

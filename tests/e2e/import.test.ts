@@ -80,11 +80,11 @@ describe('run-sheet import and export', () => {
       ['5', generatedSku('没有编码的一行')], // no code: one made from the name, with a warning
       ['6', 'TOWEL-SET3'],
     ]);
-    // Prices in ¥ (integer fen underneath), minutes, and the deal with its limit.
-    expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['3', 'LIP-NEW1', '丝绒唇釉 新色', '¥159', '¥99', '5 分钟', '¥79 × 120 · 每人限 2', '', '']);
+    // Prices in ¥ (integer fen underneath), minutes, and the deal with its limit; no 链接号 column in this sheet.
+    expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['3', '', 'LIP-NEW1', '丝绒唇釉 新色', '¥159', '¥99', '5 分钟', '¥79 × 120 · 每人限 2', '', '']);
     // Row 4 leaves title and prices to the catalog; 8 minutes.
-    expect(await rows.nth(1).locator('td').allTextContents()).toEqual(['4', 'MASK-HA20', '玻尿酸补水面膜 20片装', '¥199', '', '8 分钟', '—', '', '']);
-    expect(await rows.nth(3).locator('td').nth(4).textContent()).toBe('¥79.90');
+    expect(await rows.nth(1).locator('td').allTextContents()).toEqual(['4', '', 'MASK-HA20', '玻尿酸补水面膜 20片装', '¥199', '', '8 分钟', '—', '', '']);
+    expect(await rows.nth(3).locator('td').nth(5).textContent()).toBe('¥79.90');
     expect(await modal.locator('[data-testid="import-warning"][data-row="5"]').innerText()).toContain('没有商品编码，已按商品名生成');
     const bad = modal.locator('[data-testid="import-error"]');
     expect(await bad.count()).toBe(1);
@@ -137,7 +137,7 @@ describe('run-sheet import and export', () => {
     const rows = modal.locator('[data-testid="import-row"]');
     await until(async () => expect(await rows.count()).toBe(2));
     await mapping.waitFor({ state: 'detached' });
-    expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['2', 'BEEF-NM500', '内蒙古风干牛肉干 500g', '¥128', '', '7 分钟', '—', '', '']);
+    expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['2', '', 'BEEF-NM500', '内蒙古风干牛肉干 500g', '¥128', '', '7 分钟', '—', '', '']);
     expect(await modal.locator('[data-testid="import-error"]').count()).toBe(0);
 
     await modal.locator('[data-testid="import-mode-append"]').click();

@@ -65,6 +65,11 @@ describe('what the comments and clicks say', () => {
 
   it('lists the top keywords of Chinese comments, segmented and without stop-words', () => {
     expect(commentWords('这个面霜敏感肌能用吗？')).not.toContain('这个');
+    // Chat fragments are not topics (issue #20): 家人们 cut as 家 + 人们, 买不了 as 买 + 不了.
+    for (const text of ['家人们冲啊', '买不了怎么办', '宝宝们这个好用吗', '姐妹们快抢']) {
+      for (const fragment of ['人们', '不了', '家人', '宝宝们', '姐妹们']) expect(commentWords(text), text).not.toContain(fragment);
+    }
+    expect(commentWords('宝宝们这个好用吗')).toContain('好用');
     expect(insights.keywords[0]).toEqual({ word: '面霜', count: 2 });
   });
 

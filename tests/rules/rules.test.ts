@@ -13,6 +13,7 @@ import {
   discountUnderThreshold,
   floorFen,
   isQuestion,
+  linkNosMentioned,
   livePriceFen,
   onAirPriceFen,
   priceWithCouponFen,
@@ -126,5 +127,28 @@ describe('what a coupon does to the price on air, and which questions are the sa
     expect(questionGroupKey('多少钱？')).toBe(questionGroupKey('多少 钱?'));
     expect(questionGroupKey('ＸＬ有吗？？')).toBe(questionGroupKey('xl有吗'));
     expect(questionGroupKey('有没有大码？')).not.toBe(questionGroupKey('有没有小码？'));
+  });
+});
+
+describe('the link numbers a comment names (链接号)', () => {
+  it('reads 7号, 7号链接, #7, 链接7 and 七号, and not 双11, 37码, 手机号 or 7个链接', () => {
+    const cases: [string, number[]][] = [
+      ['7号链接多少钱', [7]],
+      ['7号有货吗', [7]],
+      ['#7 还有吗', [7]],
+      ['＃７多少钱', [7]],
+      ['链接7怎么拍', [7]],
+      ['七号有货吗', [7]],
+      ['十二号还有吗', [12]],
+      ['二十三号链接', [23]],
+      ['3号和5号哪个好', [3, 5]],
+      ['7号7号7号', [7]],
+      ['双11有活动吗', []],
+      ['37码有吗', []],
+      ['手机号多少', []],
+      ['7个链接都要', []],
+      ['12号发货吗', []],
+    ];
+    for (const [text, nos] of cases) expect(linkNosMentioned(text), text).toEqual(nos);
   });
 });

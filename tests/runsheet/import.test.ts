@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generatedSku } from '../../server/rules/index.js';
-import { readRunsheetFile, RunsheetFileError } from '../../server/runsheet/index.js';
-import { tempDir, writeWorkbook } from './helpers.js';
+import { applyRunsheet, readRunsheetFile, RunsheetFileError, writeRunsheetFile } from '../../server/runsheet/index.js';
+import { tempDir, tempRepo, writeWorkbook } from './helpers.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'runsheets');
 const TIME = 'hh:mm:ss';
@@ -39,9 +39,10 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
     const result = await readRunsheetFile(file);
 
     expect(result.headerRow).toBe(3);
-    expect(result.unmapped).toEqual(['序号']);
+    // 序号 is the order of the shopping bag: the link number (链接号) viewers ask for.
+    expect(result.unmapped).toEqual([]);
     expect(result.mapping).toEqual({
-      sku: 2, title: 3, listPrice: 4, livePrice: 5, plannedTime: 6, sellingPoints: 7, script: 8, dealPrice: 9, dealStock: 10, perUserLimit: 11,
+      linkNo: 1, sku: 2, title: 3, listPrice: 4, livePrice: 5, plannedTime: 6, sellingPoints: 7, script: 8, dealPrice: 9, dealStock: 10, perUserLimit: 11,
     });
     expect(messages(result.errors)).toEqual([
       { row: 10, message: '原价 “面议” is not a price; write yuan like 129.9 or ¥1,299.00' },
@@ -60,7 +61,7 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
     const mask = result.rows[0];
     expect(mask).toEqual({
       row: 4, sku: 'MASK-01', title: '玻尿酸面膜 20片', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 300,
-      sellingPoints: '补水', script: '家人们看这个面膜', deal: { priceFen: 6900, stock: 200, perUserLimit: 2 },
+      sellingPoints: '补水', script: '家人们看这个面膜', deal: { priceFen: 6900, stock: 200, perUserLimit: 2 }, linkNo: 1,
     });
     expect(result.rows[1].deal).toBeNull();
     // 49.9 → 4990; "300件" → 300; 不限 → the preset's largest limit, 1000
@@ -324,5 +325,51 @@ describe('a sheet written with a studio’s habits', () => {
       { row: 2, message: '商品编码 CL-01 is also on row 4 (卸妆油 ¥129.00) for a different product; give each product its own code' },
       { row: 4, message: '商品编码 CL-01 is also on row 2 (洁面乳 ¥89.00) for a different product; give each product its own code' },
     ]);
+  });
+});
+
+describe('the link number (链接号, 小黄车序号)', () => {
+  it('reads it under the headers studios write, as 7, "#7", "7号" or "7号链接", keeps it through export and import, and refuses one out of range', async () => {
+    for (const header of ['链接号', '小黄车', '序号', 'Link No.', '小黄车序号']) {
+      const file = await writeWorkbook(path.join(tempDir(), 'links.xlsx'), [
+        {
+          rows: [
+            [header, '商品编码', '商品名称', '原价', '讲解时长'],
+            [7, 'MASK-01', '面膜', 129, 5],
+            ['#8', 'LIP-02', '口红', 199, 5],
+            ['9号', 'TEA-03', '大红袍', 268, 5],
+            ['10号链接', 'SOAP-04', '手工皂', 39, 5],
+            [null, 'NUT-05', '坚果', 89, 5],
+            [1000, 'PAN-06', '炒锅', 399, 5],
+          ],
+        },
+      ]);
+      const result = await readRunsheetFile(file);
+      expect(result.mapping.linkNo, header).toBe(1);
+      expect(result.rows.map((r) => [r.sku, r.linkNo])).toEqual([['MASK-01', 7], ['LIP-02', 8], ['TEA-03', 9], ['SOAP-04', 10], ['NUT-05', undefined]]);
+      // The bag numbers at most 999 links.
+      expect(result.errors).toEqual([
+        { row: 7, message: expect.stringContaining('a link number is at most 999'), issues: [expect.objectContaining({ code: 'too_big', field: 'linkNo', params: expect.objectContaining({ max: 999 }) })] },
+      ]);
+    }
+  });
+
+  it('keeps it through the store and an export read back', async () => {
+    const { repo } = tempRepo();
+    try {
+      const rows = [
+        { row: 2, sku: 'MASK-01', title: '面膜', listPriceFen: 12900, plannedSec: 300, sellingPoints: '', script: '', deal: null, linkNo: 7 },
+        { row: 3, sku: 'LIP-02', title: '口红', listPriceFen: 19900, plannedSec: 300, sellingPoints: '', script: '', deal: null },
+      ];
+      applyRunsheet(repo, rows, { mode: 'replace', at: Date.now(), actor: 'test' });
+      expect(repo.runsheet().map((i) => i.linkNo ?? null)).toEqual([7, null]);
+      for (const ext of ['xlsx', 'csv']) {
+        const file = path.join(tempDir(), `out.${ext}`);
+        await writeRunsheetFile(repo.runsheet(), repo.catalog(), file);
+        expect((await readRunsheetFile(file)).rows.map((r) => r.linkNo)).toEqual([7, undefined]);
+      }
+    } finally {
+      repo.db.close();
+    }
   });
 });

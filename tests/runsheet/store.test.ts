@@ -85,7 +85,7 @@ describe('listRunsheet', () => {
     const { repo } = fresh();
     applyRunsheet(repo, hardRows.slice(0, 2), { mode: 'replace', at: AT, actor: 'test' });
     const [mask, lip] = listRunsheet(repo);
-    expect(Object.keys(mask)).toEqual(['sku', 'title', 'listPriceFen', 'livePriceFen', 'plannedSec', 'sellingPoints', 'script', 'deal', 'coupon', 'floorFen', 'note', 'itemId']);
+    expect(Object.keys(mask)).toEqual(['sku', 'title', 'listPriceFen', 'livePriceFen', 'plannedSec', 'sellingPoints', 'script', 'deal', 'coupon', 'floorFen', 'note', 'linkNo', 'itemId']);
     expect(mask).toMatchObject({
       sku: 'MASK-01', title: '玻尿酸面膜 20片', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 290,
       deal: { priceFen: 6900, stock: 200, perUserLimit: 2, durationSec: 90, autoFireAtSec: 120 },
@@ -140,7 +140,7 @@ describe('export → import round-trips', () => {
     const ws = await readCells(file);
     expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual([
       '商品编码', '商品名称', '原价(元)', '直播价(元)', '讲解时长(分钟)', '卖点', '话术', '秒杀价(元)', '秒杀库存', '限购', '秒杀时长(秒)', '开秒时间(秒)',
-      '优惠券名称', '券门槛(元)', '券面额(元)', '发券张数', '每人限领', '发券时长(秒)', '品牌底价(元)', '备注',
+      '优惠券名称', '券门槛(元)', '券面额(元)', '发券张数', '每人限领', '发券时长(秒)', '品牌底价(元)', '备注', '链接号',
     ]);
     expect(ws.getCell('N2').value).toBe(129); // 券门槛 12900 fen
     expect(ws.getCell('O2').value).toBe(20.01);
@@ -160,7 +160,7 @@ describe('export → import round-trips', () => {
     await writeRunsheetFile(repo.runsheet(), repo.catalog(), file);
     const text = fs.readFileSync(file, 'utf8');
     expect(text.startsWith('\uFEFF商品编码,商品名称,原价(元)')).toBe(true);
-    expect(text).toContain(`00123,口红,0.01,,${1 / 60},"'- 显白\n- 不拔干",'=SUM(A1) 不是公式,,,,,,,,,,,,,\r\n`);
-    expect(text).toContain("PAN-06,炒锅,1299999.99,1000000.01,60,,'+1 买一送一,0.01,1000000,1,60,,,,0.01,1,1,300,,\r\n");
+    expect(text).toContain(`00123,口红,0.01,,${1 / 60},"'- 显白\n- 不拔干",'=SUM(A1) 不是公式,,,,,,,,,,,,,,\r\n`);
+    expect(text).toContain("PAN-06,炒锅,1299999.99,1000000.01,60,,'+1 买一送一,0.01,1000000,1,60,,,,0.01,1,1,300,,,\r\n");
   });
 });
