@@ -19,6 +19,18 @@ export interface RoomRuntimeDeps {
 
 export type RoomRuntime = ReturnType<typeof createRoomRuntime>;
 
+/**
+ * A room's settings as one string, whatever the order of their keys: the registry reloads them from
+ * the file (any add, update or remove does) in another order than `source.add` wrote them, and that
+ * alone must not restart — disconnect, and mark a gap on — every other room.
+ */
+const settingsKey = (s: SourceConfig): string =>
+  JSON.stringify(
+    Object.entries(s)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+
 export function createRoomRuntime(deps: RoomRuntimeDeps) {
   const running = new Map<string, { handle: RoomHandle; key: string }>();
   let closed = false;
@@ -43,13 +55,13 @@ export function createRoomRuntime(deps: RoomRuntimeDeps) {
       for (const s of deps.registry.list()) if (!isHookKind(s.kind) && s.enabled && roomAdapters[s.kind]) wanted.set(s.id, s);
       for (const id of [...running.keys()]) {
         const want = wanted.get(id);
-        if (!want || JSON.stringify(want) !== running.get(id)!.key) await stop(id);
+        if (!want || settingsKey(want) !== running.get(id)!.key) await stop(id);
       }
       for (const [id, source] of wanted) {
         if (running.has(id) || closed) continue;
         const adapter = roomAdapters[source.kind as keyof typeof roomAdapters]!;
         try {
-          running.set(id, { handle: adapter.start(source, deps.sinkFor(source)), key: JSON.stringify(source) });
+          running.set(id, { handle: adapter.start(source, deps.sinkFor(source)), key: settingsKey(source) });
         } catch (err) {
           deps.sinkFor(source).state('error', `could not start: ${(err as Error).message}`.slice(0, 300));
         }

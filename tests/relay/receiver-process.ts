@@ -1,8 +1,8 @@
 // The receiving side of the relay in its own process: `receiver-process.ts DB RELAY_URL`. It pulls from
 // the relay as a hub does and keeps each delivery once, keyed by (source id, the platform's delivery
 // id from `x-shopify-webhook-id`), as the hub's webhook inbox does; a repeat is counted, not kept.
-// It stands in for the hub until the sources registry (branch `shops`) is merged: then the crash test
-// can run tests/support/hub-process.ts with LIVEDECK_RELAY_URL and check the recap instead.
+// `npm run bench -- relay` uses it to measure the relay alone; the crash test (crash.test.ts) runs
+// the real hub instead.
 import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { createRelayPull } from '../../server/relay/pull.js';

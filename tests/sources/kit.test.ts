@@ -1,21 +1,34 @@
-/** The adapters' shared pieces: exact 64-bit ids, signatures in constant time, buyers without raw contacts. */
+/** The adapters' shared pieces: exact 64-bit ids (the one lossless JSON reader), signatures in constant time, buyers without raw contacts. */
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { base64HmacMatches, buyerId, hexMatches, parseJsonExact, timeMs } from '../../server/sources/hooks/kit.js';
+import { base64HmacMatches, buyerId, hexMatches, timeMs } from '../../server/sources/hooks/kit.js';
+import { parseJsonLossless } from '../../server/sources/hooks/lossless-json.js';
 
-describe('parseJsonExact', () => {
+describe('parseJsonLossless', () => {
   it('keeps integers past 2^53 as their digits and leaves everything else as JSON.parse would', () => {
     const text = '{"id":820982911946154508,"neg":-9007199254740993,"small":42,"f":1.5e3,"big_f":12345678901234567.5,"s":"820982911946154508 \\"quoted\\" 1234567890123456789","a":[866550311766439020,1]}';
-    expect(parseJsonExact(text)).toEqual({
-      id: '820982911946154508',
-      neg: '-9007199254740993',
-      small: 42,
-      f: 1500,
-      big_f: 12345678901234567.5,
-      s: '820982911946154508 "quoted" 1234567890123456789',
-      a: ['866550311766439020', 1],
+    expect(parseJsonLossless(text)).toEqual({
+      ok: true,
+      value: {
+        id: '820982911946154508',
+        neg: '-9007199254740993',
+        small: 42,
+        f: 1500,
+        big_f: 12345678901234567.5,
+        s: '820982911946154508 "quoted" 1234567890123456789',
+        a: ['866550311766439020', 1],
+      },
     });
-    expect(() => parseJsonExact('{"id":820982911946154508')).toThrow();
+  });
+
+  it('quotes only the unsafe integers: 2^53 − 1 and 2^53 + 1 either side, exponents and decimals left alone', () => {
+    const text = '{"a":3705115058471208928,"b":"3705115058471208928","c":[-9223372036854775808,12,1.5,1e21],"d":"x\\"9007199254740993\\"","e":9007199254740991,"f":9007199254740993}';
+    expect(parseJsonLossless(text)).toEqual({ ok: true, value: { a: '3705115058471208928', b: '3705115058471208928', c: ['-9223372036854775808', 12, 1.5, 1e21], d: 'x"9007199254740993"', e: 9007199254740991, f: '9007199254740993' } });
+  });
+
+  it('answers text that is not JSON with a coded failure instead of throwing', () => {
+    expect(parseJsonLossless('{"id":820982911946154508')).toMatchObject({ ok: false, message: expect.stringMatching(/^not JSON/) });
+    expect(parseJsonLossless('{"a":')).toMatchObject({ ok: false });
   });
 });
 

@@ -90,6 +90,17 @@ describe('live-room runtime', () => {
     expect(await sourcesOf(t.url)).toEqual([]);
   });
 
+  it('leaves a running room alone when other sources are added, updated or removed (no reconnect, no gap)', async () => {
+    await control(t.url, 'source.add', { kind: 'bilibili', id: 'bili', room: '21452505' });
+    expect(started).toHaveLength(1);
+    // Each of these reloads the registry from the file, where the room's settings are kept in another order.
+    expect((await control(t.url, 'source.add', { kind: 'shopify', id: 'brand-site', secret: 'shpss_runtime' })).body.ok).toBe(true);
+    expect((await control(t.url, 'source.update', { id: 'brand-site', secret: 'shpss_runtime_2' })).body.ok).toBe(true);
+    expect((await control(t.url, 'source.remove', { id: 'brand-site' })).body.ok).toBe(true);
+    expect(started).toHaveLength(1);
+    expect(started[0].stopped).toBe(false);
+  });
+
   it('starts the rooms kept in the file when the hub starts, and stops them when it closes', async () => {
     await control(t.url, 'source.add', { kind: 'bilibili', id: 'bili', room: '1' });
     const dbFile = t.dbFile;

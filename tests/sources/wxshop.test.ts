@@ -12,7 +12,6 @@ import { parseEvent } from '../../server/protocol/index.js';
 import type { Recap } from '../../server/recap/index.js';
 import { hookAdapters } from '../../server/sources/kinds.js';
 import { noteAttributes } from '../../server/sources/hooks/cn-shop.js';
-import { parseJsonLossless } from '../../server/sources/hooks/lossless-json.js';
 import { wxDecrypt, wxEncrypt, wxshop, wxSignature } from '../../server/sources/hooks/wxshop.js';
 import type { HookRequest, MapContext, SourceConfig, StoredDelivery } from '../../server/sources/types.js';
 import { startWxshopApi, type WxshopApi } from '../support/cn-order-api.js';
@@ -321,13 +320,5 @@ describe('order notes', () => {
   it('read livedeck_deal / livedeck_promoter written with =, : or ：, the first note naming one winning', () => {
     expect(noteAttributes('请尽快发货 livedeck_deal：D-77，谢谢', 'livedeck_promoter = 小王; livedeck_deal=D-99')).toEqual({ dealId: 'D-77', promoter: '小王' });
     expect(noteAttributes(undefined, '', 42, '无备注')).toEqual({});
-  });
-});
-
-describe('lossless JSON', () => {
-  it('keeps every unsafe integer as its digits, leaves strings, safe numbers and decimals alone', () => {
-    const text = '{"a":3705115058471208928,"b":"3705115058471208928","c":[-9223372036854775808,12,1.5,1e21],"d":"x\\"9007199254740993\\"","e":9007199254740991}';
-    expect(parseJsonLossless(text)).toEqual({ ok: true, value: { a: '3705115058471208928', b: '3705115058471208928', c: ['-9223372036854775808', 12, 1.5, 1e21], d: 'x"9007199254740993"', e: 9007199254740991 } });
-    expect(parseJsonLossless('{"a":')).toMatchObject({ ok: false });
   });
 });

@@ -1,38 +1,11 @@
 /**
- * What the webhook adapters share: JSON that keeps 64-bit ids exact, signature comparison in constant
- * time, the buyer id rule, note attributes and answers. No I/O.
+ * What the webhook adapters share: stored payloads read keeping 64-bit ids exact (lossless-json.ts,
+ * the one reader), signature comparison in constant time, the buyer id rule, note attributes and
+ * answers. No I/O.
  */
 import crypto from 'node:crypto';
 import type { HookAnswer, MapContext, MapResult } from '../types.js';
-
-/**
- * JSON.parse, except that integers too long for a double (Shopify's and 微信小店's 64-bit ids) come
- * back as their digit strings: 820982911946154508 would otherwise become …500.
- */
-export function parseJsonExact(text: string): unknown {
-  let out = '';
-  let last = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 34 /* " */) {
-      // skip the string, escapes included
-      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
-      continue;
-    }
-    if ((ch >= 48 && ch <= 57) || ch === 45) {
-      let j = i + (ch === 45 ? 1 : 0);
-      while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
-      const digits = j - i - (ch === 45 ? 1 : 0);
-      const next = text[j];
-      if (digits > 15 && next !== '.' && next !== 'e' && next !== 'E') {
-        out += `${text.slice(last, i)}"${text.slice(i, j)}"`;
-        last = j;
-      }
-      i = j - 1;
-    }
-  }
-  return JSON.parse(last === 0 ? text : out + text.slice(last));
-}
+import { parseJsonLossless } from './lossless-json.js';
 
 /** A stable hash of a body, as the delivery id of a platform that sends none. */
 export const bodyHash = (body: Buffer | string): string => `sha256:${crypto.createHash('sha256').update(body).digest('hex').slice(0, 32)}`;
@@ -111,12 +84,9 @@ export const jsonAnswer = (status: number, body: unknown): HookAnswer => ({ stat
 
 /** Parses a stored payload; a malformed one is a coded, non-retryable failure. */
 export function parsePayload(payload: string): { ok: true; value: Record<string, unknown> } | { ok: false; result: MapResult } {
-  let value: unknown;
-  try {
-    value = parseJsonExact(payload);
-  } catch (err) {
-    return { ok: false, result: bad('bad_json', `the body is not JSON (${(err as Error).message.slice(0, 120)})`) };
-  }
+  const parsed = parseJsonLossless(payload);
+  if (!parsed.ok) return { ok: false, result: bad('bad_json', `the body is ${parsed.message}`) };
+  const value = parsed.value;
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { ok: false, result: bad('bad_shape', 'the body is not a JSON object') };
   return { ok: true, value: value as Record<string, unknown> };
 }

@@ -14,7 +14,8 @@
 import crypto from 'node:crypto';
 import type { HookAdapter, MapContext, MapResult, SourceConfig, StoredDelivery } from '../types.js';
 import { decimalToFen } from '../money.js';
-import { attribute, bad, bodyHash, buyerId, hexMatches, idText, jsonAnswer, lineSku, ok, parseJsonExact, parsePayload, timeMs } from './kit.js';
+import { attribute, bad, bodyHash, buyerId, hexMatches, idText, jsonAnswer, lineSku, ok, parsePayload, timeMs } from './kit.js';
+import { parseJsonLossless } from './lossless-json.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
@@ -40,13 +41,15 @@ function tradeStatus(type: string, status: string): 'created' | 'paid' | 'cancel
 /** The message inside: URL-encoded JSON (form encoding: `+` is a space). */
 function decodeMsg(raw: unknown): { ok: true; value: Obj } | { ok: false; result: MapResult } {
   if (typeof raw !== 'string') return { ok: false, result: bad('bad_shape', 'the message has no msg') };
-  let value: unknown;
+  let text: string;
   try {
-    value = parseJsonExact(decodeURIComponent(raw.replace(/\+/g, ' ')));
+    text = decodeURIComponent(raw.replace(/\+/g, ' '));
   } catch (err) {
-    return { ok: false, result: bad('bad_json', `msg is not URL-encoded JSON (${(err as Error).message.slice(0, 120)})`) };
+    return { ok: false, result: bad('bad_json', `msg is not URL-encoded (${(err as Error).message.slice(0, 120)})`) };
   }
-  const o = obj(value);
+  const parsed = parseJsonLossless(text);
+  if (!parsed.ok) return { ok: false, result: bad('bad_json', `msg is not URL-encoded JSON: ${parsed.message}`) };
+  const o = obj(parsed.value);
   return o ? { ok: true, value: o } : { ok: false, result: bad('bad_shape', 'msg is not a JSON object') };
 }
 
@@ -163,12 +166,8 @@ export const youzan: HookAdapter = {
     const given = req.headers['event-sign'];
     if (!hexMatches(expected, given)) return { kind: 'forged', reason: given ? 'Event-Sign does not match' : 'no Event-Sign header' };
     // Signed: the envelope may be read now.
-    let envelope: Obj | null = null;
-    try {
-      envelope = obj(parseJsonExact(req.body.toString('utf8')));
-    } catch {
-      envelope = null;
-    }
+    const parsed = parseJsonLossless(req.body.toString('utf8'));
+    const envelope: Obj | null = parsed.ok ? obj(parsed.value) : null;
     if (envelope?.test === true) return { kind: 'answer', answer: SUCCESS };
     const msgId = idText(envelope?.msg_id);
     const type = typeof envelope?.type === 'string' ? envelope.type : (req.headers['event-type'] ?? 'unknown');
