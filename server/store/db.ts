@@ -240,19 +240,26 @@ export interface OpenOptions {
 export function openDb(file: string, options: OpenOptions = {}): Db {
   if (file !== ':memory:') ensureOwnerDir(path.dirname(path.resolve(file)));
   const db = new Database(file);
-  // Owner-only before WAL is on: SQLite gives the WAL and SHM files the database file's mode.
-  if (file !== ':memory:') restrictDbFiles(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = OFF');
-  if (!options.skipIntegrityCheck && file !== ':memory:') {
-    const result = db.pragma('quick_check', { simple: true });
-    if (result !== 'ok') {
-      db.close();
-      const first = String(result).split('\n')[0].slice(0, 200);
-      throw new Error(`The database ${file} is damaged (${first}). Restore a backup (livedeck backup) or move the file aside.`);
+  const damaged = (why: string): Error => {
+    db.close();
+    return new Error(`The database ${file} is damaged (${why.split('\n')[0].slice(0, 200)}). Restore a backup (livedeck backup) or move the file aside.`);
+  };
+  try {
+    // Owner-only before WAL is on: SQLite gives the WAL and SHM files the database file's mode.
+    if (file !== ':memory:') restrictDbFiles(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = OFF');
+    if (!options.skipIntegrityCheck && file !== ':memory:') {
+      const result = db.pragma('quick_check', { simple: true });
+      if (result !== 'ok') throw damaged(String(result));
     }
+  } catch (err) {
+    // A damaged schema page fails SQLite's own reads (SQLITE_CORRUPT) before any check can list it.
+    const code = (err as { code?: unknown }).code;
+    if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') throw damaged((err as Error).message);
+    throw err;
   }
   migrate(db);
   return db;

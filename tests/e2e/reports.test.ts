@@ -173,7 +173,9 @@ describe('the monthly review page', () => {
     const { page } = desk;
     await page.goto(pageUrl(`/reports${NOV}&platform=kuaishou`));
     await page.locator('[data-testid="reports-error"]').waitFor();
-    expect(await page.textContent('[data-testid="reports-error"]')).toContain('kuaishou');
+    // Worded by its code (unknown_platform) in the UI language; the header names the platform asked for.
+    expect(await page.textContent('[data-testid="reports-error"]')).toContain('没有哪场直播来自这个平台');
+    expect(await page.textContent('[data-testid="reports-platform"]')).toBe('快手');
     await page.goto(pageUrl('/reports?from=2025-01-01&to=2025-02-01'));
     await waitReady(page);
     await page.locator('[data-testid="reports-empty"]').waitFor();

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { io } from 'socket.io-client';
@@ -213,7 +214,7 @@ describe('livedeck relay: the hub connection', () => {
     await postHook(url, 'ghost', '{}');
     await postHook(url, 'forged', '{}');
     await postHook(url, 'real', '{"n":1}');
-    await eventually(() => expect(relay.outbox.count).toBe(0));
+    await eventually(() => expect(relay.outbox.count).toBe(0), 15_000);
     // ghost and forged once each; real refused twice with 503, then stored.
     expect(got.map((g) => g.sourceId)).toEqual(['ghost', 'forged', 'real', 'real', 'real']);
     expect(pull.status()).toMatchObject({ state: 'connected', received: 3, refused: 2 });
@@ -345,14 +346,30 @@ describe('the hub with --relay', () => {
     await eventually(async () => expect((await (await fetch(`${url}/health`)).json()).relay.state).toBe('waiting'));
   });
 
-  it('leaves deliveries at the relay while the hub has no webhook entry', async () => {
+  it('hands deliveries to the hub\'s own webhook door: an unknown shop\'s are let go, a switched-off shop\'s wait at the relay until it is on', async () => {
     const r = await relayUp();
     const hub = createHub({ db: tempDbFile('relay-hub'), tokens: TEST_TOKENS, relay: { url: r.url, token: RELAY_TOKEN } });
     cleanup.push(() => hub.close());
-    await postHook(r.url, 'shop', '{}');
-    await eventually(() => expect(hub.relay?.status().state).toBe('error'));
+    const secret = 'shpss_relay_test_secret';
+    expect((await hub.sources.add({ kind: 'shopify', id: 'shop', secret, enabled: false })).ok).toBe(true);
+    await eventually(() => expect(hub.relay?.status().state).toBe('connected'), 15_000);
+    // No such source at the hub: a 404 is final, acknowledged, gone from the relay.
+    await postHook(r.url, 'ghost', '{}');
+    await eventually(() => expect(r.relay.outbox.count).toBe(0), 15_000);
+    // The shop is switched off: 503, kept at the relay.
+    const body = JSON.stringify({ id: 820982911946154500, line_items: [] });
+    const signature = crypto.createHmac('sha256', secret).update(body).digest('base64');
+    await postHook(r.url, 'shop', body, { 'X-Shopify-Hmac-Sha256': signature, 'X-Shopify-Webhook-Id': 'relay-wh-1', 'X-Shopify-Topic': 'orders/paid' });
+    await eventually(() => expect(hub.relay?.status().lastError).toMatch(/source shop: 503/), 15_000);
+    expect(hub.relay?.status().refused).toBe(1);
     expect(r.relay.outbox.count).toBe(1);
-  });
+    // Switched on: the held delivery comes through, is stored in the hub's inbox, and leaves the relay.
+    expect((await hub.sources.update({ id: 'shop', enabled: true })).ok).toBe(true);
+    await eventually(() => expect(r.relay.outbox.count).toBe(0), 45_000);
+    const status = hub.sources.statuses().find((s) => s.id === 'shop');
+    expect(status?.deliveries).toBe(1);
+    expect(status?.badSignatures).toBe(0);
+  }, 90_000);
 });
 
 describe('the command line', () => {
