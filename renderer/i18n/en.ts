@@ -392,6 +392,7 @@ export default {
       discount_over_threshold: '{field} must be under the coupon threshold (spend X, save Y: Y < X)',
       duplicate_sku: 'Code {sku} is also on row {rows} ({titles}) for a different product: give each product its own code',
       repeated_sku: '{sku} is also on row {rows}: the same product in another slot',
+      repeated_link_no: 'Link number {linkNo} is also on row {rows} ({titles}), another product: viewers asking for link {linkNo} would be answered about either',
       sku_generated: "No product code: imported as {sku} (from the name); give it the shop's code before the show",
       pending: '{field} is “{value}”: imported without it; set it before the show',
       deal_under_floor: 'Deal price ¥{price} is under the brand floor ¥{floor}: firing it asks for a confirmation',

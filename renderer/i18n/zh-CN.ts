@@ -373,6 +373,7 @@ export default {
       discount_over_threshold: '{field}要小于券门槛（满 X 减 Y：Y < X）',
       duplicate_sku: '商品编码 {sku} 在第 {rows} 行也出现了（{titles}），是另一个商品：请给每个商品各自的编码',
       repeated_sku: '{sku} 在第 {rows} 行也有：同一个商品排了两次',
+      repeated_link_no: '链接号 {linkNo} 在第 {rows} 行也用了（{titles}），是另一个商品：观众问“{linkNo}号链接”时会对不上',
       sku_generated: '没有商品编码，已按商品名生成 {sku}；开播前请改成店铺里的编码',
       pending: '{field}是“{value}”，这一项先空着导入；开播前请补上',
       deal_under_floor: '秒杀价 ¥{price} 低于品牌底价 ¥{floor}，开秒时需要确认',

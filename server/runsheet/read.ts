@@ -487,6 +487,18 @@ function checkDuplicates(rows: ImportedRow[], errors: RowError[]): ImportedRow[]
       errors.push({ row: r.row, message: issue.message, issues: [issue] });
     }
   }
+  // Two products behind one 链接号: viewers asking for "7号链接" would be told about either. Flagged on
+  // both rows (the same product in two slots may keep its number).
+  const byLink = new Map<number, ImportedRow[]>();
+  for (const r of rows) if (r.linkNo !== undefined && !refused.has(r)) byLink.set(r.linkNo, [...(byLink.get(r.linkNo) ?? []), r]);
+  for (const [linkNo, group] of byLink) {
+    if (new Set(group.map((r) => r.sku)).size < 2) continue;
+    for (const r of group) {
+      const others = group.filter((o) => o.sku !== r.sku);
+      const params = { linkNo: String(linkNo), rows: others.map((o) => o.row).join(', '), titles: others.map((o) => o.title).join('、') };
+      (r.warnings ??= []).push({ code: 'repeated_link_no', field: 'linkNo', params, message: `link number ${linkNo} is also on row ${params.rows} (${params.titles}), another product` });
+    }
+  }
   errors.sort((a, b) => a.row - b.row);
   return rows.filter((r) => !refused.has(r));
 }

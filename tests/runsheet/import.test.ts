@@ -316,6 +316,19 @@ describe('a sheet written with a studio’s habits', () => {
     expect(result.warnings.map((w) => [w.row, w.code, w.params?.rows])).toEqual([[2, 'repeated_sku', '4'], [4, 'repeated_sku', '2']]);
   });
 
+  it('flags one 链接号 on two rows for two products, on both rows, and not the same product in two slots', async () => {
+    const file = path.join(tempDir(), 'links.csv');
+    fs.writeFileSync(file, ['链接号,商品编码,商品名称,原价,讲解时长', '7,A,面膜,99,5', '7,B,口红,199,5', '8,C,精华,299,5', '8,C,精华,299,3'].join('\n'));
+    const result = await readRunsheetFile(file);
+    expect(result.errors).toEqual([]);
+    expect(result.rows.map((r) => [r.row, r.sku, r.linkNo])).toEqual([[2, 'A', 7], [3, 'B', 7], [4, 'C', 8], [5, 'C', 8]]);
+    const linkWarnings = result.warnings.filter((w) => w.code === 'repeated_link_no').map((w) => [w.row, w.params]);
+    expect(linkWarnings).toEqual([
+      [2, { linkNo: '7', rows: '3', titles: '口红' }],
+      [3, { linkNo: '7', rows: '2', titles: '面膜' }],
+    ]);
+  });
+
   it('refuses a code on two rows for two products, both rows, each naming the other', async () => {
     const file = path.join(tempDir(), 'dup.csv');
     fs.writeFileSync(file, ['商品编码,商品名称,原价,直播价,讲解时长', 'CL-01,洁面乳,89,49,5', 'X,杯子,39,29,3', 'CL-01,卸妆油,129,79,5'].join('\n'));
