@@ -588,6 +588,7 @@ export default {
     },
   },
   sources: {
+    optional: ' (optional)',
     button: 'Sources',
     title: 'Sources',
     empty: 'No sources yet. Add a shop (Shopify, WooCommerce, Youzan, Doudian, WeChat Shop) or a live room and its real orders and comments come in.',
@@ -635,7 +636,7 @@ export default {
       room: 'Room',
       cookie: 'Cookie',
       url: 'Address',
-      apiUrl: 'Order API address',
+      apiUrl: 'Platform API address',
     },
     hints: {
       shopify: 'Shopify admin → Settings → Notifications → Webhooks: create Order creation, Order payment, Order cancellation, Order update and Refund create with the webhook URL; the secret is the one under “Your webhooks will be signed with” (an app’s client secret for an app).',

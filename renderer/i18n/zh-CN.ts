@@ -569,6 +569,7 @@ export default {
     },
   },
   sources: {
+    optional: '（可选）',
     button: '数据源',
     title: '数据源',
     empty: '还没有数据源。添加店铺（Shopify、WooCommerce、有赞、抖店、微信小店）或直播间，真实订单和弹幕就会进来。',
@@ -616,7 +617,7 @@ export default {
       room: '房间号',
       cookie: 'Cookie',
       url: '连接地址',
-      apiUrl: '订单接口地址',
+      apiUrl: '平台接口地址',
     },
     hints: {
       shopify: 'Shopify 后台 设置 → 通知 → Webhook：创建 订单创建 / 订单付款 / 订单取消 / 订单更新 / 退款创建，地址填推送地址；密钥为页面下方“你的 Webhook 将使用此签名”的值（应用则为 Client secret）。',

@@ -98,6 +98,8 @@ export interface SourceSettings {
 export interface SourceKindInfo {
   kind: SourceKind;
   needs: string[];
+  /** Fields it may take besides, offered as optional. */
+  may: string[];
   /** A shop that posts to `/hooks/<id>` (else a live room LiveDeck connects to). */
   webhook: boolean;
 }

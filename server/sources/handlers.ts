@@ -1,7 +1,7 @@
 /** Control actions of the sources registry: `source.add|update|remove|replay|list` (DESIGN §11). */
 import { fail, type Handlers, type HubContext } from '../control/context.js';
 import { secretFields, sourceKinds } from './types.js';
-import { isHookKind, needsOf, settingsOf } from './registry.js';
+import { isHookKind, mayOf, needsOf, settingsOf } from './registry.js';
 import type { Sources } from './index.js';
 
 export type SourceHandlers = Handlers<'source.add' | 'source.update' | 'source.remove' | 'source.replay' | 'source.list'>;
@@ -58,7 +58,7 @@ export const sourceHandlers: SourceHandlers = {
     if (!sources) return unavailable();
     const kinds = sourceKinds.flatMap((kind) => {
       const needs = needsOf(kind);
-      return needs ? [{ kind, needs: [...needs], webhook: isHookKind(kind) }] : [];
+      return needs ? [{ kind, needs: [...needs], may: [...mayOf(kind)], webhook: isHookKind(kind) }] : [];
     });
     return { ok: true, sources: sources.registry.list().map(settingsOf), kinds };
   },

@@ -12,7 +12,7 @@ import { createRoomRuntime } from './runtime.js';
 import { countersFromDb, countEvents, emptyCounters, refreshDeliveryCounts, statusOf, type SourceCounters } from './status.js';
 import type { MapContext, ReceiveHook, RoomSink, SourceConfig } from './types.js';
 
-export { createRegistry, settingsOf, needsOf, isHookKind, cliFlags, type Registry } from './registry.js';
+export { createRegistry, settingsOf, needsOf, mayOf, isHookKind, cliFlags, type Registry } from './registry.js';
 export { countersFromDb, statusOf } from './status.js';
 
 export interface SourcesDeps {

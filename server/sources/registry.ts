@@ -42,6 +42,12 @@ export function needsOf(kind: SourceKind): readonly (keyof SourceConfig)[] | nul
   return adapter ? adapter.needs : null;
 }
 
+/** The fields a kind may take besides what it needs (the form offers them as optional). */
+export function mayOf(kind: SourceKind): readonly (keyof SourceConfig)[] {
+  const adapter = isHookKind(kind) ? hookAdapters[kind] : roomAdapters[kind];
+  return adapter?.may ?? [];
+}
+
 /** Why a config cannot be kept, or null. */
 export function checkConfig(config: SourceConfig): AppError | null {
   const needs = needsOf(config.kind);

@@ -125,6 +125,8 @@ export interface HookAdapter {
   kind: HookKind;
   /** Config fields this kind needs (the CLI and the form ask for them). */
   needs: readonly (keyof SourceConfig)[];
+  /** Config fields it may take besides (the form offers them as optional). */
+  may?: readonly (keyof SourceConfig)[];
   /** Verifies and classifies a request. Synchronous and parse-free up to the signature check. */
   verify(req: HookRequest, source: SourceConfig): HookVerdict;
   /** Turns a stored delivery into order events. */
@@ -165,5 +167,7 @@ export interface RoomHandle {
 export interface RoomAdapter {
   kind: RoomKind;
   needs: readonly (keyof SourceConfig)[];
+  /** Config fields it may take besides (the form offers them as optional). */
+  may?: readonly (keyof SourceConfig)[];
   start(source: SourceConfig, sink: RoomSink): RoomHandle;
 }

@@ -96,7 +96,21 @@ describe('数据源 panel', () => {
 
   it('lights a shop, a Bilibili room and an oba-live-tool feed green side by side (the README picture)', async () => {
     const { page } = desk;
-    expect(await control('source.add', { kind: 'bilibili', id: 'bili-room', room: '21452505', url: bili.url })).toMatchObject({ ok: true });
+    // The room is added from the panel's form: its room number, and (optional) the address of its feed.
+    await page.reload();
+    await waitLive(page);
+    await page.click('[data-testid="sources-button"]');
+    await page.click('[data-testid="source-add"]');
+    await page.click('[data-testid="source-kind"]');
+    await page.locator('.n-base-select-option', { hasText: '哔哩哔哩' }).click();
+    await page.locator('[data-testid="source-id"] input').fill('bili-room');
+    await page.locator('[data-testid="source-field-room"] input').fill('21452505');
+    expect(await page.textContent('label:has([data-testid="source-field-url"])')).toContain('可选');
+    await page.locator('[data-testid="source-field-url"] input').fill(bili.url);
+    await page.screenshot({ path: `${SHOTS}/sources-room-form.png` });
+    await page.click('[data-testid="source-save"]');
+    await page.locator('[data-testid="source-row"][data-id="bili-room"]').waitFor();
+    expect(await page.locator('[data-testid="source-url"]').count()).toBe(0); // a room has no webhook URL to paste
     expect(await control('source.add', { kind: 'oba', id: 'oba-tool', url: oba.url })).toMatchObject({ ok: true });
     await Promise.all([bili.loggedIn(), oba.connected()]);
     const sources = async () => {

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../server/cli/main.js';
 import { eventually, startTestHub, tempDbFile, type TestHub } from '../support/hub.js';
+import { startBilibiliFeed } from '../support/room-feeds.js';
 import { control, fixture, hmacBase64, isoAgo, postHook, recapOf, sourcesOf } from './shop-support.js';
 
 const SECRET = 'shpss_cli_secret_do_not_print';
@@ -62,6 +63,25 @@ describe('livedeck sources', () => {
     expect((await postHook(t.url, 'brand-site', body, headers)).status).toBe(404);
 
     expect([...out, ...err].join('\n')).not.toContain(SECRET);
+  });
+
+  it('adds a Bilibili room from the shell that the running hub connects to, and lists it', async () => {
+    const db = tempDbFile('sources-cli-room');
+    const feed = await startBilibiliFeed();
+    try {
+      t = await startTestHub({ dbFile: db });
+      expect(await cli('add', 'bilibili', '--id', 'bili-room', '--room', '21452505', '--url', feed.url, '--db', db)).toBe(0);
+      // The hub sees the new source in the file and logs in to the room (op 7 answered by op 8).
+      await feed.loggedIn();
+      await eventually(async () => expect((await sourcesOf(t!.url)).find((s) => s.id === 'bili-room')).toMatchObject({ kind: 'bilibili', state: 'connected' }), 10_000);
+      out = [];
+      expect(await cli('list', '--json', '--db', db)).toBe(0);
+      expect(JSON.parse(out.join('\n'))).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'bili-room', kind: 'bilibili', platform: 'bilibili' })]));
+    } finally {
+      await t?.stop();
+      t = null;
+      await feed.kill();
+    }
   });
 
   it('refuses a kind without what it needs, an unknown kind and a bad id, with one sentence each', async () => {

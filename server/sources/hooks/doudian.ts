@@ -295,6 +295,7 @@ function statusOf(s: Record<string, unknown>, pushedRefund: { fen: number; atMs?
 export const doudian: HookAdapter = {
   kind: 'doudian',
   needs: ['appKey', 'secret'],
+  may: ['apiUrl'],
   verify,
   map,
 };

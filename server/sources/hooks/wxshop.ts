@@ -286,6 +286,7 @@ function linesOf(order: Record<string, unknown>, orderId: string, source: Source
 export const wxshop: HookAdapter = {
   kind: 'wxshop',
   needs: ['token', 'aesKey', 'appId', 'secret'],
+  may: ['apiUrl'],
   verify,
   map,
 };

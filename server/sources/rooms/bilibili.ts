@@ -64,6 +64,7 @@ interface Target {
 export const bilibiliAdapter: RoomAdapter = {
   kind: 'bilibili',
   needs: ['room'],
+  may: ['cookie', 'url', 'apiUrl'],
   start(source, sink) {
     return runRoomLink({
       source,

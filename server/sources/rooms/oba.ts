@@ -49,6 +49,7 @@ const IGNORED = new Set(['subscribe_merchant_brand_vip', 'ecom_fansclub_particip
 export const obaAdapter: RoomAdapter = {
   kind: 'oba',
   needs: [],
+  may: ['url'],
   start(source, sink) {
     const mapper = createObaMapper(source, sink);
     return runRoomLink({
