@@ -25,14 +25,7 @@ export interface RelayDelivery {
 }
 
 /** A request only the hub can answer (a platform's GET URL check), passed through while the platform waits. */
-export interface RelayLiveRequest {
-  sourceId: string;
-  method: 'GET' | 'POST';
-  headers: Record<string, string>;
-  query: Record<string, string>;
-  body: Uint8Array;
-  receivedAt: number;
-}
+export type RelayLiveRequest = Omit<RelayDelivery, 'seq'>;
 
 /** What the hub answered; for a live request, what the platform gets. */
 export interface RelayAnswer {
