@@ -167,6 +167,20 @@ export function createRelay(options: RelayOptions) {
   let wakeTimer: NodeJS.Timeout | undefined;
   let closed = false;
 
+  /**
+   * One timer for the earliest paused source, set from the pauses themselves each time they change or
+   * are looked at: a timer that fires a millisecond before its pause ends (Node's clock and its timers
+   * round apart) finds the source still paused and sets itself again, rather than leave it waiting
+   * for a delivery from some other shop.
+   */
+  function wakeWhenPauseEnds(): void {
+    clearTimeout(wakeTimer);
+    wakeTimer = undefined;
+    if (closed || !pausedUntil.size) return;
+    wakeTimer = setTimeout(pump, Math.max(1, Math.min(...pausedUntil.values()) - now() + 1));
+    wakeTimer.unref();
+  }
+
   function pump(): void {
     clearTimeout(pumpTimer);
     pumpTimer = undefined;
@@ -174,6 +188,7 @@ export function createRelay(options: RelayOptions) {
     if (closed || !socket || inFlight === socket) return;
     const t = now();
     for (const [sourceId, until] of pausedUntil) if (until <= t) pausedUntil.delete(sourceId);
+    wakeWhenPauseEnds();
     const deliveries = outbox.oldest(limits.batchCount, limits.batchBytes, [...pausedUntil.keys()]);
     if (!deliveries.length) return;
     inFlight = socket;
@@ -205,11 +220,7 @@ export function createRelay(options: RelayOptions) {
       }
       const paused = Object.entries(ack.data.paused ?? {});
       for (const [sourceId, ms] of paused) pausedUntil.set(sourceId, now() + Math.min(Math.max(ms, 100), 60_000));
-      if (pausedUntil.size) {
-        clearTimeout(wakeTimer);
-        wakeTimer = setTimeout(pump, Math.max(0, Math.min(...pausedUntil.values()) - now()));
-        wakeTimer.unref();
-      }
+      wakeWhenPauseEnds();
       // A hub that stored nothing and gave no pause would be asked again at once, forever.
       const pause = ack.data.retryInMs ?? (removed === 0 && paused.length === 0 ? 1000 : 0);
       if (pause > 0) {

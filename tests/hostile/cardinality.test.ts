@@ -9,7 +9,7 @@ import { GAP_MERGE_MS, MAX_MARKERS, MAX_PLATFORMS_PER_SESSION, type IngestAck, t
 import type { Recap } from '../../server/recap/index.js';
 import { knownPlatform } from '../../renderer/lib/platform.js';
 import { closeClients, connect, next, startTestHub, TEST_TOKENS, type TestHub } from '../support/hub.js';
-import { goodTraffic, rssMb, watchHealth } from './support.js';
+import { goodTraffic, retainedMb, watchHealth } from './support.js';
 
 let h: TestHub | null = null;
 afterEach(async () => {
@@ -34,7 +34,7 @@ describe('platforms per show', () => {
     expect(seventeenth.rejected).toEqual([{ index: 0, code: 'too_many_platforms', error: expect.stringMatching(/16 platforms/) }]);
     expect(seventeenth.accepted).toBe(1);
 
-    const rssBefore = rssMb();
+    const heapBefore = retainedMb();
     let refused = 0;
     for (let b = 0; b < 10; b++) {
       const storm = Array.from({ length: 5000 }, (_, i) => comment(`storm-${b}-${i}`, `s-${b}-${i}`));
@@ -46,7 +46,7 @@ describe('platforms per show', () => {
     const snap = h.hub.ctx.live.snapshot(Date.now());
     expect(Object.keys(snap.byPlatform)).toHaveLength(MAX_PLATFORMS_PER_SESSION);
     expect(JSON.stringify(snap).length).toBeLessThan(200_000);
-    expect(rssMb() - rssBefore).toBeLessThan(150);
+    expect(retainedMb() - heapBefore).toBeLessThan(20);
 
     const seen = await health.stop();
     expect(seen.failures).toEqual([]);
@@ -102,7 +102,7 @@ describe('stream gaps', () => {
     control.on('tick', (t: { markers: unknown[] }) => tickMarkers.push(t.markers.length));
     // A connection flapping every 300 ms for 100 minutes: one stretch.
     const flapping = Array.from({ length: 20_000 }, (_, i) => gap('douyin', `f-${i}`, start + i * 300, start + i * 300 + 100));
-    const rssBefore = rssMb();
+    const heapBefore = retainedMb();
     for (let i = 0; i < flapping.length; i += 5000) expect((await send(ingest, flapping.slice(i, i + 5000))).accepted).toBe(5000);
     let snap = h.hub.ctx.live.snapshot(clock);
     const douyinGaps = snap.markers.filter((m) => m.kind === 'gap' && m.platform === 'douyin');
@@ -119,7 +119,7 @@ describe('stream gaps', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(tickMarkers.length).toBeGreaterThan(0);
     expect(Math.max(...tickMarkers)).toBeLessThanOrEqual(2 * MAX_MARKERS);
-    expect(rssMb() - rssBefore).toBeLessThan(150);
+    expect(retainedMb() - heapBefore).toBeLessThan(20);
 
     const seen = await health.stop();
     expect(seen.failures).toEqual([]);
