@@ -19,6 +19,7 @@ import crypto from 'node:crypto';
 import type { HookAdapter, HookRequest, HookVerdict, MapContext, MapResult, SourceConfig, StoredDelivery } from '../types.js';
 import { integerFen } from '../money.js';
 import { apiRefused, callApi, clip, noteAttributes, sameSignature, secondsToMs, sha256Hex, TokenCache } from './cn-shop.js';
+import { orderLine } from './kit.js';
 import { idText, parseJsonLossless, record, wholeNumber } from './lossless-json.js';
 
 /** 抖店's open-API gateway, used when a source has no `apiUrl`. */
@@ -250,21 +251,7 @@ function linesOf(order: Record<string, unknown>, pid: string, news: OrderNews, s
     const author = wholeNumber(s.author_id);
     // 精选联盟 (c_biz 2): a 达人 sold the line, the nearest thing 抖店 has to a promoter.
     const promoter = notes.promoter ?? (wholeNumber(s.c_biz) === 2 && author ? `douyin:${author}` : undefined);
-    records.push({
-      type: 'order',
-      platform: source.platform,
-      id,
-      ts,
-      orderId: lineId,
-      userId,
-      sku,
-      qty,
-      amountFen: paid.fen,
-      status,
-      ...(refundFen !== undefined ? { refundFen } : {}),
-      ...(notes.dealId ? { dealId: notes.dealId } : {}),
-      ...(promoter ? { promoter } : {}),
-    });
+    records.push(orderLine({ platform: source.platform, id, ts, orderId: lineId, userId, sku, qty, amountFen: paid.fen, status, refundFen, dealId: notes.dealId, promoter }));
   }
   return { ok: true, records };
 }

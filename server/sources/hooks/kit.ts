@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { HookAnswer, MapContext, MapResult } from '../types.js';
-import { parseJsonLossless } from './lossless-json.js';
+import { idText as losslessIdText, parseJsonLossless } from './lossless-json.js';
 
 /** A stable hash of a body, as the delivery id of a platform that sends none. */
 export const bodyHash = (body: Buffer | string): string => `sha256:${crypto.createHash('sha256').update(body).digest('hex').slice(0, 32)}`;
@@ -47,11 +47,10 @@ export function attribute(pairs: unknown, name: string): string | undefined {
   return undefined;
 }
 
-/** An id as text: digit strings and safe integers only (anything else is a malformed payload). */
+/** An id as text (lossless-json's rule), at most 64 characters; null for anything else (a malformed payload). */
 export function idText(v: unknown): string | null {
-  if (typeof v === 'string' && v.trim() !== '' && v.length <= 64) return v.trim();
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
-  return null;
+  const id = losslessIdText(v);
+  return id !== undefined && id.length <= 64 ? id : null;
 }
 
 /** An ISO time (or epoch seconds / ms) to epoch ms, or null. */
@@ -90,3 +89,36 @@ export function parsePayload(payload: string): { ok: true; value: Record<string,
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { ok: false, result: bad('bad_shape', 'the body is not a JSON object') };
   return { ok: true, value: value as Record<string, unknown> };
 }
+
+/** The fields of one order line as the hub's `order` event, before the optional ones are dropped. */
+export interface OrderLine {
+  platform: string;
+  id: string;
+  ts: number;
+  orderId: string;
+  userId: string;
+  sku: string;
+  qty: number;
+  amountFen: number;
+  status: string;
+  refundFen?: number;
+  dealId?: string;
+  promoter?: string;
+}
+
+/**
+ * One shop order line as an `order` record for the ingest path: every adapter builds its lines here,
+ * so a refund, deal or promoter that is not there is left out rather than sent as `undefined`.
+ */
+export function orderLine({ refundFen, dealId, promoter, ...line }: OrderLine): Record<string, unknown> {
+  return {
+    type: 'order',
+    ...line,
+    ...(refundFen !== undefined && refundFen > 0 ? { refundFen } : {}),
+    ...(dealId ? { dealId } : {}),
+    ...(promoter ? { promoter } : {}),
+  };
+}
+
+/** The id of a line's status: a redelivery is a duplicate, a later status (or a larger refund) is news. */
+export const statusId = (lineOrderId: string, status: string, refundFen?: number) => `${lineOrderId}:${status}${refundFen ? `:r${refundFen}` : ''}`;

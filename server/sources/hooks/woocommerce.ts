@@ -11,7 +11,7 @@
  */
 import type { HookAdapter, MapContext, MapResult, SourceConfig, StoredDelivery } from '../types.js';
 import { decimalToFen } from '../money.js';
-import { attribute, bad, base64HmacMatches, bodyHash, buyerId, idText, lineSku, ok, parsePayload, text, timeMs } from './kit.js';
+import { attribute, bad, base64HmacMatches, bodyHash, buyerId, idText, lineSku, ok, orderLine, parsePayload, statusId, text, timeMs } from './kit.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
@@ -80,21 +80,7 @@ function mapOrder(order: Obj, delivery: StoredDelivery, source: SourceConfig, ct
       else if (here > 0) refundFen = here;
     }
     const lineOrderId = `${orderId}-${lineId}`;
-    records.push({
-      type: 'order',
-      platform: source.platform,
-      id: `${lineOrderId}:${status}${refundFen ? `:r${refundFen}` : ''}`,
-      ts,
-      orderId: lineOrderId,
-      userId,
-      sku,
-      qty,
-      amountFen: amount.fen,
-      status,
-      ...(refundFen ? { refundFen } : {}),
-      ...(dealId ? { dealId } : {}),
-      ...(promoter ? { promoter } : {}),
-    });
+    records.push(orderLine({ platform: source.platform, id: statusId(lineOrderId, status, refundFen), ts, orderId: lineOrderId, userId, sku, qty, amountFen: amount.fen, status, refundFen, dealId, promoter }));
   }
   return ok(records);
 }

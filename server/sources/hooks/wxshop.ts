@@ -24,6 +24,7 @@ import crypto from 'node:crypto';
 import type { HookAdapter, HookRequest, HookVerdict, MapContext, MapResult, SourceConfig, StoredDelivery } from '../types.js';
 import { integerFen } from '../money.js';
 import { apiRefused, callApi, clip, noteAttributes, sameSignature, secondsToMs, sha256Hex, TokenCache } from './cn-shop.js';
+import { orderLine } from './kit.js';
 import { idText, parseJsonLossless, record, wholeNumber } from './lossless-json.js';
 
 /** WeChat's API host, used when a source has no `apiUrl`. */
@@ -264,21 +265,22 @@ function linesOf(order: Record<string, unknown>, orderId: string, source: Source
       line = { status: 'paid', refundFen: Number((BigInt(amount.fen) * BigInt(finished)) / BigInt(qty)), atMs: updateMs };
     } else line = { status: 'paid', atMs: payMs };
 
-    records.push({
-      type: 'order',
-      platform: source.platform,
-      id: line.refundFen !== undefined ? `${lineId}:refund:${line.refundFen}` : `${lineId}:${line.status}`,
-      ts: line.atMs ?? receivedAt,
-      orderId: lineId,
-      userId,
-      sku,
-      qty,
-      amountFen: amount.fen,
-      status: line.status,
-      ...(line.refundFen !== undefined ? { refundFen: line.refundFen } : {}),
-      ...(notes.dealId ? { dealId: notes.dealId } : {}),
-      ...(promoter ? { promoter } : {}),
-    });
+    records.push(
+      orderLine({
+        platform: source.platform,
+        id: line.refundFen !== undefined ? `${lineId}:refund:${line.refundFen}` : `${lineId}:${line.status}`,
+        ts: line.atMs ?? receivedAt,
+        orderId: lineId,
+        userId,
+        sku,
+        qty,
+        amountFen: amount.fen,
+        status: line.status,
+        refundFen: line.refundFen,
+        dealId: notes.dealId,
+        promoter,
+      }),
+    );
   }
   return { ok: true, records };
 }

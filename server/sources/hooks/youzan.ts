@@ -14,7 +14,7 @@
 import crypto from 'node:crypto';
 import type { HookAdapter, MapContext, MapResult, SourceConfig, StoredDelivery } from '../types.js';
 import { decimalToFen } from '../money.js';
-import { attribute, bad, bodyHash, buyerId, hexMatches, idText, jsonAnswer, lineSku, ok, parsePayload, timeMs } from './kit.js';
+import { attribute, bad, bodyHash, buyerId, hexMatches, idText, jsonAnswer, lineSku, ok, orderLine, parsePayload, statusId, timeMs } from './kit.js';
 import { parseJsonLossless } from './lossless-json.js';
 
 type Obj = Record<string, unknown>;
@@ -94,20 +94,7 @@ function mapTrade(envelope: Obj, msg: Obj, delivery: StoredDelivery, source: Sou
     });
     if (!sku) return bad('bad_shape', `trade ${tid} line ${oid} has no item`);
     const orderId = `${tid}-${oid}`;
-    records.push({
-      type: 'order',
-      platform: source.platform,
-      id: `${orderId}:${status}`,
-      ts,
-      orderId,
-      userId,
-      sku,
-      qty,
-      amountFen: amount.fen,
-      status,
-      ...(dealId ? { dealId } : {}),
-      ...(promoter ? { promoter } : {}),
-    });
+    records.push(orderLine({ platform: source.platform, id: statusId(orderId, status), ts, orderId, userId, sku, qty, amountFen: amount.fen, status, dealId, promoter }));
   }
   return ok(records);
 }
