@@ -84,6 +84,18 @@ describe('数据源 panel', () => {
     expect(await page.getAttribute('[data-testid="sources-overall"]', 'data-state')).toBe('connected');
     await page.screenshot({ path: `${SHOTS}/sources-connected.png` });
 
+    // A forged delivery is refused, counted, and worded in the UI's language with the hub's detail kept.
+    const forged = await fetch(`${studio.url}/hooks/brand-site`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': 'e2e-forged', 'x-shopify-hmac-sha256': 'AAAA' } });
+    expect(forged.status).toBe(401);
+    await until(async () => expect(await row.locator('[data-testid="source-bad"]').textContent()).toBe('1'));
+    const problem = row.locator('[data-testid="source-error"]');
+    await until(async () => expect(await problem.textContent()).toMatch(/^\s*最近一次问题\s*签名不对/));
+    expect(await problem.getAttribute('title')).not.toBe('');
+    // The shop's next signed delivery turns the light green again (the last error stays listed).
+    const next = await fetch(`${studio.url}/hooks/brand-site`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': 'e2e-2', 'x-shopify-hmac-sha256': crypto.createHmac('sha256', SECRET).update(body).digest('base64') } });
+    expect(next.status).toBe(200);
+    await until(async () => expect(await row.getAttribute('data-state')).toBe('connected'));
+
     // Editing shows the secret as saved, never its value.
     await row.locator('[data-testid="source-edit"]').click();
     const secretInput = page.locator('[data-testid="source-field-secret"] input');

@@ -29,6 +29,8 @@ export function codesIn(source: string): Set<string> {
   for (const m of source.matchAll(/\bfail\(\s*'([a-z_]+)'/g)) codes.add(m[1]);
   for (const m of source.matchAll(/\bcode: ((?:'[a-z_]+'\s*\|\s*)*'[a-z_]+')/g)) for (const c of m[1].matchAll(/'([a-z_]+)'/g)) codes.add(c[1]);
   for (const m of source.matchAll(/\bnew \w*Error\(\s*(?:\d+,\s*)?'([a-z_]+)'/g)) codes.add(m[1]);
+  // A shop adapter's mapping refusal (`bad('bad_shape', …)`), shown in the 数据源 panel.
+  for (const m of source.matchAll(/\bbad\(\s*'([a-z_]+)'/g)) codes.add(m[1]);
   return codes;
 }
 
@@ -48,8 +50,8 @@ const CJK = /[\u4e00-\u9fff]/;
 
 describe('error wording', () => {
   it('finds the codes in the hub’s sources, however they are written', () => {
-    expect(codesIn("return fail('taken', 'x'); const e = { code: 'bad_stock', message }; throw new HttpError(413, 'too_large', m); new RecapError('recap_failed', m); type C = { code: 'a_b' | 'c' };")).toEqual(
-      new Set(['taken', 'bad_stock', 'too_large', 'recap_failed', 'a_b', 'c']),
+    expect(codesIn("return fail('taken', 'x'); const e = { code: 'bad_stock', message }; throw new HttpError(413, 'too_large', m); new RecapError('recap_failed', m); type C = { code: 'a_b' | 'c' }; return bad('bad_shape', m);")).toEqual(
+      new Set(['taken', 'bad_stock', 'too_large', 'recap_failed', 'a_b', 'c', 'bad_shape']),
     );
     // A floor, and the refusals that once reached the Chinese UI in English.
     expect(hubCodes.size).toBeGreaterThan(40);
