@@ -5,12 +5,12 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { PeriodReport } from '../../server/period/compute';
-import { getJson, type ConnectionInfo } from '../api/hub';
+import { fileNameOf, saveBlob } from '../api/download';
+import { connectionInfo as info } from '../api/feed';
+import { getJson } from '../api/hub';
 import { i18n } from '../i18n';
 import { previousRange, type PeriodRange } from '../lib/period';
 import { notifyError } from '../ui/feedback';
-import { useConnectionStore } from './connection';
-import { fileNameOf, saveBlob } from './recap';
 
 export interface PeriodQuery extends PeriodRange {
   platform?: string;
@@ -46,13 +46,6 @@ export const usePeriodStore = defineStore('period', () => {
 
   /** Bumped on every load: a slower, older answer must not overwrite a newer one. */
   let generation = 0;
-
-  async function info(): Promise<ConnectionInfo> {
-    const connection = useConnectionStore();
-    await connection.whenResolved();
-    if (!connection.info) throw new Error(t('conn.noTokenBanner'));
-    return connection.info;
-  }
 
   /**
    * Loads the report of a period, then the one before it: the hub computes one at a time, and the

@@ -1,9 +1,8 @@
 /**
  * The layering that keeps LiveDeck's parts apart (STYLE.md §4–5), checked on every run over the
  * real import graph: the hub never reaches into the screens or the desktop shell, the screens take
- * from the hub only code that is safe in a browser, and no import cycle forms in the hub. The
- * renderer stores still import one another in one circle (issue #18); that circle is written down
- * here as it stands, so a new cycle fails at once and the known one must be struck off when it goes.
+ * from the hub only code that is safe in a browser, no import cycle forms in the hub or in the
+ * screens, and a renderer store imports no other store (each binds its slice of renderer/api/feed).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +17,6 @@ const show = (list: ImportEdge[]) => list.map((e) => `${e.from} → ${e.to}`);
 /** Packages a browser may receive from hub code: the protocol's validator and nothing with I/O. */
 const BROWSER_SAFE_PACKAGES = new Set(['zod']);
 
-/** The renderer's one known store cycle (connection → live → comments/runsheet/session → connection). */
-const KNOWN_RENDERER_CYCLES = [
-  ['renderer/stores/comments.ts', 'renderer/stores/connection.ts', 'renderer/stores/live.ts', 'renderer/stores/runsheet.ts', 'renderer/stores/session.ts'],
-];
 
 describe('the import graph', () => {
   it('is read from the real sources, type-only imports told apart', () => {
@@ -66,8 +61,16 @@ describe('the import graph', () => {
     expect(runtimeCycles(edges, under('server'))).toEqual([]);
   });
 
-  it('has no renderer cycle beyond the one known, and says when that one is gone', () => {
-    expect(runtimeCycles(edges, under('renderer'))).toEqual(KNOWN_RENDERER_CYCLES);
+  it('has no import cycle in the screens', () => {
+    expect(runtimeCycles(edges, under('renderer'))).toEqual([]);
+  });
+
+  it('keeps every renderer store apart from the others, types included', () => {
+    const stores = edges.filter((e) => under('renderer/stores')(e.from));
+    // A floor, so a walker that stopped seeing the stores cannot pass this by finding nothing.
+    expect(new Set(stores.map((e) => e.from)).size).toBeGreaterThanOrEqual(8);
+    expect(stores.some((e) => e.to === 'renderer/api/feed.ts')).toBe(true);
+    expect(show(stores.filter((e) => under('renderer/stores')(e.to)))).toEqual([]);
   });
 });
 
