@@ -7,9 +7,10 @@ import vueParser from 'vue-eslint-parser';
 
 /**
  * A relative import of hub code from the screens, except the pure constant files they may take
- * directly (the recap's screen limits, the run-sheet's field names and the platforms' names).
+ * directly (the recap's screen limits, the run-sheet's field names, the platforms' names and the
+ * protocol's bounds, which need no zod).
  */
-const HUB_CODE = String.raw`(^|/)server/(?!recap/limits(\.js)?$|runsheet/fields(\.js)?$|rules/platforms(\.js)?$)`;
+const HUB_CODE = String.raw`(^|/)server/(?!recap/limits(\.js)?$|runsheet/fields(\.js)?$|rules/platforms(\.js)?$|protocol/bounds(\.js)?$)`;
 
 /** What no screen may import: Electron itself, and hub code other than types and the pure files above. */
 const RENDERER_PATHS = [{ name: 'electron', message: 'The screens reach the shell through the preload bridge only.' }];

@@ -6,7 +6,6 @@
  * it as a browser source): there only the deal overlay is mounted, without the router or the app
  * shell, watching `/view` with the `?token=` it was given.
  */
-import './zod-config';
 import { createApp, defineAsyncComponent } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';

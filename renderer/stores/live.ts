@@ -7,7 +7,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import type { Bucket, ItemAiring, Kpis, LiveCoupon, LiveDeal, LiveSnapshot, LiveState, LiveTick, Marker, PlatformStatus } from '@protocol';
-import { MAX_MARKERS } from '@protocol';
+import { MAX_MARKERS } from '../../server/protocol/bounds';
 import { listen, pushedHubAt, requestSnapshot } from '../api/feed';
 import { SECONDS_KEPT, contiguousMinutes, mergeBuckets, minuteOf, onlineSeries, pruneOlderThan, sorted } from '../lib/buckets';
 

@@ -6,7 +6,8 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { DEFAULT_PROMPTER, prompterPosition, type ControlPayload, type LiveState, type PrompterAction, type PrompterState } from '@protocol';
+import type { ControlPayload, LiveState, PrompterAction, PrompterState } from '@protocol';
+import { DEFAULT_PROMPTER, prompterPosition } from '@rules';
 import { channel, hubNow, listen, send } from '../api/feed';
 import { FONT_STEP_PX, SCROLL_STEP, type ScreenKeyAction } from '../lib/prompterKeys';
 

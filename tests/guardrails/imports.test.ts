@@ -14,8 +14,13 @@ const edges = importGraph(root, ['server', 'renderer', 'electron']);
 const under = (folder: string) => (file: string) => file.startsWith(`${folder}/`);
 const show = (list: ImportEdge[]) => list.map((e) => `${e.from} → ${e.to}`);
 
-/** Packages a browser may receive from hub code: the protocol's validator and nothing with I/O. */
-const BROWSER_SAFE_PACKAGES = new Set(['zod']);
+/**
+ * Packages a browser may receive from hub code: none. Not even zod — the screens validate nothing,
+ * and zod with every schema would ride in the entry chunk every window loads (97 KB in the
+ * prompter's way, and a CSP eval probe to silence). They take types from @protocol and values from
+ * @rules and the few pure constant files.
+ */
+const BROWSER_SAFE_PACKAGES = new Set<string>();
 
 
 describe('the import graph', () => {
@@ -38,7 +43,7 @@ describe('the import graph', () => {
     expect(show(edges.filter((e) => under('electron')(e.from) && under('renderer')(e.to)))).toEqual([]);
   });
 
-  it('gives the screens only hub code that runs in a browser (no node:, no database, no sockets server)', () => {
+  it('gives the screens only hub code that runs in a browser (no node:, no database, no sockets server, no zod)', () => {
     const byFile = new Map<string, ImportEdge[]>();
     for (const e of edges) byFile.set(e.from, [...(byFile.get(e.from) ?? []), e]);
     // Every server file the renderer loads at run time, directly or through another server file.
@@ -51,6 +56,7 @@ describe('the import graph', () => {
       for (const e of byFile.get(file) ?? []) if (!e.typeOnly && under('server')(e.to)) queue.push(e.to);
     }
     expect(reached.has('server/rules/index.ts')).toBe(true);
+    expect(show(edges.filter((e) => under('renderer')(e.from) && !e.typeOnly && e.to === 'zod'))).toEqual([]);
     const unsafe = [...reached].flatMap((file) =>
       (byFile.get(file) ?? []).filter((e) => !e.typeOnly && !under('server')(e.to) && !BROWSER_SAFE_PACKAGES.has(e.to)),
     );
