@@ -7,7 +7,7 @@ import { ref, shallowRef } from 'vue';
 import type { PeriodReport } from '../../server/period/compute';
 import { fileNameOf, saveBlob } from '../api/download';
 import { connectionInfo as info } from '../api/feed';
-import { getJson } from '../api/hub';
+import { read } from '../api/http';
 import { i18n } from '../i18n';
 import { previousRange, type PeriodRange } from '../lib/period';
 import { notifyError } from '../ui/feedback';
@@ -58,13 +58,12 @@ export const usePeriodStore = defineStore('period', () => {
     loading.value = true;
     error.value = null;
     try {
-      const conn = await info();
-      const now = await getJson<PeriodReport>(conn, `/api/reports${periodQueryString(q)}`);
+      const now = await read('/api/reports', {}, q);
       if (gen !== generation) return;
       previous.value = null;
       report.value = now;
       loading.value = false;
-      const before = await getJson<PeriodReport>(conn, `/api/reports${periodQueryString({ ...q, ...previousRange(q) })}`).catch(() => null);
+      const before = await read('/api/reports', {}, { ...q, ...previousRange(q) }).catch(() => null);
       if (gen === generation) previous.value = before;
     } catch (err) {
       if (gen !== generation) return;

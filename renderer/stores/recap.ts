@@ -5,29 +5,24 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref, shallowRef, triggerRef } from 'vue';
-import type { SessionInfo } from '@protocol';
+import type { ListedSession, RecapWindowQuery, ReportAnswer } from '@protocol';
 import type { CommissionRule } from '../../server/recap/insights';
-import type { Report } from '../../server/recap/report';
 import type { Recap } from '../../server/recap/types';
 import { SCREEN_REPORT_LIMIT } from '../../server/recap/limits';
 import { fileNameOf, saveBlob } from '../api/download';
 import { connectionInfo as info, send } from '../api/feed';
-import { getJson } from '../api/hub';
+import { read } from '../api/http';
 import { i18n } from '../i18n';
 import { notifyError, notifySuccess } from '../ui/feedback';
 
 /** What to recap: a window of the show (epoch ms, `to` exclusive) and one platform, or all of it. */
-export interface RecapQuery {
-  from?: number;
-  to?: number;
-  platform?: string;
-}
+export type RecapQuery = RecapWindowQuery;
 
 /** The report as `?limit=` answers it: lists cut to the first rows, `counts` saying how many there are. */
-export type RecapReport = Report & { counts?: { unanswered: number; followUp: number; buyers: number } };
+export type RecapReport = ReportAnswer;
 
 /** A session as `GET /api/sessions` lists it. */
-export type SessionRow = SessionInfo & { auto?: boolean };
+export type SessionRow = ListedSession;
 
 /** How many rows of each long list (questions, follow-ups, buyers) the page fetches: the hub warms this one. */
 export const REPORT_LIST_LIMIT = SCREEN_REPORT_LIMIT;
@@ -108,8 +103,7 @@ export const useRecapStore = defineStore('recap', () => {
     loadingRecap.value = true;
     loadingReport.value = true;
     try {
-      const conn = await info();
-      const r = await getJson<Recap>(conn, `${base(id)}/recap${queryString(q)}`);
+      const r = await read('/api/sessions/:id/recap', { id }, q);
       if (gen !== generation) return;
       recap.value = r;
       const whole = q.from === undefined && q.to === undefined && !q.platform;
@@ -120,13 +114,13 @@ export const useRecapStore = defineStore('recap', () => {
       loadingRecap.value = false;
       if (!whole && !span.value) {
         // Opened on a window or platform: the selectors still need the whole show's platforms and span.
-        void getJson<Recap>(conn, `${base(id)}/recap`).then((all) => {
+        void read('/api/sessions/:id/recap', { id }).then((all) => {
           if (gen !== generation) return;
           platforms.value = Object.keys(all.byPlatform);
           span.value = { startedAt: all.startedAt, from: all.from, to: all.to };
         });
       }
-      const full = await getJson<RecapReport>(conn, `${base(id)}/report${queryString(q, { limit: String(REPORT_LIST_LIMIT) })}`);
+      const full = await read('/api/sessions/:id/report', { id }, { ...q, limit: REPORT_LIST_LIMIT });
       if (gen !== generation) return;
       report.value = full;
     } catch (err) {
@@ -197,7 +191,7 @@ export const useRecapStore = defineStore('recap', () => {
     if (sessionId.value !== null) {
       const gen = ++generation;
       try {
-        const full = await getJson<RecapReport>(await info(), `${base(sessionId.value)}/report${queryString(query.value, { limit: String(REPORT_LIST_LIMIT) })}`);
+        const full = await read('/api/sessions/:id/report', { id: sessionId.value }, { ...query.value, limit: REPORT_LIST_LIMIT });
         if (gen === generation) report.value = full;
       } catch (err) {
         if (gen === generation) error.value = t('recap.loadFailed', { message: (err as Error).message });
@@ -211,7 +205,7 @@ export const useRecapStore = defineStore('recap', () => {
     loadingSessions.value = true;
     sessionsError.value = null;
     try {
-      sessions.value = (await getJson<{ sessions: SessionRow[] }>(await info(), '/api/sessions')).sessions;
+      sessions.value = (await read('/api/sessions', {})).sessions;
       // A live show's numbers move: fetch them again rather than keep what we had.
       for (const s of sessions.value) if (s.endedAt === null) summaries.value.delete(s.id);
       summaryFailed.value = new Set();
@@ -230,8 +224,7 @@ export const useRecapStore = defineStore('recap', () => {
       const id = queue.shift()!;
       if (summaries.value.has(id) || inFlight.has(id)) continue;
       inFlight.add(id);
-      void info()
-        .then((conn) => getJson<Recap>(conn, `${base(id)}/recap`))
+      void read('/api/sessions/:id/recap', { id })
         .then((r) => {
           summaries.value.set(id, r);
           triggerRef(summaries);

@@ -9,3 +9,4 @@ export * from './prompter.js';
 export * from './sources.js';
 export * from './relay.js';
 export * from './runsheet.js';
+export * from './http.js';
