@@ -4,10 +4,11 @@
  * from the hub only code that is safe in a browser, no import cycle forms in the hub or in the
  * screens, and a renderer store imports no other store (each binds its slice of renderer/api/feed).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { importGraph, importsOf, runtimeCycles, type ImportEdge } from './graph.js';
+import { importGraph, importsOf, runtimeCycles, sourceFiles, type ImportEdge } from './graph.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const edges = importGraph(root, ['server', 'renderer', 'electron']);
@@ -69,6 +70,17 @@ describe('the import graph', () => {
 
   it('has no import cycle in the screens', () => {
     expect(runtimeCycles(edges, under('renderer'))).toEqual([]);
+  });
+
+  it('leaves the socket to renderer/api: no store, page or component opens or listens on one of its own', () => {
+    const bad = edges.filter((e) => under('renderer')(e.from) && !under('renderer/api')(e.from) && e.to === 'socket.io-client');
+    expect(show(bad)).toEqual([]);
+    // The feed is the one that does, so the check above is looking at the right package name.
+    expect(edges.some((e) => e.from.startsWith('renderer/api/') && e.to === 'socket.io-client' && !e.typeOnly)).toBe(true);
+    // Nor does anything outside api/ hold a socket it got from there (how prompter.ts and deals.ts listened before the feed).
+    const socketWords = /\b(LiveSocket|ControlSocket|ViewSocket|openSocket)\b/;
+    const holders = sourceFiles(root, ['renderer']).filter((f) => !under('renderer/api')(f) && socketWords.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    expect(holders).toEqual([]);
   });
 
   it('keeps every renderer store apart from the others, types included', () => {
