@@ -7,9 +7,20 @@ import vueParser from 'vue-eslint-parser';
 
 /**
  * A relative import of hub code from the screens, except the pure constant files they may take
- * directly (the recap's screen limits, the run-sheet's field names and the platforms' names).
+ * directly (the recap's screen limits, the run-sheet's field names, the platforms' names and the
+ * protocol's bounds, which need no zod).
  */
-const HUB_CODE = String.raw`(^|/)server/(?!recap/limits(\.js)?$|runsheet/fields(\.js)?$|rules/platforms(\.js)?$)`;
+const HUB_CODE = String.raw`(^|/)server/(?!recap/limits(\.js)?$|runsheet/fields(\.js)?$|rules/platforms(\.js)?$|protocol/bounds(\.js)?$)`;
+
+/** What no screen may import: Electron itself, and hub code other than types and the pure files above. */
+const RENDERER_PATHS = [{ name: 'electron', message: 'The screens reach the shell through the preload bridge only.' }];
+const RENDERER_PATTERNS = [
+  {
+    regex: HUB_CODE,
+    allowTypeImports: true,
+    message: 'Import hub code through @protocol or @rules; a value from server/ may pull Node-only code into the UI.',
+  },
+];
 
 const mistakes = {
   'no-debugger': 'error',
@@ -59,16 +70,23 @@ export default tseslint.config(
   {
     // The screens take hub code through @protocol and @rules only (types may come from anywhere).
     files: ['renderer/**/*.ts', 'renderer/**/*.vue'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: RENDERER_PATHS, patterns: RENDERER_PATTERNS }] },
+  },
+  {
+    // A store binds its own slice of the feed (renderer/api/feed.ts) and never imports another store,
+    // not even for a type: views across stores are composables (renderer/composables/). Repeats the
+    // screens' rules, because a later block's options replace an earlier one's for the same rule.
+    files: ['renderer/stores/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'The screens reach the shell through the preload bridge only.' }],
+          paths: RENDERER_PATHS,
           patterns: [
+            ...RENDERER_PATTERNS,
             {
-              regex: HUB_CODE,
-              allowTypeImports: true,
-              message: 'Import hub code through @protocol or @rules; a value from server/ may pull Node-only code into the UI.',
+              regex: String.raw`^\./|(^|/)stores/`,
+              message: 'A store never imports another store: take what the hub said from renderer/api/feed, and put a view across stores in renderer/composables/.',
             },
           ],
         },

@@ -1,10 +1,7 @@
 /// <reference types="vite/client" />
 
-/** What the Electron preload exposes (electron/preload/index.ts); absent in a plain browser. */
-interface LivedeckBridge {
-  /** The hub URL and the token this window's role needs. */
-  connection(): Promise<{ hubUrl: string; token: string; role: 'control' | 'prompter' | 'screen' }>;
-}
+/** The desktop bridge, declared once beside the preload that `satisfies` it (electron/preload/bridge.ts). */
+type LivedeckBridge = import('../electron/preload/bridge').LivedeckBridge;
 
 /** Read-only inspection hooks for end-to-end tests, installed only with `?e2e=1` (see main.ts). */
 interface LivedeckProbe {
@@ -17,6 +14,7 @@ interface LivedeckProbe {
 }
 
 interface Window {
+  /** What the Electron preload exposes; absent in a plain browser. */
   livedeck?: LivedeckBridge;
   __livedeck?: LivedeckProbe;
 }

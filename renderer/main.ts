@@ -6,15 +6,20 @@
  * it as a browser source): there only the deal overlay is mounted, without the router or the app
  * shell, watching `/view` with the `?token=` it was given.
  */
-import './zod-config';
 import { createApp, defineAsyncComponent } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { i18n, currentLocale } from './i18n';
 import { getInstanceByDom } from './lib/echarts';
 import { router } from './router';
+import { useCommentsStore } from './stores/comments';
 import { useConnectionStore } from './stores/connection';
+import { useDealsStore } from './stores/deals';
 import { useLiveStore } from './stores/live';
+import { usePrompterStore } from './stores/prompter';
+import { useRunsheetStore } from './stores/runsheet';
+import { useSessionStore } from './stores/session';
+import { useSourcesStore } from './stores/sources';
 
 const overlay = /\/overlay\/deal\/?$/.test(window.location.pathname);
 const app = overlay ? createApp(defineAsyncComponent(() => import('./pages/DealOverlayPage.vue'))) : createApp(App);
@@ -24,6 +29,9 @@ if (overlay) prepareOverlay();
 else app.use(router);
 document.documentElement.lang = currentLocale();
 
+// Every store fed by the hub's pushes binds its slice now, before the feed opens: the catalog, the
+// run-sheet and the comment feed come whole only in the first snapshot.
+for (const bind of [useLiveStore, useSessionStore, useCommentsStore, useRunsheetStore, usePrompterStore, useDealsStore, useSourcesStore]) bind(pinia);
 const connection = useConnectionStore(pinia);
 void connection.start(overlay ? 'view' : 'control');
 

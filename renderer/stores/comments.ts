@@ -4,9 +4,9 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { CommentEntry, ModerationState, PinnedComment, QuestionCard } from '@protocol';
+import type { CommentEntry, LiveState, ModerationState, PinnedComment, QuestionCard } from '@protocol';
 import { blockedWordIn } from '@rules';
-import { useConnectionStore } from './connection';
+import { listen, send } from '../api/feed';
 
 /** How many feed lines the inbox keeps. */
 export const FEED_KEPT = 200;
@@ -58,6 +58,25 @@ export const useCommentsStore = defineStore('comments', () => {
     waiting.value = waitingTotal ?? next.filter((q) => q.status !== 'answered').length;
   }
 
+  /** Ticks carry the questions every time; a new array only when they changed keeps the inbox still. */
+  let lastQuestionsJson = '';
+  function takeState(s: LiveState): void {
+    const json = JSON.stringify([s.questions, s.promptedQuestion, s.questionsWaiting]);
+    if (json !== lastQuestionsJson) {
+      lastQuestionsJson = json;
+      applyQuestions(s.questions, s.promptedQuestion, s.questionsWaiting);
+    }
+    if (s.moderation) applyModeration(s.moderation);
+  }
+  listen('snapshot', (s) => {
+    takeState(s);
+    replaceFeed(s.comments);
+  });
+  listen('tick', (t) => {
+    takeState(t);
+    if (t.comments.length) appendFeed(t.comments);
+  });
+
   /** The feed without blocked comments: what the inbox draws. */
   const visibleFeed = computed(() => (blockedWords.value.length ? feed.value.filter((c) => !blocked(c.text)) : feed.value));
   /** Oldest first (as the hub sends them): the one waiting longest is answered first. Blocked ones are left out. */
@@ -81,7 +100,7 @@ export const useCommentsStore = defineStore('comments', () => {
     if (busy.value.has(key)) return false;
     busy.value = new Set(busy.value).add(key);
     try {
-      return (await useConnectionStore().send(action, { key })).ok;
+      return (await send(action, { key })).ok;
     } finally {
       const next = new Set(busy.value);
       next.delete(key);
@@ -102,11 +121,11 @@ export const useCommentsStore = defineStore('comments', () => {
   const pin = (key: string) => act('comment.pin', key);
   /** Takes the pinned comment down. */
   async function unpin(): Promise<boolean> {
-    return (await useConnectionStore().send('comment.unpin', {})).ok;
+    return (await send('comment.unpin', {})).ok;
   }
   /** Replaces the studio's blocked words. */
   async function setBlockedWords(words: string[]): Promise<boolean> {
-    return (await useConnectionStore().send('moderation.words', { words })).ok;
+    return (await send('moderation.words', { words })).ok;
   }
 
   /** The oldest question this desk claimed, for the keyboard. */

@@ -4,16 +4,13 @@
  * it points).
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
-import { ref, watch } from 'vue';
-import type { ControlAck, ControlPayload, ControlResults, LiveState, Product } from '@protocol';
+import { ref } from 'vue';
+import type { ControlAck, ControlPayload, ControlResults, LiveState, Product, RunsheetItem } from '@protocol';
 import { floorFen } from '@rules';
-import type { LiveSocket } from '../api/hub';
+import { canControl, listen, send } from '../api/feed';
 import { i18n } from '../i18n';
 import { formatCount, formatMoney } from '../i18n/format';
 import { confirm, notifyError, notifySuccess } from '../ui/feedback';
-import { useConnectionStore } from './connection';
-import { useLiveStore } from './live';
-import { useRunsheetStore } from './runsheet';
 
 /** The OBS link as the hub reports it in the live state; null when no OBS is configured. */
 export type ObsStatus = LiveState['obs'];
@@ -36,38 +33,28 @@ export const useDealsStore = defineStore('deals', () => {
     return product ? floorFen(product, studioFloorRatio.value) : null;
   }
 
-  const watched = new WeakSet<LiveSocket>();
-  // The live store keeps what the screens draw; the OBS light rides on the same pushes.
-  watch(
-    () => useConnectionStore().socket,
-    (socket) => {
-      if (!socket || watched.has(socket)) return;
-      watched.add(socket);
-      const take = (s: LiveState) => {
-        const next = s.obs ?? null;
-        if (JSON.stringify(next) !== JSON.stringify(obs.value)) obs.value = next;
-        studioFloorRatio.value = s.floorRatio ?? null;
-      };
-      socket.on('snapshot', take);
-      socket.on('tick', take);
-    },
-    { immediate: true },
-  );
+  // The OBS light and the studio's floor ride on every push.
+  const take = (s: LiveState) => {
+    const next = s.obs ?? null;
+    if (JSON.stringify(next) !== JSON.stringify(obs.value)) obs.value = next;
+    studioFloorRatio.value = s.floorRatio ?? null;
+  };
+  listen('snapshot', take);
+  listen('tick', take);
 
   /** Points the hub at OBS (obs-websocket v5), or away from it with `url: null`. */
   async function configureObs(url: string | null, password?: string): Promise<ControlAck<'obs.configure'>> {
-    const ack = await useConnectionStore().send('obs.configure', password ? { url, password } : { url });
+    const ack = await send('obs.configure', password ? { url, password } : { url });
     obsError.value = ack.ok ? ack.lastError : null;
     return ack;
   }
 
   /**
-   * Fires the deal preset of the item on air. One request id per press, so a double press starts one
-   * deal. Under the brand floor the hub refuses; the operator may confirm the override.
+   * Fires the deal preset of the item on air (`row`, from `useOnAir`). One request id per press, so a
+   * double press starts one deal. Under the brand floor the hub refuses; the operator may confirm the override.
    */
-  async function fireCurrent(): Promise<boolean> {
+  async function fireCurrent(row: { item: RunsheetItem; product: Product | null } | null): Promise<boolean> {
     const t = i18n.global.t;
-    const row = useRunsheetStore().currentRow;
     const preset = row?.item.dealPreset;
     if (!row || !preset) {
       notifyError(row ? t('deal.noPreset') : t('deal.noItem'));
@@ -85,7 +72,7 @@ export const useDealsStore = defineStore('deals', () => {
         durationSec: preset.durationSec,
         requestId,
       };
-      let ack = await useConnectionStore().send('deal.fire', payload, { quiet: true });
+      let ack = await send('deal.fire', payload, { quiet: true });
       if (!ack.ok && ack.error.code === 'under_floor') {
         const product = row.product;
         const floor = floorOf(product);
@@ -105,7 +92,7 @@ export const useDealsStore = defineStore('deals', () => {
           enterConfirms: true,
         });
         if (!yes) return false;
-        ack = await useConnectionStore().send('deal.fire', { ...payload, confirmUnderFloor: true });
+        ack = await send('deal.fire', { ...payload, confirmUnderFloor: true });
       } else if (!ack.ok) {
         notifyError(ack.error.message);
       }
@@ -130,7 +117,7 @@ export const useDealsStore = defineStore('deals', () => {
     if (dropping.value) return { ok: false, error: { code: 'busy', message: i18n.global.t('coupon.busy') } };
     dropping.value = true;
     try {
-      const ack = await useConnectionStore().send('coupon.drop', { ...terms, requestId: `coupon-${Date.now()}-${Math.random().toString(36).slice(2, 8)}` }, { quiet: true });
+      const ack = await send('coupon.drop', { ...terms, requestId: `coupon-${Date.now()}-${Math.random().toString(36).slice(2, 8)}` }, { quiet: true });
       if (ack.ok) notifySuccess(i18n.global.t('coupon.dropped'));
       return ack;
     } finally {
@@ -138,11 +125,10 @@ export const useDealsStore = defineStore('deals', () => {
     }
   }
 
-  /** Stops the live coupon (the newest, when several are live). */
-  async function stopCoupon(): Promise<boolean> {
-    const coupon = useLiveStore().liveCoupon;
+  /** Stops a live coupon (the control room passes the newest live one). */
+  async function stopCoupon(coupon: { couponId: string } | null): Promise<boolean> {
     if (!coupon) return false;
-    const ack = await useConnectionStore().send('coupon.stop', { couponId: coupon.couponId });
+    const ack = await send('coupon.stop', { couponId: coupon.couponId });
     return ack.ok;
   }
 
@@ -154,18 +140,20 @@ export const useDealsStore = defineStore('deals', () => {
   /** How the last deal stopped from this window did, for the panel; null before any. */
   const lastStopped = ref<ControlResults['deal.stop'] | null>(null);
 
-  /** Asks to stop the live deal (S, or the panel's button). A stray S with no deal live does nothing. */
-  function askStop(): void {
-    const deal = useLiveStore().liveDeal;
-    if (deal && useConnectionStore().canControl) stopAsked.value = deal.dealId;
+  /**
+   * Asks to stop the live deal (S, or the panel's button; the caller passes the live store's `liveDeal`).
+   * A stray S with no deal live, or on a read-only screen, does nothing.
+   */
+  function askStop(deal: { dealId: string } | null): void {
+    if (deal && canControl.value) stopAsked.value = deal.dealId;
   }
 
-  /** Stops the deal the confirmation asked about; says how it did (units gone of stock, GMV). */
-  async function stop(): Promise<boolean> {
-    const dealId = stopAsked.value ?? useLiveStore().liveDeal?.dealId;
+  /** Stops the deal the confirmation asked about (else `fallback`, the live one); says how it did (units gone of stock, GMV). */
+  async function stop(fallback: { dealId: string } | null = null): Promise<boolean> {
+    const dealId = stopAsked.value ?? fallback?.dealId;
     stopAsked.value = null;
     if (!dealId) return false;
-    const ack = await useConnectionStore().send('deal.stop', { dealId });
+    const ack = await send('deal.stop', { dealId });
     if (!ack.ok) return false;
     const { ok: _ok, ...result } = ack;
     lastStopped.value = result;

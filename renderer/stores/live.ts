@@ -6,15 +6,10 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
-import type { Bucket, ItemAiring, Kpis, LiveCoupon, LiveDeal, LiveSnapshot, LiveState, LiveTick, Marker, PlatformStatus, SourceStatus } from '@protocol';
-import { MAX_MARKERS } from '@protocol';
-import type { LiveSocket } from '../api/hub';
+import type { Bucket, ItemAiring, Kpis, LiveCoupon, LiveDeal, LiveSnapshot, LiveState, LiveTick, Marker, PlatformStatus } from '@protocol';
+import { MAX_MARKERS } from '../../server/protocol/bounds';
+import { listen, pushedHubAt, requestSnapshot } from '../api/feed';
 import { SECONDS_KEPT, contiguousMinutes, mergeBuckets, minuteOf, onlineSeries, pruneOlderThan, sorted } from '../lib/buckets';
-import { computePace, notablePace } from '../lib/pace';
-import { useCommentsStore } from './comments';
-import { useConnectionStore } from './connection';
-import { useRunsheetStore } from './runsheet';
-import { useSessionStore } from './session';
 
 const emptyKpis = (): Kpis => ({
   paidGmvFen: 0,
@@ -31,7 +26,7 @@ const emptyKpis = (): Kpis => ({
   gpmFen: 0,
 });
 
-/** A seq jump asks for a snapshot at most this often (see `subscribe`). */
+/** A seq jump asks for a snapshot at most this often (see the `tick` listener). */
 const SNAPSHOT_REQUEST_GAP_MS = 10_000;
 
 const markerKey = (m: Marker) => `${m.ts}|${m.kind}|${m.label}`;
@@ -46,8 +41,6 @@ export const useLiveStore = defineStore('live', () => {
   const byPlatform = ref<Record<string, Kpis>>({});
   /** Sequence number of the last push applied. */
   const seq = ref(0);
-  /** The hub's clock at the last push (epoch ms). */
-  const serverNow = ref(0);
   /** The run-sheet item on air, if any. */
   const current = ref<ItemAiring | null>(null);
   /** Every airing of this session, oldest first. */
@@ -58,8 +51,6 @@ export const useLiveStore = defineStore('live', () => {
   const coupons = ref<LiveCoupon[]>([]);
   /** When each platform last sent something. */
   const platforms = ref<PlatformStatus[]>([]);
-  /** Each shop's and live room's light and counters (DESIGN §11; the 数据源 panel). */
-  const sources = ref<SourceStatus[]>([]);
   /** A problem every screen must show (disk full…), or null. */
   const alarm = ref<string | null>(null);
   /** Per-second buckets, last {@link SECONDS_KEPT} seconds. Raw map; `bucketsVersion` signals change. */
@@ -71,7 +62,6 @@ export const useLiveStore = defineStore('live', () => {
   /** Snapshots received (the first, and one per reconnect or resync). */
   const snapshots = ref(0);
 
-  const subscribed = new WeakSet<LiveSocket>();
   let markerKeys = new Set<string>();
   let lastSnapshotRequest = 0;
 
@@ -89,7 +79,6 @@ export const useLiveStore = defineStore('live', () => {
 
   function applyState(s: LiveState): void {
     seq.value = s.seq;
-    serverNow.value = s.serverNow;
     if (changed('kpis', s.kpis)) kpis.value = s.kpis;
     if (changed('byPlatform', s.byPlatform)) byPlatform.value = s.byPlatform;
     if (changed('current', s.current)) current.value = s.current;
@@ -97,12 +86,7 @@ export const useLiveStore = defineStore('live', () => {
     if (changed('deals', s.deals)) deals.value = s.deals;
     if (changed('coupons', s.coupons)) coupons.value = s.coupons ?? [];
     if (changed('platforms', s.platforms)) platforms.value = s.platforms;
-    if (changed('sources', s.sources)) sources.value = s.sources ?? [];
     alarm.value = s.alarm;
-    useSessionStore().applySession(s.session);
-    if (changed('questions', [s.questions, s.promptedQuestion, s.questionsWaiting])) useCommentsStore().applyQuestions(s.questions, s.promptedQuestion, s.questionsWaiting);
-    if (s.moderation) useCommentsStore().applyModeration(s.moderation);
-    useConnectionStore().touch(s.serverNow);
   }
 
   /** Replaces everything with a full snapshot (connect, reconnect, resync). */
@@ -116,9 +100,6 @@ export const useLiveStore = defineStore('live', () => {
     minutes.value = min;
     markers.value = s.markers.slice();
     markerKeys = new Set(s.markers.map(markerKey));
-    useRunsheetStore().applyCatalog(s.catalog);
-    useRunsheetStore().applyRunsheet(s.runsheet);
-    useCommentsStore().replaceFeed(s.comments);
     snapshots.value++;
   }
 
@@ -149,32 +130,24 @@ export const useLiveStore = defineStore('live', () => {
       if (markerKeys.size > MAX_MARKERS * 4) markerKeys = new Set(list.map(markerKey));
       markers.value = list;
     }
-    if (t.catalog) useRunsheetStore().applyCatalog(t.catalog);
-    if (t.runsheet) useRunsheetStore().applyRunsheet(t.runsheet);
-    if (t.comments.length) useCommentsStore().appendFeed(t.comments);
   }
 
-  /**
-   * Registers the socket's `snapshot` and `tick` handlers, once per socket. A tick whose `seq` jumps
-   * by more than one means pushes were missed: ask for a snapshot. The hub numbers every snapshot it
+  /*
+   * The feed's `snapshot` and `tick`, bound once for the store's life. A tick whose `seq` jumps by
+   * more than one means pushes were missed: ask for a snapshot. The hub numbers every snapshot it
    * sends to any window from the same counter, so other windows connecting also make the count jump;
    * requests are therefore spaced out rather than sent on every jump.
    */
-  function subscribe(socket: LiveSocket): void {
-    if (subscribed.has(socket)) return;
-    subscribed.add(socket);
-    socket.on('snapshot', applySnapshot);
-    socket.on('tick', (t: LiveTick) => {
-      const jumped = seq.value > 0 && t.seq > seq.value + 1;
-      applyTick(t);
-      const now = Date.now();
-      if (jumped && now - lastSnapshotRequest > SNAPSHOT_REQUEST_GAP_MS) {
-        lastSnapshotRequest = now;
-        const emitter: { emit(event: 'snapshot.request'): unknown } = socket;
-        emitter.emit('snapshot.request');
-      }
-    });
-  }
+  listen('snapshot', applySnapshot);
+  listen('tick', (t: LiveTick) => {
+    const jumped = seq.value > 0 && t.seq > seq.value + 1;
+    applyTick(t);
+    const now = Date.now();
+    if (jumped && now - lastSnapshotRequest > SNAPSHOT_REQUEST_GAP_MS) {
+      lastSnapshotRequest = now;
+      requestSnapshot();
+    }
+  });
 
   /** Per-second buckets in time order. */
   const secondList = computed(() => sorted(seconds.value));
@@ -185,7 +158,7 @@ export const useLiveStore = defineStore('live', () => {
   const minutesContiguous = computed(() => {
     const list = minuteList.value;
     if (!list.length) return [];
-    const nowMin = minuteOf(Math.floor(serverNow.value / 1000));
+    const nowMin = minuteOf(Math.floor(pushedHubAt.value / 1000));
     // Up to now, or a little past it for a clock a bit ahead, never to a far-future bucket's minute.
     const last = Math.min(list[list.length - 1].sec, nowMin + FUTURE_MINUTES_DRAWN * 60);
     return contiguousMinutes(minutes.value, list[0].sec, Math.max(nowMin, last));
@@ -196,16 +169,6 @@ export const useLiveStore = defineStore('live', () => {
   /** `[sec, online]` per minute over the whole show. */
   const onlinePerMinute = computed(() => onlineSeries(minutesContiguous.value));
 
-  /** Pace: last 10 minutes against the 10 before, from minute buckets. */
-  const pace = computed(() => {
-    const session = useSessionStore().session;
-    const first = minuteList.value[0]?.sec;
-    const since = session ? Math.floor(session.startedAt / 1000) : (first ?? Number.POSITIVE_INFINITY);
-    return computePace(minutes.value, Math.floor(serverNow.value / 1000), Math.min(since, first ?? since));
-  });
-  /** The pace lines worth showing, biggest change first. */
-  const paceNotable = computed(() => notablePace(pace.value));
-
   /** The deal live now, if any (newest first). */
   const liveDeal = computed(() => [...deals.value].reverse().find((d) => d.endedAt === null) ?? null);
   /** The newest live coupon, if any. */
@@ -215,13 +178,11 @@ export const useLiveStore = defineStore('live', () => {
     kpis,
     byPlatform,
     seq,
-    serverNow,
     current,
     airings,
     deals,
     coupons,
     platforms,
-    sources,
     alarm,
     seconds,
     minutes,
@@ -232,13 +193,10 @@ export const useLiveStore = defineStore('live', () => {
     minutesContiguous,
     onlinePerSecond,
     onlinePerMinute,
-    pace,
-    paceNotable,
     liveDeal,
     liveCoupon,
     applySnapshot,
     applyTick,
-    subscribe,
   };
 });
 

@@ -5,12 +5,12 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { PeriodReport } from '../../server/period/compute';
-import { getJson, type ConnectionInfo } from '../api/hub';
+import { fileNameOf, saveBlob } from '../api/download';
+import { connectionInfo as info } from '../api/feed';
+import { read } from '../api/http';
 import { i18n } from '../i18n';
 import { previousRange, type PeriodRange } from '../lib/period';
 import { notifyError } from '../ui/feedback';
-import { useConnectionStore } from './connection';
-import { fileNameOf, saveBlob } from './recap';
 
 export interface PeriodQuery extends PeriodRange {
   platform?: string;
@@ -47,13 +47,6 @@ export const usePeriodStore = defineStore('period', () => {
   /** Bumped on every load: a slower, older answer must not overwrite a newer one. */
   let generation = 0;
 
-  async function info(): Promise<ConnectionInfo> {
-    const connection = useConnectionStore();
-    await connection.whenResolved();
-    if (!connection.info) throw new Error(t('conn.noTokenBanner'));
-    return connection.info;
-  }
-
   /**
    * Loads the report of a period, then the one before it: the hub computes one at a time, and the
    * page is whole without the change figures, which follow.
@@ -65,13 +58,12 @@ export const usePeriodStore = defineStore('period', () => {
     loading.value = true;
     error.value = null;
     try {
-      const conn = await info();
-      const now = await getJson<PeriodReport>(conn, `/api/reports${periodQueryString(q)}`);
+      const now = await read('/api/reports', {}, q);
       if (gen !== generation) return;
       previous.value = null;
       report.value = now;
       loading.value = false;
-      const before = await getJson<PeriodReport>(conn, `/api/reports${periodQueryString({ ...q, ...previousRange(q) })}`).catch(() => null);
+      const before = await read('/api/reports', {}, { ...q, ...previousRange(q) }).catch(() => null);
       if (gen === generation) previous.value = before;
     } catch (err) {
       if (gen !== generation) return;

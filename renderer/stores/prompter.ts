@@ -5,16 +5,12 @@
  * every prompter, so they all show the same part of the script.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
-import { computed, ref, watch } from 'vue';
-import { DEFAULT_PROMPTER, prompterPosition, type ControlPayload, type LiveState, type PrompterAction, type PrompterState } from '@protocol';
-import type { LiveSocket } from '../api/hub';
+import { computed, ref } from 'vue';
+import type { ControlPayload, LiveState, PrompterAction, PrompterState } from '@protocol';
+import { DEFAULT_PROMPTER, prompterPosition } from '@rules';
+import { channel, hubNow, listen, send } from '../api/feed';
 import { FONT_STEP_PX, SCROLL_STEP, type ScreenKeyAction } from '../lib/prompterKeys';
-import { useConnectionStore } from './connection';
-import { useLiveStore } from './live';
-import { useRunsheetStore } from './runsheet';
 
-/** Clock samples kept for the offset estimate (ticks come 1–25 a second). */
-const OFFSET_SAMPLES = 40;
 const LOCAL_KEY = 'livedeck.prompter.local';
 /** The hub's limits for type size (see `prompter.font`). */
 export const FONT_MIN_PX = 24;
@@ -41,39 +37,22 @@ function loadLocal(): LocalView {
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 export const usePrompterStore = defineStore('prompter', () => {
-  const connection = useConnectionStore();
-  const live = useLiveStore();
-  const runsheet = useRunsheetStore();
-
   /** The shared prompter, as the hub last pushed or acknowledged it. */
   const shared = ref<PrompterState>({ ...DEFAULT_PROMPTER });
-  /**
-   * Hub clock − client clock. Each push says when the hub sent it; the push arrived at least that
-   * late, so the largest recent `serverNow − arrival` is the estimate with the least network delay in it.
-   */
-  const offsetMs = ref(0);
   /** This screen's mirror/size override (kept per machine), applied only while it cannot steer. */
   const local = ref<LocalView>(loadLocal());
 
-  const samples: number[] = [];
   let lastJson = '';
-  const subscribed = new WeakSet<LiveSocket>();
 
   /**
    * True when keys and buttons steer every prompter (an operator token on `/control`). It follows the
    * token, not the link's health: an operator screen that is reconnecting says so, it does not quietly
    * fall back to changing itself only.
    */
-  const canSteer = computed(() => connection.channel === 'control');
+  const canSteer = computed(() => channel.value === 'control');
   const mirror = computed(() => (canSteer.value ? shared.value.mirror : (local.value.mirror ?? shared.value.mirror)));
   const fontPx = computed(() => (canSteer.value ? shared.value.fontPx : (local.value.fontPx ?? shared.value.fontPx)));
   const hasLocal = computed(() => !canSteer.value && (local.value.mirror !== null || local.value.fontPx !== null));
-  /** The run-sheet item whose script the prompters show: a jumped-to one, else the one on air. */
-  const itemId = computed(() => shared.value.itemId ?? live.current?.itemId ?? null);
-  const row = computed(() => (itemId.value === null ? null : (runsheet.rows.find((r) => r.item.itemId === itemId.value) ?? null)));
-  /** True when the prompters show an item that is not on air (a look ahead). */
-  const previewing = computed(() => shared.value.itemId !== null && shared.value.itemId !== (live.current?.itemId ?? null));
-
   /** Takes a state from a push or an ack; unchanged states leave the screens alone. */
   function apply(state: PrompterState): void {
     const json = JSON.stringify(state);
@@ -82,41 +61,18 @@ export const usePrompterStore = defineStore('prompter', () => {
     shared.value = state;
   }
 
-  function sample(serverNow: number): void {
-    samples.push(serverNow - Date.now());
-    if (samples.length > OFFSET_SAMPLES) samples.shift();
-    offsetMs.value = Math.max(...samples);
-  }
-
-  function onState(s: LiveState): void {
-    sample(s.serverNow);
+  const onState = (s: LiveState) => {
     if (s.prompter) apply(s.prompter);
-  }
+  };
+  listen('snapshot', onState);
+  listen('tick', onState);
 
-  /** Listens to a socket's `snapshot` and `tick` for the prompter part, once per socket. */
-  function subscribe(socket: LiveSocket): void {
-    if (subscribed.has(socket)) return;
-    subscribed.add(socket);
-    socket.on('snapshot', onState);
-    socket.on('tick', onState);
-  }
-  // The connection store opens the socket (and swaps it for `/view` when the token is a viewer's).
-  watch(
-    () => connection.socket,
-    (s) => {
-      if (s) subscribe(s);
-    },
-    { immediate: true },
-  );
-
-  /** The hub's clock at client time `clientNow`. */
-  const serverNow = (clientNow = Date.now()) => clientNow + offsetMs.value;
-  /** Where the script stands (0–1) at client time `clientNow`. */
-  const position = (clientNow = Date.now()) => prompterPosition(shared.value, serverNow(clientNow));
+  /** Where the script stands (0–1) at client time `clientNow`, on the hub's clock (the feed's one estimate). */
+  const position = (clientNow = Date.now()) => prompterPosition(shared.value, hubNow(clientNow));
 
   /** Sends one steering action; the ack's state shows at once here, the push brings it everywhere. */
   async function steer<A extends PrompterAction>(action: A, payload: ControlPayload<A>): Promise<boolean> {
-    const ack = await connection.send(action, payload);
+    const ack = await send(action, payload);
     if (ack.ok && 'prompter' in ack) apply(ack.prompter);
     return ack.ok;
   }
@@ -169,18 +125,12 @@ export const usePrompterStore = defineStore('prompter', () => {
 
   return {
     shared,
-    offsetMs,
     local,
     canSteer,
     mirror,
     fontPx,
     hasLocal,
-    itemId,
-    row,
-    previewing,
     apply,
-    subscribe,
-    serverNow,
     position,
     play,
     speed,

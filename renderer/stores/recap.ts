@@ -4,30 +4,25 @@
  * with their headline numbers fetched lazily, deleting a session, promoter rules and the exports.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
-import { computed, ref, shallowRef, triggerRef } from 'vue';
-import type { SessionInfo } from '@protocol';
+import { ref, shallowRef, triggerRef } from 'vue';
+import type { ListedSession, RecapWindowQuery, ReportAnswer } from '@protocol';
 import type { CommissionRule } from '../../server/recap/insights';
-import type { Report } from '../../server/recap/report';
 import type { Recap } from '../../server/recap/types';
 import { SCREEN_REPORT_LIMIT } from '../../server/recap/limits';
-import { getJson, type ConnectionInfo } from '../api/hub';
+import { fileNameOf, saveBlob } from '../api/download';
+import { connectionInfo as info, send } from '../api/feed';
+import { read } from '../api/http';
 import { i18n } from '../i18n';
 import { notifyError, notifySuccess } from '../ui/feedback';
-import { useConnectionStore } from './connection';
-import { useRunsheetStore } from './runsheet';
 
 /** What to recap: a window of the show (epoch ms, `to` exclusive) and one platform, or all of it. */
-export interface RecapQuery {
-  from?: number;
-  to?: number;
-  platform?: string;
-}
+export type RecapQuery = RecapWindowQuery;
 
 /** The report as `?limit=` answers it: lists cut to the first rows, `counts` saying how many there are. */
-export type RecapReport = Report & { counts?: { unanswered: number; followUp: number; buyers: number } };
+export type RecapReport = ReportAnswer;
 
 /** A session as `GET /api/sessions` lists it. */
-export type SessionRow = SessionInfo & { auto?: boolean };
+export type SessionRow = ListedSession;
 
 /** How many rows of each long list (questions, follow-ups, buyers) the page fetches: the hub warms this one. */
 export const REPORT_LIST_LIMIT = SCREEN_REPORT_LIMIT;
@@ -51,34 +46,6 @@ export function queryString(q: RecapQuery, extra: Record<string, string> = {}): 
 }
 
 const sameQuery = (a: RecapQuery, b: RecapQuery) => a.from === b.from && a.to === b.to && (a.platform ?? '') === (b.platform ?? '');
-
-/** The file name the hub suggests (`content-disposition`), or a fallback. */
-export function fileNameOf(res: Response, fallback: string): string {
-  const header = res.headers.get('content-disposition') ?? '';
-  // RFC 6266: the UTF-8 name (a show's Chinese title) when the hub gives one, else the plain one.
-  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(header)?.[1];
-  if (utf8) {
-    try {
-      return decodeURIComponent(utf8);
-    } catch {
-      // A malformed escape: fall through to the plain name.
-    }
-  }
-  return /filename="?([^";]+)"?/.exec(header)?.[1] ?? fallback;
-}
-
-/** Saves a fetched file through a temporary blob link (works in a browser and in Electron). */
-export function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 30_000);
-}
 
 export const useRecapStore = defineStore('recap', () => {
   const t = i18n.global.t;
@@ -114,13 +81,6 @@ export const useRecapStore = defineStore('recap', () => {
   /** Bumped on every load: a slower, older answer must not overwrite a newer one. */
   let generation = 0;
 
-  async function info(): Promise<ConnectionInfo> {
-    const connection = useConnectionStore();
-    await connection.whenResolved();
-    if (!connection.info) throw new Error(t('conn.noTokenBanner'));
-    return connection.info;
-  }
-
   const base = (id: number) => `/api/sessions/${encodeURIComponent(String(id))}`;
 
   /**
@@ -143,8 +103,7 @@ export const useRecapStore = defineStore('recap', () => {
     loadingRecap.value = true;
     loadingReport.value = true;
     try {
-      const conn = await info();
-      const r = await getJson<Recap>(conn, `${base(id)}/recap${queryString(q)}`);
+      const r = await read('/api/sessions/:id/recap', { id }, q);
       if (gen !== generation) return;
       recap.value = r;
       const whole = q.from === undefined && q.to === undefined && !q.platform;
@@ -155,13 +114,13 @@ export const useRecapStore = defineStore('recap', () => {
       loadingRecap.value = false;
       if (!whole && !span.value) {
         // Opened on a window or platform: the selectors still need the whole show's platforms and span.
-        void getJson<Recap>(conn, `${base(id)}/recap`).then((all) => {
+        void read('/api/sessions/:id/recap', { id }).then((all) => {
           if (gen !== generation) return;
           platforms.value = Object.keys(all.byPlatform);
           span.value = { startedAt: all.startedAt, from: all.from, to: all.to };
         });
       }
-      const full = await getJson<RecapReport>(conn, `${base(id)}/report${queryString(q, { limit: String(REPORT_LIST_LIMIT) })}`);
+      const full = await read('/api/sessions/:id/report', { id }, { ...q, limit: REPORT_LIST_LIMIT });
       if (gen !== generation) return;
       report.value = full;
     } catch (err) {
@@ -209,8 +168,8 @@ export const useRecapStore = defineStore('recap', () => {
    * it); a browser prints the page, whose print stylesheet makes it a light, complete report.
    */
   async function exportPdf(): Promise<void> {
-    const bridge = window.livedeck as (LivedeckBridge & { printToPdf?: () => Promise<{ ok: true; filePath: string } | { ok: false; error: { code: string; message: string } }> }) | undefined;
-    if (!bridge?.printToPdf) {
+    const bridge = window.livedeck;
+    if (!bridge) {
       window.print();
       return;
     }
@@ -226,13 +185,13 @@ export const useRecapStore = defineStore('recap', () => {
 
   /** Sets how a promoter (导购) is paid (operator), then reloads the report so commissions follow. */
   async function setPromoterRule(promoter: string, rule: CommissionRule): Promise<boolean> {
-    const ack = await useConnectionStore().send('promoter.set', { promoter, rule });
+    const ack = await send('promoter.set', { promoter, rule });
     if (!ack.ok) return false;
     notifySuccess(t('recap.promoter.saved', { name: promoter }));
     if (sessionId.value !== null) {
       const gen = ++generation;
       try {
-        const full = await getJson<RecapReport>(await info(), `${base(sessionId.value)}/report${queryString(query.value, { limit: String(REPORT_LIST_LIMIT) })}`);
+        const full = await read('/api/sessions/:id/report', { id: sessionId.value }, { ...query.value, limit: REPORT_LIST_LIMIT });
         if (gen === generation) report.value = full;
       } catch (err) {
         if (gen === generation) error.value = t('recap.loadFailed', { message: (err as Error).message });
@@ -246,7 +205,7 @@ export const useRecapStore = defineStore('recap', () => {
     loadingSessions.value = true;
     sessionsError.value = null;
     try {
-      sessions.value = (await getJson<{ sessions: SessionRow[] }>(await info(), '/api/sessions')).sessions;
+      sessions.value = (await read('/api/sessions', {})).sessions;
       // A live show's numbers move: fetch them again rather than keep what we had.
       for (const s of sessions.value) if (s.endedAt === null) summaries.value.delete(s.id);
       summaryFailed.value = new Set();
@@ -265,8 +224,7 @@ export const useRecapStore = defineStore('recap', () => {
       const id = queue.shift()!;
       if (summaries.value.has(id) || inFlight.has(id)) continue;
       inFlight.add(id);
-      void info()
-        .then((conn) => getJson<Recap>(conn, `${base(id)}/recap`))
+      void read('/api/sessions/:id/recap', { id })
         .then((r) => {
           summaries.value.set(id, r);
           triggerRef(summaries);
@@ -295,7 +253,7 @@ export const useRecapStore = defineStore('recap', () => {
 
   /** Deletes a finished session (operator; the hub refuses a live one) and drops it from the list. */
   async function deleteSession(id: number): Promise<boolean> {
-    const ack = await useConnectionStore().send('session.delete', { sessionId: id });
+    const ack = await send('session.delete', { sessionId: id });
     if (!ack.ok) return false;
     sessions.value = sessions.value.filter((s) => s.id !== id);
     summaries.value.delete(id);
@@ -308,16 +266,6 @@ export const useRecapStore = defineStore('recap', () => {
     notifySuccess(t('sessions.deleted'));
     return true;
   }
-
-  /**
-   * Product title by sku: the report's, and until the report is in, the catalog's (the live
-   * connection has it), so the first paint names products, not raw SKUs; the sku only when neither knows.
-   */
-  const titleOf = computed(() => {
-    const titles = report.value?.titles ?? {};
-    const catalog = useRunsheetStore().productsBySku;
-    return (sku: string) => titles[sku] ?? catalog.get(sku)?.title ?? sku;
-  });
 
   return {
     sessionId,
@@ -335,7 +283,6 @@ export const useRecapStore = defineStore('recap', () => {
     sessionsError,
     summaries,
     summaryFailed,
-    titleOf,
     open,
     reload,
     download,

@@ -4,10 +4,11 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ControlAction, ControlPayload, Product, RunsheetItem } from '@protocol';
+import type { ControlPayload, Product, RunsheetItem } from '@protocol';
 import { linkNosMentioned } from '@rules';
-import { useConnectionStore } from './connection';
-import { useLiveStore } from './live';
+import { listen, send } from '../api/feed';
+import { i18n } from '../i18n';
+import { confirm } from '../ui/feedback';
 
 export interface RunsheetRow {
   item: RunsheetItem;
@@ -29,19 +30,6 @@ export const useRunsheetStore = defineStore('runsheet', () => {
   const rows = computed<RunsheetRow[]>(() =>
     items.value.map((item, index) => ({ item, product: productsBySku.value.get(item.sku) ?? null, index })),
   );
-
-  /** The item on air, as a run-sheet row. */
-  const currentRow = computed<RunsheetRow | null>(() => {
-    const current = useLiveStore().current;
-    if (!current) return null;
-    return rows.value.find((r) => r.item.itemId === current.itemId) ?? null;
-  });
-
-  /** The row after the one on air (or the first when nothing is on air). */
-  const nextRow = computed<RunsheetRow | null>(() => {
-    const at = currentRow.value ? currentRow.value.index + 1 : 0;
-    return rows.value[at] ?? null;
-  });
 
   /** Rows by 链接号; the first row wins when two share a number (a product's second slot, 返场). */
   const rowsByLinkNo = computed(() => {
@@ -66,10 +54,23 @@ export const useRunsheetStore = defineStore('runsheet', () => {
     if (selectedItemId.value !== null && !next.some((i) => i.itemId === selectedItemId.value)) selectedItemId.value = null;
   }
 
-  /** Moves the selection by `delta` rows (clamped); starts from the item on air. */
-  function moveSelection(delta: number): void {
+  // The catalog and the sheet come whole in a snapshot, and in a tick only when they changed.
+  listen('snapshot', (s) => {
+    applyCatalog(s.catalog);
+    applyRunsheet(s.runsheet);
+  });
+  listen('tick', (t) => {
+    if (t.catalog) applyCatalog(t.catalog);
+    if (t.runsheet) applyRunsheet(t.runsheet);
+  });
+
+  /**
+   * Moves the selection by `delta` rows (clamped); with nothing selected it starts from `onAirIndex`
+   * (the row on air, see `useOnAir`), else from an end.
+   */
+  function moveSelection(delta: number, onAirIndex: number | null = null): void {
     if (!items.value.length) return;
-    const from = selectedIndex.value >= 0 ? selectedIndex.value : (currentRow.value?.index ?? (delta > 0 ? -1 : items.value.length));
+    const from = selectedIndex.value >= 0 ? selectedIndex.value : (onAirIndex ?? (delta > 0 ? -1 : items.value.length));
     const to = Math.min(items.value.length - 1, Math.max(0, from + delta));
     selectedItemId.value = items.value[to].itemId;
   }
@@ -77,8 +78,6 @@ export const useRunsheetStore = defineStore('runsheet', () => {
   function select(itemId: number | null): void {
     selectedItemId.value = itemId;
   }
-
-  const send = <A extends ControlAction>(action: A, payload: ControlPayload<A>) => useConnectionStore().send(action, payload);
 
   /** Adds an item at the end (or after `afterItemId`); resolves its id, or null. */
   async function add(input: ControlPayload<'runsheet.add'>): Promise<number | null> {
@@ -92,6 +91,19 @@ export const useRunsheetStore = defineStore('runsheet', () => {
 
   async function remove(itemId: number): Promise<boolean> {
     return (await send('runsheet.remove', { itemId })).ok;
+  }
+
+  /** Asks the operator first (the Delete key and the row's button), then removes the row. */
+  async function confirmRemove(row: RunsheetRow): Promise<boolean> {
+    const t = i18n.global.t;
+    const yes = await confirm({
+      title: t('runsheet.deleteTitle'),
+      content: t('runsheet.deleteBody', { title: row.product?.title ?? row.item.sku }),
+      positiveText: t('runsheet.delete'),
+      negativeText: t('common.cancel'),
+      danger: true,
+    });
+    return yes ? remove(row.item.itemId) : false;
   }
 
   /** Puts the items in this order: shown at once, rolled back if the hub refuses. */
@@ -141,8 +153,6 @@ export const useRunsheetStore = defineStore('runsheet', () => {
     selectedItemId,
     productsBySku,
     rows,
-    currentRow,
-    nextRow,
     rowsByLinkNo,
     rowsMentionedIn,
     selectedIndex,
@@ -153,6 +163,7 @@ export const useRunsheetStore = defineStore('runsheet', () => {
     add,
     update,
     remove,
+    confirmRemove,
     reorder,
     move,
     setFloor,

@@ -2,7 +2,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { SessionInfo } from '@protocol';
-import { useConnectionStore } from './connection';
+import { listen, send } from '../api/feed';
 
 export const useSessionStore = defineStore('session', () => {
   /** The live session, or null when the studio is off air. */
@@ -24,11 +24,14 @@ export const useSessionStore = defineStore('session', () => {
     session.value = next;
   }
 
+  listen('snapshot', (s) => applySession(s.session));
+  listen('tick', (t) => applySession(t.session));
+
   /** Starts a show (`session.start`), with a GMV target in fen or none; resolves true when the hub agreed. */
   async function start(title: string, targetFen: number | null = null): Promise<boolean> {
     pending.value = true;
     try {
-      return (await useConnectionStore().send('session.start', { title, ...(targetFen !== null ? { targetFen } : {}) })).ok;
+      return (await send('session.start', { title, ...(targetFen !== null ? { targetFen } : {}) })).ok;
     } finally {
       pending.value = false;
     }
@@ -36,7 +39,7 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Names the live show and sets its GMV target (`session.rename`; null: none); resolves true when the hub agreed. */
   async function rename(title: string, targetFen?: number | null): Promise<boolean> {
-    return (await useConnectionStore().send('session.rename', { title, ...(targetFen !== undefined ? { targetFen } : {}) })).ok;
+    return (await send('session.rename', { title, ...(targetFen !== undefined ? { targetFen } : {}) })).ok;
   }
 
   /** Ends the live show (`session.end`) and asks for its summary. */
@@ -45,7 +48,7 @@ export const useSessionStore = defineStore('session', () => {
     const targetFen = session.value?.targetFen;
     pending.value = true;
     try {
-      const ack = await useConnectionStore().send('session.end', {});
+      const ack = await send('session.end', {});
       if (ack.ok) endedShow.value = { sessionId: ack.sessionId, title, ...(targetFen !== undefined ? { targetFen } : {}) };
       return ack.ok;
     } finally {

@@ -5,16 +5,24 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ControlPayload, SourceKindInfo, SourceSettings, SourceStatus } from '@protocol';
-import { useConnectionStore } from './connection';
-import { useLiveStore } from './live';
+import type { ControlPayload, LiveState, SourceKindInfo, SourceSettings, SourceStatus } from '@protocol';
+import { listen, send } from '../api/feed';
 
 /** Worst first: the top bar's one light is the worst of all sources'. */
 const severity: Record<SourceStatus['state'], number> = { error: 3, waiting: 2, connected: 1, disabled: 0 };
 
 export const useSourcesStore = defineStore('sources', () => {
   /** Each source's light and counters, from the hub's snapshot and ticks. */
-  const statuses = computed<SourceStatus[]>(() => useLiveStore().sources);
+  const statuses = ref<SourceStatus[]>([]);
+  let lastStatusesJson = '';
+  const take = (s: LiveState) => {
+    const json = JSON.stringify(s.sources ?? []);
+    if (json === lastStatusesJson) return;
+    lastStatusesJson = json;
+    statuses.value = s.sources ?? [];
+  };
+  listen('snapshot', take);
+  listen('tick', take);
   /** Settings of each source (no secret values), loaded when the panel opens. */
   const settings = ref<SourceSettings[]>([]);
   /** Kinds this hub has adapters for, with the fields each needs. */
@@ -32,7 +40,7 @@ export const useSourcesStore = defineStore('sources', () => {
   async function load(): Promise<void> {
     loading.value = true;
     try {
-      const ack = await useConnectionStore().send('source.list', {}, { quiet: true });
+      const ack = await send('source.list', {}, { quiet: true });
       if (ack.ok) {
         settings.value = ack.sources;
         kinds.value = ack.kinds;
@@ -43,25 +51,25 @@ export const useSourcesStore = defineStore('sources', () => {
   }
 
   async function add(payload: ControlPayload<'source.add'>) {
-    const ack = await useConnectionStore().send('source.add', payload);
+    const ack = await send('source.add', payload);
     if (ack.ok) await load();
     return ack;
   }
 
   async function update(payload: ControlPayload<'source.update'>) {
-    const ack = await useConnectionStore().send('source.update', payload);
+    const ack = await send('source.update', payload);
     if (ack.ok) await load();
     return ack;
   }
 
   async function remove(id: string) {
-    const ack = await useConnectionStore().send('source.remove', { id });
+    const ack = await send('source.remove', { id });
     if (ack.ok) await load();
     return ack;
   }
 
   async function replay(id: string) {
-    return useConnectionStore().send('source.replay', { id });
+    return send('source.replay', { id });
   }
 
   return { statuses, settings, kinds, loading, overall, load, add, update, remove, replay };

@@ -18,6 +18,7 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type {
   ClaimAck,
+  DealClaim,
   IngestAck,
   IngestClientToServer,
   IngestServerToClient,
@@ -427,7 +428,7 @@ export interface MallClaimer {
    * reached or does not answer in time the answer is `{ granted: false, reason: 'unavailable' }`,
    * which a shop shows as "try again".
    */
-  claim(request: { dealId: string; userId: string; qty: number }): Promise<ClaimAck>;
+  claim(request: DealClaim): Promise<ClaimAck>;
   /** Asks the hub for one dropped coupon for `userId`; never rejects, as `claim`. */
   claimCoupon(request: { couponId: string; userId: string }): Promise<ClaimAck>;
   close(): void;

@@ -9,13 +9,13 @@
  * same events, so tests drive it with a fake clock. `start()` drives it with real timers instead.
  * It emits only audience events (never `item.live` or `deal.*`, which the control room records).
  */
-import type { ClaimAck, ConnectorCommand, LiveEvent, Product } from '../protocol/index.js';
+import type { ClaimAck, ConnectorCommand, DealClaim, LiveEvent, Product } from '../protocol/index.js';
 import { onAirPriceFen } from '../rules/index.js';
 import { commentText, nickname, type CommentMood } from './phrases.js';
 import { createRng, hashSeed, type Rng } from './rng.js';
 
 /** A mall buyer's request for deal units; in the studio, `createMallClaimer(...).claim`. */
-export type ClaimFn = (request: { dealId: string; userId: string; qty: number }) => Promise<ClaimAck>;
+export type ClaimFn = (request: DealClaim) => Promise<ClaimAck>;
 /** A mall buyer taking a dropped coupon; in the studio, `createMallClaimer(...).claimCoupon`. */
 export type CouponClaimFn = (request: { couponId: string; userId: string }) => Promise<ClaimAck>;
 

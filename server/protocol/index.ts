@@ -8,3 +8,5 @@ export * from './mall.js';
 export * from './prompter.js';
 export * from './sources.js';
 export * from './relay.js';
+export * from './runsheet.js';
+export * from './http.js';

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 
-/** Speed levels 1–10; level 5 moves through a script in about 100 seconds. */
-export const PROMPTER_RATE_PER_LEVEL = 0.002;
+// The position formula and the defaults are a pure rule (server/rules/prompter.ts), re-exported here.
+export { DEFAULT_PROMPTER, PROMPTER_RATE_PER_LEVEL, prompterPosition } from '../rules/prompter.js';
 
 export interface PrompterState {
   playing: boolean;
@@ -22,14 +22,6 @@ export interface PrompterState {
   anchorAt: number;
   /** Run-sheet item the prompter shows, when it is not the one on air (a jump ahead). */
   itemId: number | null;
-}
-
-export const DEFAULT_PROMPTER: PrompterState = { playing: false, speed: 4, mirror: false, fontPx: 64, anchorPos: 0, anchorAt: 0, itemId: null };
-
-/** Where the script stands at `now` (0–1). */
-export function prompterPosition(p: PrompterState, now: number): number {
-  const moved = p.playing ? (Math.max(0, now - p.anchorAt) / 1000) * p.speed * PROMPTER_RATE_PER_LEVEL : 0;
-  return Math.min(1, Math.max(0, p.anchorPos + moved));
 }
 
 export const prompterSchemas = {

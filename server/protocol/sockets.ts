@@ -6,6 +6,7 @@
 import type { ControlAck, ControlAction, ControlPayload } from './control.js';
 import type { LiveEvent } from './events.js';
 import type { LiveCoupon, LiveSnapshot, LiveTick } from './live.js';
+import type { DealClaim } from './mall.js';
 
 /** Answer to one batch: counted only after the batch is committed to disk. */
 export interface IngestAck {
@@ -60,9 +61,9 @@ export interface ClaimsAck {
   error?: { code: 'invalid'; message: string };
 }
 export interface MallClientToServer {
-  'deal.claim': (claim: { dealId: string; userId: string; qty: number }, ack: (result: ClaimAck) => void) => void;
+  'deal.claim': (claim: DealClaim, ack: (result: ClaimAck) => void) => void;
   /** Many claims in one message, decided in order and answered by one ack after one commit. */
-  'deal.claims': (claims: { dealId: string; userId: string; qty: number }[], ack: (result: ClaimsAck) => void) => void;
+  'deal.claims': (claims: DealClaim[], ack: (result: ClaimsAck) => void) => void;
   /** One coupon for a buyer; the same reasons as `deal.claim`. */
   'coupon.claim': (claim: { couponId: string; userId: string }, ack: (result: ClaimAck) => void) => void;
 }

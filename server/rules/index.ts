@@ -8,6 +8,7 @@ export { floorFen, underFloor, type FlooredProduct } from './floor.js';
 export { livePriceFen, onAirPriceFen, type PricedItem, type PricedProduct } from './price.js';
 export { linkNosMentioned } from './link.js';
 export { blockedWordIn, cleanBlockedWords } from './moderation.js';
+export { DEFAULT_PROMPTER, PROMPTER_RATE_PER_LEVEL, prompterPosition } from './prompter.js';
 export { generatedSku, normaliseSku } from './sku.js';
 export { DEFAULT_KEYWORDS, isQuestion, questionGroupKey, triageComment, type Triage } from './question.js';
 export * from './orders.js';

@@ -2,7 +2,7 @@
  * The run-sheet in the store: loading imported rows into the catalog and the run-sheet in one
  * transaction, and listing the run-sheet joined with its products, as export and `livedeck runsheet list` show it.
  */
-import { MAX_RUNSHEET_ROWS, productSchema, runsheetItemInput, type CouponPreset, type Product, type RunsheetItem, type RunsheetItemInput } from '../protocol/index.js';
+import { MAX_RUNSHEET_ROWS, productSchema, runsheetItemInput, type CouponPreset, type Product, type RunsheetApplied, type RunsheetItem, type RunsheetItemInput } from '../protocol/index.js';
 import type { Repository } from '../store/index.js';
 import { livePriceFen } from '../rules/index.js';
 import { RunsheetFileError, type ImportedRow } from './read.js';
@@ -18,16 +18,8 @@ export interface ApplyOptions {
   source?: string;
 }
 
-export interface ApplyResult {
-  /** Run-sheet items written. */
-  items: number;
-  /** Run-sheet items removed by `replace`. */
-  removed: number;
-  productsCreated: number;
-  productsUpdated: number;
-  /** Demo products a replace import took out of the picker because the new sheet does not list them. */
-  productsArchived: number;
-}
+/** What an import changed (the protocol's `RunsheetApplied`, part of `POST /api/runsheet/import`'s answer). */
+export type ApplyResult = RunsheetApplied;
 
 /** One run-sheet item as a person reads it: the item joined with its product; money in fen, time in seconds. */
 export interface ListedItem {

@@ -1,6 +1,6 @@
 /**
  * Hostile input as the screens meet it, in Chromium against `livedeck studio`: the pages trip no
- * Content-Security-Policy (zod parses without its eval probe) and may not be framed; a shared recap
+ * Content-Security-Policy (no zod ships to them, so nothing probes for eval) and may not be framed; a shared recap
  * link with an absurd window shows the whole show or a sentence, never a frozen tab; a 3,000-character
  * nickname wraps instead of pushing the recap page sideways. Screenshot: /tmp/output-recap-long.png.
  */
@@ -52,7 +52,7 @@ async function watchedPage(width = 1280) {
 }
 
 describe('pages under hostile input', () => {
-  it('trip no CSP violation (zod jitless) and may not be framed', async () => {
+  it('trip no CSP violation (no eval probe) and may not be framed', async () => {
     const res = await fetch(`${studio.url}/`);
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(res.headers.get('x-frame-options')).toBe('DENY');

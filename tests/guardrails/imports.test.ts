@@ -1,27 +1,28 @@
 /**
  * The layering that keeps LiveDeck's parts apart (STYLE.md §4–5), checked on every run over the
  * real import graph: the hub never reaches into the screens or the desktop shell, the screens take
- * from the hub only code that is safe in a browser, and no import cycle forms in the hub. The
- * renderer stores still import one another in one circle (issue #18); that circle is written down
- * here as it stands, so a new cycle fails at once and the known one must be struck off when it goes.
+ * from the hub only code that is safe in a browser, no import cycle forms in the hub or in the
+ * screens, and a renderer store imports no other store (each binds its slice of renderer/api/feed).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { importGraph, importsOf, runtimeCycles, type ImportEdge } from './graph.js';
+import { importGraph, importsOf, runtimeCycles, sourceFiles, type ImportEdge } from './graph.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const edges = importGraph(root, ['server', 'renderer', 'electron']);
 const under = (folder: string) => (file: string) => file.startsWith(`${folder}/`);
 const show = (list: ImportEdge[]) => list.map((e) => `${e.from} → ${e.to}`);
 
-/** Packages a browser may receive from hub code: the protocol's validator and nothing with I/O. */
-const BROWSER_SAFE_PACKAGES = new Set(['zod']);
+/**
+ * Packages a browser may receive from hub code: none. Not even zod — the screens validate nothing,
+ * and zod with every schema would ride in the entry chunk every window loads (97 KB in the
+ * prompter's way, and a CSP eval probe to silence). They take types from @protocol and values from
+ * @rules and the few pure constant files.
+ */
+const BROWSER_SAFE_PACKAGES = new Set<string>();
 
-/** The renderer's one known store cycle (connection → live → comments/runsheet/session → connection). */
-const KNOWN_RENDERER_CYCLES = [
-  ['renderer/stores/comments.ts', 'renderer/stores/connection.ts', 'renderer/stores/live.ts', 'renderer/stores/runsheet.ts', 'renderer/stores/session.ts'],
-];
 
 describe('the import graph', () => {
   it('is read from the real sources, type-only imports told apart', () => {
@@ -43,7 +44,7 @@ describe('the import graph', () => {
     expect(show(edges.filter((e) => under('electron')(e.from) && under('renderer')(e.to)))).toEqual([]);
   });
 
-  it('gives the screens only hub code that runs in a browser (no node:, no database, no sockets server)', () => {
+  it('gives the screens only hub code that runs in a browser (no node:, no database, no sockets server, no zod)', () => {
     const byFile = new Map<string, ImportEdge[]>();
     for (const e of edges) byFile.set(e.from, [...(byFile.get(e.from) ?? []), e]);
     // Every server file the renderer loads at run time, directly or through another server file.
@@ -56,6 +57,7 @@ describe('the import graph', () => {
       for (const e of byFile.get(file) ?? []) if (!e.typeOnly && under('server')(e.to)) queue.push(e.to);
     }
     expect(reached.has('server/rules/index.ts')).toBe(true);
+    expect(show(edges.filter((e) => under('renderer')(e.from) && !e.typeOnly && e.to === 'zod'))).toEqual([]);
     const unsafe = [...reached].flatMap((file) =>
       (byFile.get(file) ?? []).filter((e) => !e.typeOnly && !under('server')(e.to) && !BROWSER_SAFE_PACKAGES.has(e.to)),
     );
@@ -66,8 +68,27 @@ describe('the import graph', () => {
     expect(runtimeCycles(edges, under('server'))).toEqual([]);
   });
 
-  it('has no renderer cycle beyond the one known, and says when that one is gone', () => {
-    expect(runtimeCycles(edges, under('renderer'))).toEqual(KNOWN_RENDERER_CYCLES);
+  it('has no import cycle in the screens', () => {
+    expect(runtimeCycles(edges, under('renderer'))).toEqual([]);
+  });
+
+  it('leaves the socket to renderer/api: no store, page or component opens or listens on one of its own', () => {
+    const bad = edges.filter((e) => under('renderer')(e.from) && !under('renderer/api')(e.from) && e.to === 'socket.io-client');
+    expect(show(bad)).toEqual([]);
+    // The feed is the one that does, so the check above is looking at the right package name.
+    expect(edges.some((e) => e.from.startsWith('renderer/api/') && e.to === 'socket.io-client' && !e.typeOnly)).toBe(true);
+    // Nor does anything outside api/ hold a socket it got from there (how prompter.ts and deals.ts listened before the feed).
+    const socketWords = /\b(LiveSocket|ControlSocket|ViewSocket|openSocket)\b/;
+    const holders = sourceFiles(root, ['renderer']).filter((f) => !under('renderer/api')(f) && socketWords.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    expect(holders).toEqual([]);
+  });
+
+  it('keeps every renderer store apart from the others, types included', () => {
+    const stores = edges.filter((e) => under('renderer/stores')(e.from));
+    // A floor, so a walker that stopped seeing the stores cannot pass this by finding nothing.
+    expect(new Set(stores.map((e) => e.from)).size).toBeGreaterThanOrEqual(8);
+    expect(stores.some((e) => e.to === 'renderer/api/feed.ts')).toBe(true);
+    expect(show(stores.filter((e) => under('renderer/stores')(e.to)))).toEqual([]);
   });
 });
 

@@ -32,6 +32,19 @@ describe('the linter', () => {
     expect(await rulesHit('renderer/stores/good.ts', "import { onAirPriceFen } from '@rules';\nexport const y = onAirPriceFen;\n")).toEqual([]);
   });
 
+  it('refuses a store that imports another store, even for a type, and lets it take the feed, i18n and the aliases', async () => {
+    const restricted = ['@typescript-eslint/no-restricted-imports'];
+    expect(await rulesHit('renderer/stores/bad.ts', "import { useLiveStore } from './live';\nexport const y = useLiveStore;\n")).toEqual(restricted);
+    expect(await rulesHit('renderer/stores/bad.ts', "import type { RunsheetRow } from './runsheet';\nexport type Y = RunsheetRow;\n")).toEqual(restricted);
+    expect(await rulesHit('renderer/stores/bad.ts', "import { useLiveStore } from '../stores/live';\nexport const y = useLiveStore;\n")).toEqual(restricted);
+    // The screens' own rules still hold inside stores/ (the stores block repeats them).
+    expect(await rulesHit('renderer/stores/bad.ts', "import { openDb } from '../../server/store/db';\nexport const y = openDb;\n")).toEqual(restricted);
+    const good = "import { listen, send } from '../api/feed';\nimport { i18n } from '../i18n';\nimport { floorFen } from '@rules';\nexport const y = [listen, send, i18n, floorFen];\n";
+    expect(await rulesHit('renderer/stores/good.ts', good)).toEqual([]);
+    // Components and composables may use several stores.
+    expect(await rulesHit('renderer/composables/useGood.ts', "import { useLiveStore } from '../stores/live';\nexport const y = useLiveStore;\n")).toEqual([]);
+  });
+
   it('refuses a component whose script is not TypeScript, and plain mistakes anywhere', async () => {
     expect(await rulesHit('renderer/components/Bad.vue', '<template><p>x</p></template>\n<script setup>\nconst a = 1;\n</script>\n')).toContain('vue/block-lang');
     expect(await rulesHit('tests/bad.test.ts', 'export const o = { a: 1, a: 2 };\ndebugger;\n')).toEqual(['no-dupe-keys', 'no-debugger']);
