@@ -13,8 +13,11 @@ import App from './App.vue';
 import { i18n, currentLocale } from './i18n';
 import { getInstanceByDom } from './lib/echarts';
 import { router } from './router';
+import { installPalette } from './ui/theme';
 import { useConnectionStore } from './stores/connection';
 import { useLiveStore } from './stores/live';
+
+installPalette();
 
 const overlay = /\/overlay\/deal\/?$/.test(window.location.pathname);
 const app = overlay ? createApp(defineAsyncComponent(() => import('./pages/DealOverlayPage.vue'))) : createApp(App);
