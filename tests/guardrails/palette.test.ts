@@ -81,6 +81,20 @@ describe('the palette', () => {
     expect(unknown).toEqual([]);
   });
 
+  it('keeps no dead entry: each is used by a stylesheet, or by Naive UI and the charts in theme.ts', () => {
+    const used = new Set(styleFiles.flatMap((f) => fs.readFileSync(path.join(root, f), 'utf8').match(/--ld-[a-z0-9-]+/g) ?? []));
+    const source = fs.readFileSync(path.join(root, 'renderer/ui/theme.ts'), 'utf8');
+    const dead = Object.keys(palette).filter((name) => !used.has(cssVarName(name)) && !new RegExp(`\\bpalette\\.${name}\\b`).test(source));
+    expect(dead).toEqual([]);
+  });
+
+  it('is on :root before the app mounts (main.ts installs it first)', () => {
+    const main = fs.readFileSync(path.join(root, 'renderer/main.ts'), 'utf8');
+    const installedAt = main.indexOf('installPalette();');
+    expect(installedAt).toBeGreaterThan(-1);
+    expect(installedAt).toBeLessThan(main.indexOf('.mount('));
+  });
+
   it('writes each colour once, and its entries are colours', () => {
     const source = fs.readFileSync(path.join(root, 'renderer/ui/theme.ts'), 'utf8');
     const literals = (source.match(HEX) ?? []).map((h) => h.toLowerCase());
