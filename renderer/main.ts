@@ -20,6 +20,9 @@ import { usePrompterStore } from './stores/prompter';
 import { useRunsheetStore } from './stores/runsheet';
 import { useSessionStore } from './stores/session';
 import { useSourcesStore } from './stores/sources';
+import { installPalette } from './ui/theme';
+
+installPalette();
 
 const overlay = /\/overlay\/deal\/?$/.test(window.location.pathname);
 const app = overlay ? createApp(defineAsyncComponent(() => import('./pages/DealOverlayPage.vue'))) : createApp(App);
