@@ -6,11 +6,11 @@
 import { h, type FunctionalComponent } from 'vue';
 import { i18n } from '../i18n';
 import { knownPlatform } from '../lib/platform';
-import { platformColors } from '../ui/theme';
+import { palette, platformColors } from '../ui/theme';
 
 const PlatformTag: FunctionalComponent<{ platform: string }> = ({ platform }) => {
   const known = knownPlatform(platform);
-  const color = known ? platformColors[known] : '#8a94a6';
+  const color = known ? platformColors[known] : palette.textMuted;
   const text = known ? i18n.global.t(`platform.${known}`) : platform;
   return h('span', { class: 'platform-tag', style: { color, borderColor: color }, 'data-platform': platform }, text);
 };

@@ -133,6 +133,8 @@ const colors = {
   connected: '#2fbf71',
   delta: '#3ccf7e',
   mint: '#6fd3a8',
+  // The recap's clicks series and the keyword cloud's sixth colour.
+  violet: '#c58af9',
   paceUp: '#5ee0a4',
   modeText: '#9fd6b2',
 
@@ -213,7 +215,16 @@ export const chartColors = {
   axis: palette.textFaint,
   split: 'rgba(255,255,255,0.06)',
   text: palette.textLabel,
+  /** Axis labels readable on the dark card and on the white printed page. */
+  axisText: palette.textHint,
+  clicks: palette.violet,
 };
+
+/** The keyword cloud's word colours, in turn. */
+export const keywordColors = [palette.gold, palette.accent, palette.mint, palette.violet, palette.deal, palette.item];
+
+/** Progress bars on the item card: on time, over time, and the rail. */
+export const progressColors = { onTime: palette.accent, over: palette.danger, rail: palette.borderStrong };
 
 export const themeOverrides: GlobalThemeOverrides = {
   common: {
