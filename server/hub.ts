@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Server, type Namespace } from 'socket.io';
 import { dispatch, type HubContext } from './control/index.js';
-import { couponClaimable, createClaimDesk, sweepDeals } from './deals/index.js';
+import { couponClaimable, createClaimDesk, createDealsService } from './deals/index.js';
 import { loadTokens, newToken, roleOf, saveTokens, type Role, type Tokens } from './http/auth.js';
 import { createHttpHandler } from './http/routes.js';
 import { createJobPool } from './jobs/index.js';
@@ -376,16 +376,11 @@ export function createHub(options: HubOptions) {
     viewNs.emit('tick', tick);
   }
   const tickMs = Math.min(options.tickMs ?? Number(process.env.LIVEDECK_TICK_MS ?? 25), 250);
-  let sweeping = false;
-  const timer = setInterval(() => {
-    pushTick();
-    if (sweeping) return;
-    sweeping = true;
-    sweepDeals(ctx)
-      .catch(() => undefined)
-      .finally(() => (sweeping = false));
-  }, tickMs);
+  const timer = setInterval(() => pushTick(), tickMs);
   timer.unref();
+  // Auto-fire and the ends of deals and coupons (time, sold out), on the same beat as the pushes.
+  const deals = createDealsService(ctx, { everyMs: tickMs });
+  deals.start();
 
   const recaps = createRecapRunner({ repo, dbFile, now, maxHeapMb: options.limits?.recapHeapMb });
   // An ended show's late events drop its kept recaps at once and warm them again once they stop coming.
@@ -477,6 +472,7 @@ export function createHub(options: HubOptions) {
       closed = true;
       clearInterval(timer);
       clearInterval(outsideWrites);
+      await deals.stop();
       clearTimeout(prepareRecaps);
       await relayPull?.close();
       for (const t of rewarm.values()) clearTimeout(t);
