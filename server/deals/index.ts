@@ -6,3 +6,4 @@ export { endShowOffers } from './show-end.js';
 export type { Ended } from './once.js';
 export { checkDrop, checkFire, checkLiveShow } from './rules.js';
 export { createClaimDesk, decideClaim, type Claimable, type ClaimDesk, type ClaimRequest } from './claims.js';
+export { createClaimDesks, type ClaimDesks } from './desks.js';
