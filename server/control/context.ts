@@ -39,12 +39,14 @@ export interface Caller {
   actor: string;
 }
 
-export type Handler<A extends ControlAction> = (
+/** A handler gets the parts of the hub it uses (`D`, a slice of {@link HubContext}); the whole by default. */
+export type Handler<A extends ControlAction, D = HubContext> = (
   input: ControlInput<A>,
-  ctx: HubContext,
+  ctx: D,
   caller: Caller,
 ) => ControlAck<A> | Promise<ControlAck<A>>;
 
-export type Handlers<K extends ControlAction> = { [A in K]: Handler<A> };
+/** A domain's handlers; `D` names what they use, e.g. `Pick<HubContext, 'repo' | 'now'>`. */
+export type Handlers<K extends ControlAction, D = HubContext> = { [A in K]: Handler<A, D> };
 
 export const fail = (code: string, message: string): { ok: false; error: AppError } => ({ ok: false, error: { code, message } });
