@@ -121,11 +121,11 @@ export function createHub(options: HubOptions) {
     now,
     moderation: ctx.moderation,
     send: {
-      snapshot: (s) => (sockets.control.emit('snapshot', s), sockets.view.emit('snapshot', s)),
-      tick: (t) => (sockets.control.emit('tick', t), sockets.view.emit('tick', t)),
+      snapshot: (s) => (sockets.control.emit('snapshot', s), sockets.view.emit('snapshot', s), ingest.catalogChanged(s.catalog)),
+      tick: (t) => (sockets.control.emit('tick', t), sockets.view.emit('tick', t), t.catalog && ingest.catalogChanged(t.catalog)),
     },
   });
-  bindIngest(io, sockets.ingest, { writer });
+  const ingest = bindIngest(io, sockets.ingest, { writer, catalog: () => live.catalog });
   bindMall(sockets.mall, desks);
   bindControl(sockets.control, { snapshot: pusher.snapshot, dispatch: (action, body, actor) => dispatch(action, body, ctx, { actor }), acted: () => pusher.push() });
   bindView(sockets.view, { snapshot: pusher.snapshot });
