@@ -3,10 +3,9 @@
  * writer, the live model and the tick that pushes it to screens. Tests build hubs the same way on port 0.
  */
 import crypto from 'node:crypto';
-import os from 'node:os';
-import path from 'node:path';
-import { dispatch, type HubContext } from './control/index.js';
+import { dispatch, RecordRefused, type HubContext } from './control/index.js';
 import { createModeration } from './control/moderation.js';
+import { republishPlan } from './control/runsheet.js';
 import { createClaimDesks, createDealsService } from './deals/index.js';
 import { createTokenKeeper, loadTokens, type Tokens } from './http/auth.js';
 import { createAuthLimiter } from './http/guard.js';
@@ -19,7 +18,7 @@ import { createObsLink, obsConfigFromEnv } from './obs/index.js';
 import type { ConnectorCommand, LiveEvent } from './protocol/index.js';
 import { createLateRewarm } from './recap/rewarm.js';
 import { createRecapRunner } from './recap/runner.js';
-import { createRelayPull } from './relay/index.js';
+import { createRelayPull, stableHubId } from './relay/index.js';
 import { bindControl, bindIngest, bindMall, bindView, createSocketServer } from './sockets/index.js';
 import { createSources } from './sources/index.js';
 import { startCheckpointer } from './store/checkpointer.js';
@@ -90,9 +89,20 @@ export function createHub(options: HubOptions) {
   const { server: httpServer, hostAllowed, caps } = web;
   const limiter = createAuthLimiter(now);
   const sockets = createSocketServer(httpServer, { tokens: tokens.current, limiter, hostAllowed });
-  const io = sockets.io;
   // A rotated token's old sessions end at once, on every namespace.
   tokens.onRotate(sockets.disconnectRole);
+
+  // Shops and live rooms (DESIGN §11): their deliveries go through the same writer as any connector's.
+  const sources = createSources({
+    db,
+    now,
+    submit: (records) => writer.submit(records),
+    catalog: () => live.catalog,
+    onAirSku: () => live.current()?.sku,
+    publish: (statuses) => live.setSources(statuses),
+    fetch: options.sourcesFetch,
+    retryBaseMs: options.limits?.sourceRetryBaseMs,
+  });
 
   const floorRatio = options.floorRatio !== undefined ? options.floorRatio : studioFloorRatioFromEnv();
   const ctx: HubContext = {
@@ -103,7 +113,7 @@ export function createHub(options: HubOptions) {
     command: (cmd: ConnectorCommand) => sockets.ingest.emit('command', cmd),
     async record(events: LiveEvent[]) {
       const ack = await writer.record(events);
-      if (ack.error) throw new Error(ack.error.message);
+      if (ack.error) throw new RecordRefused(ack.error);
     },
     reloadLive,
     rotateToken: (role) => tokens.rotate(role),
@@ -111,6 +121,7 @@ export function createHub(options: HubOptions) {
     obs,
     floorRatio,
     moderation: createModeration(repo),
+    sources,
     // The recap is ready by the time the team sits down to it: computed off-thread as the show ends.
     sessionEnded: (sessionId) => void recaps.warm(sessionId),
   };
@@ -125,23 +136,11 @@ export function createHub(options: HubOptions) {
       tick: (t) => (sockets.control.emit('tick', t), sockets.view.emit('tick', t), t.catalog && ingest.catalogChanged(t.catalog)),
     },
   });
-  const ingest = bindIngest(io, sockets.ingest, { writer, catalog: () => live.catalog });
+  const ingest = bindIngest(sockets.io, sockets.ingest, { writer, catalog: () => live.catalog });
   bindMall(sockets.mall, desks);
   bindControl(sockets.control, { snapshot: pusher.snapshot, dispatch: (action, body, actor) => dispatch(action, body, ctx, { actor }), acted: () => pusher.push() });
   bindView(sockets.view, { snapshot: pusher.snapshot });
 
-  // Shops and live rooms (DESIGN §11): their deliveries go through the same writer as any connector's.
-  const sources = createSources({
-    db,
-    now,
-    submit: (records) => writer.submit(records),
-    catalog: () => live.catalog,
-    onAirSku: () => live.current()?.sku,
-    publish: (statuses) => live.setSources(statuses),
-    fetch: options.sourcesFetch,
-    retryBaseMs: options.limits?.sourceRetryBaseMs,
-  });
-  ctx.sources = sources;
 
   const tickMs = Math.min(options.tickMs ?? Number(process.env.LIVEDECK_TICK_MS ?? 25), 250);
   pusher.start(tickMs);
@@ -160,25 +159,17 @@ export function createHub(options: HubOptions) {
     : undefined;
   prepareRecaps?.unref();
   // Deliveries from the relay go to the one webhook entry `POST /hooks/:sourceId` uses.
-  // The same on every start of this hub on this machine and file, so a restarted hub takes the relay over.
-  const hubId = crypto.createHash('sha256').update(`${os.hostname()}\n${dbFile ? path.resolve(dbFile) : runId}`).digest('hex').slice(0, 16);
-  const relayPull = options.relay ? createRelayPull({ url: options.relay.url, token: options.relay.token, hubId, now, receive: options.relay.receive ?? sources.receive }) : null;
+  const relayPull = options.relay ? createRelayPull({ url: options.relay.url, token: options.relay.token, hubId: stableHubId(dbFile, runId), now, receive: options.relay.receive ?? sources.receive }) : null;
 
   httpServer.on('request', createHttpHandler({ ctx, relayStatus: relayPull ? () => relayPull.status() : undefined, tokens: tokens.current, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, jobs, address: () => httpServer.address(), hostAllowed, caps, bodyTimeoutMs: options.limits?.bodyTimeoutMs }));
 
-  // A shell's `livedeck runsheet import` (another connection) changes the catalog or run-sheet: the
-  // screens get the change on the next tick.
-  const outsideWrites = watchOutsideWrites(db, () => {
-    const catalog = repo.catalog();
-    const runsheet = repo.runsheet();
-    if (JSON.stringify(catalog) !== JSON.stringify(live.catalog)) live.setCatalog(catalog);
-    if (JSON.stringify(runsheet) !== JSON.stringify(live.runsheet)) live.setRunsheet(runsheet);
-    sources.reload();
-  });
+  // A shell's `livedeck runsheet import` (another connection) changes the catalog or run-sheet, or a
+  // shop: the screens get the change on the next tick.
+  const outsideWrites = watchOutsideWrites(db, () => (republishPlan(ctx), sources.reload()));
 
   return {
     ctx,
-    io,
+    io: sockets.io,
     httpServer,
     db,
     /** Shops and live rooms; `sources.receive` is the webhook door the relay pull calls too. */
@@ -211,7 +202,7 @@ export function createHub(options: HubOptions) {
       await recaps.close();
       await jobs.close();
       await obs.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => sockets.io.close(() => resolve()));
       httpServer.closeAllConnections?.();
       await checkpointer?.close();
       if (typeof options.db === 'string') db.close();

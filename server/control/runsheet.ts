@@ -15,10 +15,10 @@ function publishRunsheet(ctx: Pick<HubContext, 'repo' | 'live'>): RunsheetItem[]
 }
 
 /**
- * Imports rows read from a run-sheet file (the import dialog's \`POST /api/runsheet/import\`): applied in
+ * Imports rows read from a run-sheet file (the import dialog's `POST /api/runsheet/import`): applied in
  * one transaction and published to the screens the way every run-sheet action publishes its change.
  * The rows are the hub's own reader's output, so this is not an action a socket may send. A refusal
- * (\`too_many_rows\`, a bad row) comes back as a coded error with nothing written.
+ * (`too_many_rows`, a bad row) comes back as a coded error with nothing written.
  */
 export function importRunsheet(
   ctx: Pick<HubContext, 'repo' | 'live' | 'now'>,
@@ -36,6 +36,17 @@ export function importRunsheet(
   ctx.live.setCatalog(ctx.repo.catalog());
   publishRunsheet(ctx);
   return { ok: true, applied };
+}
+
+/**
+ * Publishes the stored catalog and run-sheet where they differ from what the screens have: after
+ * another process changed them (a shell's `livedeck runsheet import` on the same file).
+ */
+export function republishPlan(ctx: Pick<HubContext, 'repo' | 'live'>): void {
+  const catalog = ctx.repo.catalog();
+  const runsheet = ctx.repo.runsheet();
+  if (JSON.stringify(catalog) !== JSON.stringify(ctx.live.catalog)) ctx.live.setCatalog(catalog);
+  if (JSON.stringify(runsheet) !== JSON.stringify(ctx.live.runsheet)) ctx.live.setRunsheet(runsheet);
 }
 
 const strip = ({ itemId: _i, position: _p, ...rest }: RunsheetItem): RunsheetItemInput => rest;

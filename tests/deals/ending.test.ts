@@ -110,4 +110,17 @@ describe('the end of a deal or coupon is recorded before the live model changes'
       ]),
     );
   });
+
+  it('answers store_unavailable, not internal, when a deal or coupon cannot be started, and shows nothing that was not recorded', async () => {
+    const { op, commands } = await liveShow();
+    h!.hub.db.pragma('query_only = ON');
+    expect(await op.timeout(5000).emitWithAck('deal.fire', fire)).toMatchObject({ ok: false, error: { code: 'store_unavailable' } });
+    expect(await op.timeout(5000).emitWithAck('coupon.drop', coupon)).toMatchObject({ ok: false, error: { code: 'store_unavailable' } });
+    expect(h!.hub.ctx.live.deals()).toEqual([]);
+    expect(h!.hub.ctx.live.coupons()).toEqual([]);
+    expect(commands).toEqual([]);
+    h!.hub.db.pragma('query_only = OFF');
+    // The same request again, once the disk takes writes, starts the deal.
+    expect(await op.timeout(5000).emitWithAck('deal.fire', fire)).toEqual({ ok: true, dealId: expect.any(String) });
+  });
 });
