@@ -1,6 +1,8 @@
 /**
- * `createHub` builds a whole hub on one SQLite file: HTTP routes, the four Socket.IO namespaces, the
- * writer, the live model and the tick that pushes it to screens. Tests build hubs the same way on port 0.
+ * `createHub` wires a whole hub on one SQLite file: the store and its one writer, the live model, the
+ * HTTP routes and the four Socket.IO namespaces (server/sockets/), and the services on the hub's beat —
+ * the pusher (live/pusher.ts) and the deals service (deals/service.ts) — started here, stopped in
+ * `close`. What each part does lives in its module. Tests build hubs the same way on port 0.
  */
 import crypto from 'node:crypto';
 import { dispatch, RecordRefused, type HubContext } from './control/index.js';
