@@ -123,4 +123,16 @@ describe('the end of a deal or coupon is recorded before the live model changes'
     // The same request again, once the disk takes writes, starts the deal.
     expect(await op.timeout(5000).emitWithAck('deal.fire', fire)).toEqual({ ok: true, dealId: expect.any(String) });
   });
+
+  it('records one end when two operators press 停止 on the same deal at the same moment', async () => {
+    const { op, commands } = await liveShow();
+    const other = await connect(h!.url, '/control', TEST_TOKENS.operator, '导播小林');
+    const { dealId } = await op.timeout(5000).emitWithAck('deal.fire', fire);
+    const answers = await Promise.all([op.timeout(5000).emitWithAck('deal.stop', { dealId }), other.timeout(5000).emitWithAck('deal.stop', { dealId })]);
+    // Both were pressed while the deal was live: both hear it stopped, and it ended once.
+    expect(answers).toEqual([expect.objectContaining({ ok: true, dealId }), expect.objectContaining({ ok: true, dealId })]);
+    expect(endsOnDisk('deal.ended', dealId)).toHaveLength(1);
+    await eventually(() => expect(commands.filter((c) => c.type === 'deal.end')).toHaveLength(1));
+    expect(h!.hub.ctx.repo.auditTail().filter((a) => a.action === 'deal.end')).toHaveLength(1);
+  });
 });
