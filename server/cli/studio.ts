@@ -125,6 +125,8 @@ async function startSimulator(hub: Hub, url: string, seed: number, rate: number)
   const connector = createConnector({
     url,
     token: hub.tokens.ingest,
+    // The audience shops from the catalog the producer edits: the hub sends it, and each change.
+    followCatalog: true,
     onCommand: (cmd) => sim.handleCommand(cmd),
     // The demo's platforms went quiet while the hub could not be reached: record it on the timeline.
     onGap: (fromTs, toTs) =>
@@ -142,10 +144,7 @@ async function startSimulator(hub: Hub, url: string, seed: number, rate: number)
     quiet = true;
     sim.stop();
   };
-  // The audience shops from the catalog the producer edits.
-  let catalog = hub.ctx.live.catalog;
   const follow = setInterval(() => {
-    if (hub.ctx.live.catalog !== catalog) sim.setCatalog((catalog = hub.ctx.live.catalog));
     if (quiet && hub.ctx.live.session) {
       quiet = false;
       sim.start();

@@ -66,7 +66,12 @@ export interface ConnectorOptions {
   gapMinMs?: number;
   /** Clock for gap timestamps, epoch ms (default Date.now). */
   clock?: () => number;
-  /** A command from the hub (`deal.start`, `deal.end`, `product.pin`, `coupon.drop`). */
+  /**
+   * Ask the hub for its catalog as a `catalog.set` command, on every (re)connection and after every
+   * change (a demo audience shops from it). Default false: a platform's connector has its own shop.
+   */
+  followCatalog?: boolean;
+  /** A command from the hub (`deal.start`, `deal.end`, `product.pin`, `coupon.drop`, `catalog.set`). */
   onCommand?: (command: Parameters<IngestServerToClient['command']>[0]) => void;
   /** Records the hub refused as invalid; they are dropped, not resent. */
   onRejected?: (rejected: RejectedEvent[]) => void;
@@ -206,6 +211,7 @@ export function createConnector(options: ConnectorOptions): Connector {
     }
     everConnected = true;
     disconnectedAt = null;
+    if (options.followCatalog) socket.emit('catalog.follow');
     status('connected');
     pump();
   });

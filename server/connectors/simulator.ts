@@ -86,7 +86,7 @@ export interface Simulator {
   handleCommand(command: ConnectorCommand): void;
   /** Puts a product on air (as `product.pin` does, at its catalog live price). */
   setCurrentSku(sku: string | null): void;
-  /** Replaces the catalog (after a `catalog.upsert`). */
+  /** Replaces the catalog at once (the hub's `catalog.set` command does it on the next step). */
   setCatalog(catalog: readonly Product[]): void;
   /** Rescales the audience from the next step on. */
   setRate(rate: number): void;
@@ -390,6 +390,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
         if (c) c.ended = true;
         break;
       }
+      case 'catalog.set':
+        setCatalogNow(cmd.catalog);
+        break;
     }
   }
 

@@ -2,14 +2,17 @@
 import type { QuestionCard } from '../protocol/index.js';
 import { fail, type Caller, type HubContext, type Handlers } from './context.js';
 
-export type CommentHandlers = Handlers<'comment.claim' | 'comment.release' | 'comment.answer' | 'comment.prompt'>;
+/** What the question cards use of the hub: the live inbox, where their states are kept, the clock. */
+type CommentDeps = Pick<HubContext, 'live' | 'repo' | 'now'>;
 
-function persist(ctx: HubContext, q: QuestionCard): void {
+export type CommentHandlers = Handlers<'comment.claim' | 'comment.release' | 'comment.answer' | 'comment.prompt', CommentDeps>;
+
+function persist(ctx: CommentDeps, q: QuestionCard): void {
   const session = ctx.live.session;
   if (session) ctx.repo.setCommentState(session.id, { key: q.key, status: q.status, claimedBy: q.claimedBy, prompted: q.prompted }, ctx.now());
 }
 
-function mark(key: string, ctx: HubContext, caller: Caller, change: (q: QuestionCard) => Partial<QuestionCard> | string) {
+function mark(key: string, ctx: CommentDeps, caller: Caller, change: (q: QuestionCard) => Partial<QuestionCard> | string) {
   const q = ctx.live.question(key);
   if (!q) return fail('not_found', 'That question is no longer in the inbox.');
   const patch = change(q);

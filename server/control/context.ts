@@ -14,7 +14,7 @@ export interface HubContext {
   now: () => number;
   /** Sends a command to every connected connector. */
   command: (cmd: ConnectorCommand) => void;
-  /** Commits control-room events (item.live, deal.started, ...) through the one writer. */
+  /** Commits control-room events (item.live, deal.started, ...) through the one writer; throws {@link RecordRefused} when the store refuses. */
   record: (events: LiveEvent[]) => Promise<void>;
   /** Reloads the live model from the store for the live session (after start/end). */
   reloadLive: () => void;
@@ -39,12 +39,24 @@ export interface Caller {
   actor: string;
 }
 
-export type Handler<A extends ControlAction> = (
+/** A handler gets the parts of the hub it uses (`D`, a slice of {@link HubContext}); the whole by default. */
+export type Handler<A extends ControlAction, D = HubContext> = (
   input: ControlInput<A>,
-  ctx: HubContext,
+  ctx: D,
   caller: Caller,
 ) => ControlAck<A> | Promise<ControlAck<A>>;
 
-export type Handlers<K extends ControlAction> = { [A in K]: Handler<A> };
+/** A domain's handlers; `D` names what they use, e.g. `Pick<HubContext, 'repo' | 'now'>`. */
+export type Handlers<K extends ControlAction, D = HubContext> = { [A in K]: Handler<A, D> };
+
+/**
+ * The store refused to commit a handler's events (a read-only or full disk): nothing was recorded. The
+ * dispatcher answers its code (`store_unavailable`) rather than `internal`, so the operator sees why.
+ */
+export class RecordRefused extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message);
+  }
+}
 
 export const fail = (code: string, message: string): { ok: false; error: AppError } => ({ ok: false, error: { code, message } });

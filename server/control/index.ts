@@ -4,7 +4,7 @@
  */
 import { controlSchemas, formatIssues, type ControlAck, type ControlAction } from '../protocol/index.js';
 import { commentHandlers, type CommentHandlers } from './comments.js';
-import { fail, type Caller, type HubContext } from './context.js';
+import { fail, RecordRefused, type Caller, type HubContext } from './context.js';
 import { runsheetHandlers, type RunsheetHandlers } from './runsheet.js';
 import { sessionHandlers, type SessionHandlers } from './session.js';
 import { tokenHandlers, type TokenHandlers } from './tokens.js';
@@ -31,8 +31,9 @@ export async function dispatch(action: string, payload: unknown, ctx: HubContext
     const handler = handlers[action] as (input: unknown, ctx: HubContext, caller: Caller) => ControlAck<ControlAction> | Promise<ControlAck<ControlAction>>;
     return await handler(parsed.data, ctx, caller);
   } catch (err) {
+    if (err instanceof RecordRefused) return { ok: false, error: err.error };
     return fail('internal', `The hub could not do that: ${(err as Error).message}`);
   }
 }
 
-export type { HubContext, Caller } from './context.js';
+export { RecordRefused, type HubContext, type Caller } from './context.js';

@@ -5,7 +5,7 @@
 import type { ModerationState, PinnedComment } from '../protocol/index.js';
 import { cleanBlockedWords } from '../rules/index.js';
 import type { Repository } from '../store/index.js';
-import { fail, type Handlers } from './context.js';
+import { fail, type Handlers, type HubContext } from './context.js';
 
 const PINNED = 'moderation.pinned';
 const WORDS = 'moderation.blockedWords';
@@ -42,7 +42,7 @@ export function createModeration(repo: Repository): Moderation {
   };
 }
 
-export type ModerationHandlers = Handlers<'comment.pin' | 'comment.unpin' | 'moderation.words'>;
+export type ModerationHandlers = Handlers<'comment.pin' | 'comment.unpin' | 'moderation.words', Pick<HubContext, 'live' | 'repo' | 'now' | 'moderation'>>;
 
 export const moderationHandlers: ModerationHandlers = {
   'comment.pin'({ key }, ctx, caller) {

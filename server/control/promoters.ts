@@ -1,7 +1,7 @@
 /** Promoter (导购) commission rules, used by the recap's promoter table. */
-import type { Handlers } from './context.js';
+import type { Handlers, HubContext } from './context.js';
 
-export type PromoterHandlers = Handlers<'promoter.set'>;
+export type PromoterHandlers = Handlers<'promoter.set', Pick<HubContext, 'repo' | 'now'>>;
 
 export const promoterHandlers: PromoterHandlers = {
   'promoter.set'({ promoter, rule }, ctx, caller) {

@@ -1,8 +1,8 @@
 /** Prompter handlers: play/pause, speed, scroll, mirror, type size, jump — the same for every prompter. */
 import type { PrompterAction } from '../protocol/index.js';
-import { fail, type Handlers } from './context.js';
+import { fail, type Handlers, type HubContext } from './context.js';
 
-export type PrompterHandlers = Handlers<PrompterAction>;
+export type PrompterHandlers = Handlers<PrompterAction, Pick<HubContext, 'live' | 'now'>>;
 
 export const prompterHandlers: PrompterHandlers = {
   'prompter.play': (input, ctx) => ({ ok: true, prompter: ctx.live.steerPrompter({ action: 'prompter.play', ...input }, ctx.now()) }),

@@ -2,15 +2,51 @@
 import { MAX_RUNSHEET_ROWS, type RunsheetItem, type RunsheetItemInput } from '../protocol/index.js';
 import { fail, type HubContext, type Caller, type Handlers } from './context.js';
 import { onAirPriceFen } from '../rules/index.js';
+import { applyRunsheet, RunsheetFileError, type ApplyOptions, type ApplyResult, type ImportedRow } from '../runsheet/index.js';
 
 export type RunsheetHandlers = Handlers<
   'catalog.upsert' | 'runsheet.add' | 'runsheet.update' | 'runsheet.remove' | 'runsheet.reorder' | 'item.go' | 'item.next'
 >;
 
-function publishRunsheet(ctx: HubContext): RunsheetItem[] {
+function publishRunsheet(ctx: Pick<HubContext, 'repo' | 'live'>): RunsheetItem[] {
   const items = ctx.repo.runsheet();
   ctx.live.setRunsheet(items);
   return items;
+}
+
+/**
+ * Imports rows read from a run-sheet file (the import dialog's `POST /api/runsheet/import`): applied in
+ * one transaction and published to the screens the way every run-sheet action publishes its change.
+ * The rows are the hub's own reader's output, so this is not an action a socket may send. A refusal
+ * (`too_many_rows`, a bad row) comes back as a coded error with nothing written.
+ */
+export function importRunsheet(
+  ctx: Pick<HubContext, 'repo' | 'live' | 'now'>,
+  rows: readonly ImportedRow[],
+  options: Pick<ApplyOptions, 'mode' | 'source'>,
+  caller: Caller,
+): { ok: true; applied: ApplyResult } | ReturnType<typeof fail> {
+  let applied: ApplyResult;
+  try {
+    applied = applyRunsheet(ctx.repo, rows, { ...options, at: ctx.now(), actor: caller.actor });
+  } catch (err) {
+    if (err instanceof RunsheetFileError) return fail(err.code, err.message);
+    throw err;
+  }
+  ctx.live.setCatalog(ctx.repo.catalog());
+  publishRunsheet(ctx);
+  return { ok: true, applied };
+}
+
+/**
+ * Publishes the stored catalog and run-sheet where they differ from what the screens have: after
+ * another process changed them (a shell's `livedeck runsheet import` on the same file).
+ */
+export function republishPlan(ctx: Pick<HubContext, 'repo' | 'live'>): void {
+  const catalog = ctx.repo.catalog();
+  const runsheet = ctx.repo.runsheet();
+  if (JSON.stringify(catalog) !== JSON.stringify(ctx.live.catalog)) ctx.live.setCatalog(catalog);
+  if (JSON.stringify(runsheet) !== JSON.stringify(ctx.live.runsheet)) ctx.live.setRunsheet(runsheet);
 }
 
 const strip = ({ itemId: _i, position: _p, ...rest }: RunsheetItem): RunsheetItemInput => rest;

@@ -1,13 +1,18 @@
 /** Session handlers: start and end a show. */
+import { endShowOffers } from '../deals/show-end.js';
 import { fail, type Handlers } from './context.js';
 
 export type SessionHandlers = Handlers<'session.start' | 'session.end' | 'session.delete' | 'session.rename'>;
 
 export const sessionHandlers: SessionHandlers = {
-  'session.start'({ title, targetFen }, ctx, caller) {
+  async 'session.start'({ title, targetFen }, ctx, caller) {
     const live = ctx.repo.liveSession();
-    const now = ctx.now();
     if (live && !live.auto) return fail('session_live', `“${live.title}” is still live; end it before starting another.`);
+    if (live) {
+      const offers = await endShowOffers(ctx, caller.actor);
+      if (!offers.ok) return offers;
+    }
+    const now = ctx.now();
     const sessionId = ctx.repo.transaction(() => {
       if (live) ctx.repo.endSession(live.id, now);
       const id = ctx.repo.createSession(title, now);
@@ -19,9 +24,12 @@ export const sessionHandlers: SessionHandlers = {
     if (live) ctx.sessionEnded?.(live.id);
     return { ok: true, sessionId };
   },
-  'session.end'(_input, ctx, caller) {
+  async 'session.end'(_input, ctx, caller) {
     const live = ctx.repo.liveSession();
     if (!live) return fail('no_session', 'No session is live.');
+    // Its deals and coupons end first, each recorded; a refused write leaves the show (and them) live.
+    const offers = await endShowOffers(ctx, caller.actor);
+    if (!offers.ok) return offers;
     const now = ctx.now();
     ctx.repo.transaction(() => {
       ctx.repo.endSession(live.id, now);

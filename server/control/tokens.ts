@@ -1,7 +1,7 @@
 /** Token handlers: rotate a role's token when a tablet is lost or a freelancer leaves. */
-import type { Handlers } from './context.js';
+import type { Handlers, HubContext } from './context.js';
 
-export type TokenHandlers = Handlers<'tokens.rotate'>;
+export type TokenHandlers = Handlers<'tokens.rotate', Pick<HubContext, 'rotateToken' | 'repo' | 'now'>>;
 
 export const tokenHandlers: TokenHandlers = {
   'tokens.rotate'({ role }, ctx, caller) {

@@ -7,7 +7,7 @@ import type { Caller, HubContext, Handlers } from '../control/context.js';
 import { fail } from '../control/context.js';
 import type { LiveCoupon } from '../protocol/index.js';
 import type { Claimable } from './claims.js';
-import { startOnce } from './once.js';
+import { endOnce, startOnce, type Ended } from './once.js';
 import { couponKey, couponTitle } from '../rules/index.js';
 import { checkDrop, checkLiveShow } from './rules.js';
 
@@ -18,16 +18,21 @@ export function couponClaimable(coupon: LiveCoupon | undefined): Claimable | und
   return coupon && { stock: coupon.quantity, perUserLimit: coupon.perUserLimit, startedAt: coupon.startedAt, endsAt: coupon.endsAt, endedAt: coupon.endedAt };
 }
 
-/** Ends a live coupon once: records `coupon.ended`, tells connectors. */
-export async function endCoupon(ctx: HubContext, couponId: string, reason: string, actor: string): Promise<boolean> {
-  const coupon = ctx.live.coupon(couponId);
-  if (!coupon || coupon.endedAt !== null) return false;
-  const now = ctx.now();
-  coupon.endedAt = now;
-  await ctx.record([{ type: 'coupon.ended', platform: 'studio', id: ctx.newEventId('coupon-end'), ts: now, couponId, reason }]);
-  ctx.repo.audit(now, actor, 'coupon.end', { couponId, reason });
-  ctx.command({ type: 'coupon.end', couponId, reason });
-  return true;
+/**
+ * Ends a live coupon once: records `coupon.ended` first; the live model marks it over only by applying
+ * that event, so a refused write leaves it live in memory as on disk and answers the store's coded error.
+ */
+export function endCoupon(ctx: HubContext, couponId: string, reason: string, actor: string): Promise<Ended> {
+  return endOnce(ctx, `coupon:${couponId}`, async () => {
+    const coupon = ctx.live.coupon(couponId);
+    if (!coupon || coupon.endedAt !== null) return { ok: true, ended: false };
+    const now = ctx.now();
+    const ack = await ctx.writer.record([{ type: 'coupon.ended', platform: 'studio', id: ctx.newEventId('coupon-end'), ts: now, couponId, reason }]);
+    if (ack.error) return { ok: false, error: ack.error };
+    ctx.repo.audit(now, actor, 'coupon.end', { couponId, reason });
+    ctx.command({ type: 'coupon.end', couponId, reason });
+    return { ok: true, ended: true };
+  });
 }
 
 export const couponHandlers: CouponHandlers = {
@@ -82,16 +87,8 @@ export const couponHandlers: CouponHandlers = {
     const live = ctx.live.coupons().filter((c) => c.endedAt === null);
     const coupon = couponId ? live.find((c) => c.couponId === couponId) : live[live.length - 1];
     if (!coupon) return fail('not_live', 'No live coupon matches; it may have ended already.');
-    await endCoupon(ctx, coupon.couponId, 'stopped', caller.actor);
+    const ended = await endCoupon(ctx, coupon.couponId, 'stopped', caller.actor);
+    if (!ended.ok) return ended;
     return { ok: true, couponId: coupon.couponId };
   },
 };
-
-/** Ends coupons whose time is up or that are all claimed; part of the deals' sweep every tick. */
-export async function sweepCoupons(ctx: HubContext, now: number): Promise<void> {
-  for (const c of ctx.live.coupons()) {
-    if (c.endedAt !== null) continue;
-    if (c.claimed >= c.quantity) await endCoupon(ctx, c.couponId, 'claimed_out', 'hub');
-    else if (now >= c.endsAt) await endCoupon(ctx, c.couponId, 'time', 'hub');
-  }
-}

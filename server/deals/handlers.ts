@@ -4,22 +4,27 @@
  */
 import type { HubContext, Caller, Handlers } from '../control/context.js';
 import { fail } from '../control/context.js';
-import { sweepCoupons } from './coupons.js';
-import { startOnce } from './once.js';
+import { endOnce, startOnce, type Ended } from './once.js';
 import { checkFire, checkLiveShow } from './rules.js';
 
 export type DealHandlers = Handlers<'deal.fire' | 'deal.stop'>;
 
-/** Ends a live deal once: records `deal.ended`, tells connectors. */
-export async function endDeal(ctx: HubContext, dealId: string, reason: string, actor: string): Promise<boolean> {
-  const deal = ctx.live.deal(dealId);
-  if (!deal || deal.endedAt !== null) return false;
-  const now = ctx.now();
-  deal.endedAt = now;
-  await ctx.record([{ type: 'deal.ended', platform: 'studio', id: ctx.newEventId('deal-end'), ts: now, dealId, reason }]);
-  ctx.repo.audit(now, actor, 'deal.end', { dealId, reason });
-  ctx.command({ type: 'deal.end', dealId, sku: deal.sku, reason });
-  return true;
+/**
+ * Ends a live deal once: records `deal.ended` first, and the live model marks the deal over only by
+ * applying that recorded event. When the store refuses the write the deal stays live in memory as on
+ * disk, and the answer carries the store's coded error (the sweep tries again later).
+ */
+export function endDeal(ctx: HubContext, dealId: string, reason: string, actor: string): Promise<Ended> {
+  return endOnce(ctx, `deal:${dealId}`, async () => {
+    const deal = ctx.live.deal(dealId);
+    if (!deal || deal.endedAt !== null) return { ok: true, ended: false };
+    const now = ctx.now();
+    const ack = await ctx.writer.record([{ type: 'deal.ended', platform: 'studio', id: ctx.newEventId('deal-end'), ts: now, dealId, reason }]);
+    if (ack.error) return { ok: false, error: ack.error };
+    ctx.repo.audit(now, actor, 'deal.end', { dealId, reason });
+    ctx.command({ type: 'deal.end', dealId, sku: deal.sku, reason });
+    return { ok: true, ended: true };
+  });
 }
 
 export const dealHandlers: DealHandlers = {
@@ -69,46 +74,8 @@ export const dealHandlers: DealHandlers = {
     const deals = ctx.live.deals().filter((d) => d.endedAt === null);
     const deal = deals.find((d) => (dealId ? d.dealId === dealId : sku ? d.sku === sku : true));
     if (!deal) return fail('not_live', 'No live deal matches; it may have ended already.');
-    await endDeal(ctx, deal.dealId, 'stopped', caller.actor);
+    const ended = await endDeal(ctx, deal.dealId, 'stopped', caller.actor);
+    if (!ended.ok) return ended;
     return { ok: true, dealId: deal.dealId, gone: Math.max(deal.sold, deal.claimed), stock: deal.stock, paidGmvFen: deal.paidGmvFen };
   },
 };
-
-/**
- * Fires the current item's deal preset by itself when its slot reaches `autoFireAtSec`, once per
- * airing (a deal on that sku started during this airing counts, so a restart does not fire twice).
- */
-async function autoFire(ctx: HubContext, now: number): Promise<void> {
-  const airing = ctx.live.current();
-  if (!airing) return;
-  const item = ctx.live.runsheet.find((i) => i.itemId === airing.itemId);
-  const preset = item?.dealPreset;
-  if (!item || !preset || preset.autoFireAtSec === undefined) return;
-  if (now - airing.startedAt < preset.autoFireAtSec * 1000) return;
-  if (ctx.live.deals().some((d) => d.sku === item.sku && d.startedAt >= airing.startedAt)) return;
-  await dealHandlers['deal.fire'](
-    {
-      sku: item.sku,
-      priceFen: preset.priceFen,
-      stock: preset.stock,
-      perUserLimit: preset.perUserLimit,
-      durationSec: preset.durationSec,
-      confirmUnderFloor: false,
-      requestId: `auto-${item.itemId}-${airing.startedAt}`,
-    },
-    ctx,
-    { actor: 'auto' },
-  );
-}
-
-/** Ends deals (and coupons) whose time is up or whose stock is gone, and fires presets that are due; every tick. */
-export async function sweepDeals(ctx: HubContext): Promise<void> {
-  const now = ctx.now();
-  await autoFire(ctx, now);
-  for (const d of ctx.live.deals()) {
-    if (d.endedAt !== null) continue;
-    if (Math.max(d.sold, d.claimed) >= d.stock) await endDeal(ctx, d.dealId, 'sold_out', 'hub');
-    else if (now >= d.endsAt) await endDeal(ctx, d.dealId, 'time', 'hub');
-  }
-  await sweepCoupons(ctx, now);
-}

@@ -59,3 +59,22 @@ export async function startOnce(
   done?.(id);
   return { ok: true, id, fresh: true };
 }
+
+const endingOf = new WeakMap<HubContext, Map<string, Promise<Ended>>>();
+
+/** What ending a deal or coupon came to: ended now, already over (or unknown), or the store refused the write. */
+export type Ended = { ok: true; ended: boolean } | { ok: false; error: AppError };
+
+/**
+ * One end per deal or coupon at a time: an operator's 停止 and the sweep ending the same deal in the
+ * same moment record one `*.ended`; the second caller gets the first one's answer.
+ */
+export function endOnce(ctx: HubContext, key: string, end: () => Promise<Ended>): Promise<Ended> {
+  const ending = endingOf.get(ctx) ?? new Map<string, Promise<Ended>>();
+  endingOf.set(ctx, ending);
+  const inFlight = ending.get(key);
+  if (inFlight) return inFlight;
+  const done = end().finally(() => ending.delete(key));
+  ending.set(key, done);
+  return done;
+}

@@ -68,3 +68,34 @@ export function roleOf(given: unknown, tokens: Tokens): Role | null {
   if (tokenMatches(given, tokens.ingest)) return 'ingest';
   return null;
 }
+
+/** The hub's role tokens while it runs: read by every door, replaced one role at a time. */
+export interface TokenKeeper {
+  current(): Tokens;
+  /** Replaces all three (tests, `livedeck` shells that pass their own). */
+  set(next: Tokens): void;
+  /** A new token for `role`, kept in the token file when the tokens came from one; listeners are told. */
+  rotate(role: Role): string;
+  /** Told after a role's token was replaced (the sockets close that role's connections). */
+  onRotate(listener: (role: Role) => void): void;
+}
+
+export function createTokenKeeper(initial: Tokens, file: string | null): TokenKeeper {
+  let tokens = initial;
+  const listeners: ((role: Role) => void)[] = [];
+  return {
+    current: () => tokens,
+    set(next) {
+      tokens = next;
+    },
+    rotate(role) {
+      tokens = { ...tokens, [role]: newToken() };
+      if (file) saveTokens(file, tokens);
+      for (const l of listeners) l(role);
+      return tokens[role];
+    },
+    onRotate(listener) {
+      listeners.push(listener);
+    },
+  };
+}

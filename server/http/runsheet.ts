@@ -5,8 +5,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HubContext } from '../control/index.js';
+import { importRunsheet } from '../control/runsheet.js';
 import { JobError, type JobPool } from '../jobs/index.js';
-import { applyRunsheet, readRunsheetFile, renderRunsheet, RunsheetFileError, runsheetRowsRefusal, type ColumnMapping, type ReadOptions, type ReadResult } from '../runsheet/index.js';
+import { readRunsheetFile, renderRunsheet, RunsheetFileError, runsheetRowsRefusal, type ColumnMapping, type ReadOptions, type ReadResult } from '../runsheet/index.js';
 import { checkSpreadsheetBounds, SheetBoundsError } from '../runsheet/bounds.js';
 import { renderTemplate } from '../runsheet/template.js';
 
@@ -100,16 +101,10 @@ export async function runsheetRoute(kind: string, req: IncomingMessage, res: Ser
   if (kind === 'preview') return sendJson(res, 200, read);
   if (read.rows.length === 0) return sendJson(res, 422, { ok: false, error: { code: 'nothing_to_import', message: 'No row could be imported.' }, ...read });
   const mode = url.searchParams.get('mode') === 'append' ? 'append' : 'replace';
-  let applied;
-  try {
-    applied = applyRunsheet(ctx.repo, read.rows, { mode, at: ctx.now(), actor, source: url.searchParams.get('name') ?? 'upload' });
-  } catch (err) {
-    if (err instanceof RunsheetFileError) throw new RunsheetHttpError(422, err.code, err.message);
-    throw err;
-  }
-  ctx.live.setCatalog(ctx.repo.catalog());
-  ctx.live.setRunsheet(ctx.repo.runsheet());
-  return sendJson(res, 200, { ok: true, ...applied, errors: read.errors });
+  // Applied and published by the run-sheet's handler module, as every run-sheet change is.
+  const imported = importRunsheet(ctx, read.rows, { mode, source: url.searchParams.get('name') ?? 'upload' }, { actor });
+  if (!imported.ok) throw new RunsheetHttpError(422, imported.error.code, imported.error.message);
+  return sendJson(res, 200, { ok: true, ...imported.applied, errors: read.errors });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,7 +1,7 @@
 /** OBS handlers: point the hub at OBS (or away from it). The password is never audited. */
-import type { Handlers } from '../control/context.js';
+import type { Handlers, HubContext } from '../control/context.js';
 
-export type ObsHandlers = Handlers<'obs.configure'>;
+export type ObsHandlers = Handlers<'obs.configure', Pick<HubContext, 'obs' | 'repo' | 'now'>>;
 
 export const obsHandlers: ObsHandlers = {
   async 'obs.configure'({ url, password }, ctx, caller) {

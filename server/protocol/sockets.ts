@@ -3,7 +3,7 @@
  * `Server<...ClientToServer, ...ServerToClient>`, clients `Socket<...ServerToClient, ...ClientToServer>`.
  * All payloads are plain JSON, so a client in any language can speak them.
  */
-import type { ControlAck, ControlAction, ControlPayload } from './control.js';
+import type { ControlAck, ControlAction, ControlPayload, Product } from './control.js';
 import type { LiveEvent } from './events.js';
 import type { LiveCoupon, LiveSnapshot, LiveTick } from './live.js';
 import type { DealClaim } from './mall.js';
@@ -38,10 +38,14 @@ export type ConnectorCommand =
   | { type: 'deal.end'; dealId: string; sku: string; reason: string }
   | { type: 'product.pin'; sku: string; priceFen: number | null }
   | ({ type: 'coupon.drop' } & Pick<LiveCoupon, 'couponId' | 'sku' | 'title' | 'discountFen' | 'thresholdFen' | 'quantity' | 'perUserLimit' | 'endsAt'>)
-  | { type: 'coupon.end'; couponId: string; reason: string };
+  | { type: 'coupon.end'; couponId: string; reason: string }
+  /** The whole catalog, to a connector that follows it (`catalog.follow`): at once, then after each change. */
+  | { type: 'catalog.set'; catalog: Product[] };
 
 export interface IngestClientToServer {
   batch: (events: unknown[], ack: (result: IngestAck) => void) => void;
+  /** Asks for the catalog as a `catalog.set` command now and after every change (a demo audience shops from it). */
+  'catalog.follow': () => void;
 }
 export interface IngestServerToClient {
   command: (command: ConnectorCommand) => void;

@@ -11,6 +11,8 @@
  * sequence numbers it already acknowledged to this relay.
  */
 import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   relayBatchSchema,
@@ -77,6 +79,14 @@ function shownUrl(url: string): string {
   } catch {
     return '(not a URL)';
   }
+}
+
+/**
+ * A hub's id for the relay, the same on every start of a hub on this machine and database file, so a
+ * restarted hub takes the relay over; a hub without a file gets `fallback`'s.
+ */
+export function stableHubId(dbFile: string | null, fallback: string): string {
+  return crypto.createHash('sha256').update(`${os.hostname()}\n${dbFile ? path.resolve(dbFile) : fallback}`).digest('hex').slice(0, 16);
 }
 
 export function createRelayPull(options: RelayPullOptions): RelayPull {

@@ -4,7 +4,9 @@ import { secretFields, sourceKinds } from './types.js';
 import { isHookKind, mayOf, needsOf, settingsOf } from './registry.js';
 import type { Sources } from './index.js';
 
-export type SourceHandlers = Handlers<'source.add' | 'source.update' | 'source.remove' | 'source.replay' | 'source.list'>;
+type SourceDeps = Pick<HubContext, 'sources' | 'repo' | 'now'>;
+
+export type SourceHandlers = Handlers<'source.add' | 'source.update' | 'source.remove' | 'source.replay' | 'source.list', SourceDeps>;
 
 const unavailable = () => fail('unavailable', 'This hub has no sources service.');
 
@@ -18,7 +20,7 @@ function auditable(input: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-const sourcesOf = (ctx: HubContext): Sources | undefined => ctx.sources;
+const sourcesOf = (ctx: SourceDeps): Sources | undefined => ctx.sources;
 
 export const sourceHandlers: SourceHandlers = {
   async 'source.add'(input, ctx, caller) {

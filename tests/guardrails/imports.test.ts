@@ -28,8 +28,8 @@ describe('the import graph', () => {
   it('is read from the real sources, type-only imports told apart', () => {
     // A sanity floor: the walker found the parts and knows a type import from a value import.
     expect(edges.length).toBeGreaterThan(300);
-    const hub = importsOf(root, 'server/hub.ts');
-    expect(hub.some((e) => e.to === 'socket.io' && !e.typeOnly)).toBe(true);
+    const sockets = importsOf(root, 'server/sockets/server.ts');
+    expect(sockets.some((e) => e.to === 'socket.io' && !e.typeOnly)).toBe(true);
     expect(edges.some((e) => e.from.startsWith('renderer/') && e.typeOnly)).toBe(true);
   });
 
