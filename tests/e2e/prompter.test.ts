@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prompterPosition, type PrompterState } from '../../server/protocol/index.js';
 import { launchBrowser, openPage, type OpenedPage } from '../support/browser.js';
 import { connectIngest, eid, startTestStudio, type TestStudio } from '../support/studio.js';
-import { awayFromMinuteEdge, history, until, waitLive, yuan } from './helpers.js';
+import { awayFromMinuteEdge, history, settled, until, waitLive, yuan } from './helpers.js';
 
 const SHOTS = '/tmp/shots';
 /**
@@ -314,7 +314,7 @@ describe('host prompter', () => {
         await s.page.locator('[data-testid="prompter-deal-left"]', { hasText: String(leftUnits) }).waitFor();
         await s.page.locator('[data-testid="prompter-question"]').waitFor();
         await s.page.locator('[data-testid="prompter-pace"]').waitFor();
-        await s.page.waitForTimeout(300);
+        await settled(s.page);
         const file = `${SHOTS}/prompter-${width}x${height}${suffix}.png`;
         await s.page.screenshot({ path: file });
         shots.push(file);
