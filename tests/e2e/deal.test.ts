@@ -128,7 +128,7 @@ describe('flash deals', () => {
     expect(desk.errors).toEqual([]);
   });
 
-  it('fires with F: the stock bar, the /overlay/deal page and the chart’s deal marker all follow', async () => {
+  it('fires with F: the stock bar, the /overlay/deal page and the chart’s deal marker all follow', { timeout: 90_000 }, async () => {
     overlay = await openPage(browser, { viewport: { width: 1920, height: 1080 } });
     await openOverlay(overlay.page);
     const root = overlay.page.locator('[data-testid="deal-overlay"]');

@@ -144,5 +144,5 @@ describe('big screen and read-only windows', () => {
       }
     }
     for (const file of shots) expect(fs.statSync(file).size).toBeGreaterThan(20_000);
-  }, 90_000);
+  }, 180_000);
 });
