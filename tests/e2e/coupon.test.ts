@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClaimAck, ControlClientToServer, ControlServerToClient, LiveCoupon, RunsheetItem } from '../../server/protocol/index.js';
 import { launchBrowser, openPage, type OpenedPage } from '../support/browser.js';
 import { startTestStudio, type TestStudio } from '../support/studio.js';
-import { until, waitLive } from './helpers.js';
+import { settled, until, waitLive } from './helpers.js';
 
 const SHOTS = '/tmp/shots';
 
@@ -92,7 +92,7 @@ describe('coupon drops', () => {
     expect(await form.locator('[data-testid="coupon-title"] input').inputValue()).toBe('');
     expect(await form.locator('[data-testid="coupon-title"] input').getAttribute('placeholder')).toBe('满199减30');
     expect(await form.locator('[data-testid="coupon-scope"] .n-radio-button--checked').innerText()).toContain('玻尿酸补水面膜');
-    await page.waitForTimeout(300);
+    await settled(page);
     await page.screenshot({ path: `${SHOTS}/coupon-form.png` });
     await form.locator('[data-testid="coupon-submit"]').click();
     await form.waitFor({ state: 'hidden' });
@@ -118,7 +118,7 @@ describe('coupon drops', () => {
     expect(await ticket.locator('[data-testid="overlay-coupon-rule"]').textContent()).toBe('满199可用');
     expect(await ticket.locator('[data-testid="overlay-coupon-left"]').textContent()).toBe('仅剩 200 张');
     // Inside the 1920×1080 frame's title-safe area once it has slid in.
-    await overlay.page.waitForTimeout(600);
+    await settled(overlay.page);
     const box = (await ticket.boundingBox())!;
     expect(box.x + box.width).toBeLessThanOrEqual(1920 - 96);
     expect(box.y + box.height).toBeLessThanOrEqual(1080 - 54);
@@ -132,7 +132,7 @@ describe('coupon drops', () => {
     expect(await ticket.locator('[data-testid="overlay-coupon-left"]').textContent()).toBe('仅剩 150 张');
 
     await page.locator('[data-testid="current-item"]').screenshot({ path: `${SHOTS}/coupon-panel-live.png` });
-    await overlay.page.waitForTimeout(600);
+    await settled(overlay.page);
     await overGrey(overlay.page, 'coupon-overlay-live.png');
     expect(desk.errors).toEqual([]);
     expect(overlay.errors).toEqual([]);
@@ -157,7 +157,7 @@ describe('coupon drops', () => {
     expect(await form.locator('[data-testid="form-coupon-discount"] input').inputValue()).toBe('30.00');
     await form.locator('[data-testid="form-coupon-quantity"] input').fill('300');
     await form.locator('[data-testid="form-coupon-quantity"] input').blur();
-    await page.waitForTimeout(200);
+    await settled(page);
     await form.screenshot({ path: `${SHOTS}/coupon-item-form.png` });
     await form.locator('[data-testid="form-save"]').click();
     await form.waitFor({ state: 'hidden' });

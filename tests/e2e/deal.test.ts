@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlClientToServer, ControlServerToClient, LiveDeal, RunsheetItem } from '../../server/protocol/index.js';
 import { launchBrowser, openPage, type OpenedPage } from '../support/browser.js';
 import { connectIngest, eid, startTestStudio, type TestStudio } from '../support/studio.js';
-import { until, waitLive } from './helpers.js';
+import { settled, until, waitLive } from './helpers.js';
 
 const SHOTS = '/tmp/shots';
 /** The deal marker's colour on the charts (ui/theme.ts `chartColors.deal`). */
@@ -128,7 +128,7 @@ describe('flash deals', () => {
     expect(desk.errors).toEqual([]);
   });
 
-  it('fires with F: the stock bar, the /overlay/deal page and the chart’s deal marker all follow', async () => {
+  it('fires with F: the stock bar, the /overlay/deal page and the chart’s deal marker all follow', { timeout: 90_000 }, async () => {
     overlay = await openPage(browser, { viewport: { width: 1920, height: 1080 } });
     await openOverlay(overlay.page);
     const root = overlay.page.locator('[data-testid="deal-overlay"]');
@@ -170,7 +170,7 @@ describe('flash deals', () => {
     expect(await card.locator('[data-testid="overlay-countdown"]').textContent()).toMatch(/^0[23]:\d\d$/);
     expect(await card.locator('[data-testid="overlay-left"]').textContent()).toBe('仅剩 200 件');
     // Once it has slid in, the card sits inside the 1920×1080 frame's title-safe area (5% each side).
-    await overlay.page.waitForTimeout(600);
+    await settled(overlay.page);
     const box = (await card.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(95);
     expect(box.x + box.width).toBeLessThanOrEqual(1920 - 96);
@@ -182,7 +182,7 @@ describe('flash deals', () => {
       expect(lines!.some((l) => l.color === DEAL_MARKER && Math.abs(l.ts - deal.startedAt) < 2000)).toBe(true);
     });
 
-    await overlay.page.waitForTimeout(600);
+    await settled(overlay.page);
     await overGrey(overlay.page, 'deal-overlay-live.png');
     await desk.page.locator('[data-testid="current-item"]').screenshot({ path: `${SHOTS}/deal-panel-live.png` });
     expect(desk.errors).toEqual([]);
@@ -206,22 +206,35 @@ describe('flash deals', () => {
     await overlay.page.locator('[data-testid="overlay-card"][data-left="50"]').waitFor();
     expect(await card.locator('[data-testid="overlay-left"]').textContent()).toBe('仅剩 50 件');
     expect(await card.locator('[data-testid="overlay-bar"]').getAttribute('data-fraction')).toBe('0.25');
-    await overlay.page.waitForTimeout(600);
+    await settled(overlay.page);
     await overGrey(overlay.page, 'deal-overlay-burning.png');
 
+    // The overlay page itself notes when the sold-out moment appears and when the card has gone, so
+    // the five seconds are measured on the page, not stretched by the screenshots taken meanwhile.
+    await overlay.page.evaluate(() => {
+      const seen: { shownAt?: number; goneAt?: number } = {};
+      (window as unknown as { __soldOut: typeof seen }).__soldOut = seen;
+      new MutationObserver(() => {
+        const now = performance.now();
+        if (seen.shownAt === undefined && document.querySelector('[data-testid="overlay-soldout"]')) seen.shownAt = now;
+        if (seen.shownAt !== undefined && seen.goneAt === undefined && !document.querySelector('[data-testid="overlay-card"]')) seen.goneAt = now;
+      }).observe(document.body, { childList: true, subtree: true });
+    });
     await ingest.send([paid(50, 'b4')]);
     await until(() => expect(studio.hub.ctx.live.deal(deal.dealId)).toMatchObject({ sold: 200, endReason: 'sold_out' }));
     await desk.page.locator(`[data-testid="deal-soldout"][data-deal-id="${deal.dealId}"]`).waitFor();
     await overlay.page.locator('[data-testid="overlay-soldout"]').waitFor();
-    const soldOutSeenAt = Date.now();
     expect(await overlay.page.locator('[data-testid="overlay-soldout"]').innerText()).toMatch(/已抢光\s*SOLD OUT/);
-    await overlay.page.waitForTimeout(500);
+    await settled(overlay.page);
     await overGrey(overlay.page, 'deal-overlay-soldout.png');
     await desk.page.locator('[data-testid="current-item"]').screenshot({ path: `${SHOTS}/deal-panel-soldout.png` });
 
     // The moment stays about five seconds, then the card leaves and the panel is armed again.
     await overlay.page.locator('[data-testid="overlay-card"]').waitFor({ state: 'detached', timeout: 10_000 });
-    const shownMs = Date.now() - soldOutSeenAt;
+    const shownMs = await overlay.page.evaluate(() => {
+      const seen = (window as unknown as { __soldOut: { shownAt?: number; goneAt?: number } }).__soldOut;
+      return seen.goneAt! - seen.shownAt!;
+    });
     expect(shownMs).toBeGreaterThan(3000);
     expect(shownMs).toBeLessThan(8000);
     expect(await overlay.page.locator('[data-testid="deal-overlay"]').getAttribute('data-phase')).toBe('none');
@@ -249,7 +262,7 @@ describe('flash deals', () => {
     // The safe button has the focus, and each button names its key.
     await until(async () => expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('取消（Esc）'));
     expect(await dialog.locator('.n-dialog__action button').allInnerTexts()).toEqual(['取消（Esc）', '仍然开秒（Enter）']);
-    await page.waitForTimeout(400);
+    await settled(page);
     await page.screenshot({ path: `${SHOTS}/deal-underfloor-confirm.png` });
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
@@ -325,7 +338,7 @@ describe('flash deals', () => {
       });
       expect(sizes.price).toBeGreaterThanOrEqual(100);
       expect(Math.min(sizes.title, sizes.left, sizes.countdown, sizes.list)).toBeGreaterThanOrEqual(24);
-      await en.page.waitForTimeout(600);
+      await settled(en.page);
       await overGrey(en.page, 'deal-overlay-en.png');
       expect(en.errors).toEqual([]);
     } finally {

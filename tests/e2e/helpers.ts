@@ -23,6 +23,24 @@ export async function pageOrder(page: Page): Promise<number[]> {
 /** Waits for `check` to hold, polling (state settles on the next tick, ≤ 250 ms). */
 export const until = eventually;
 
+/**
+ * Waits until the page has come to rest: two frames painted (so a transition the last change set off
+ * has begun), then every finite animation and transition running at that moment finished (a dialog
+ * faded in, an overlay card slid into place; endless ones such as a pulsing light are left out), then
+ * two more frames painted. This is the moment a fixed pause before a screenshot or a measurement used
+ * to guess at; on a loaded machine it waits as long as the page needs, and at most `timeoutMs`.
+ */
+export async function settled(page: Page, timeoutMs = 15_000): Promise<void> {
+  await page.evaluate(async (limitMs) => {
+    const frames = () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+    await frames();
+    const running = document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations !== Infinity);
+    const finished = Promise.all(running.map((a) => a.finished.catch(() => undefined)));
+    await Promise.race([finished, new Promise((r) => setTimeout(r, limitMs))]);
+    await frames();
+  }, timeoutMs);
+}
+
 /** If the minute is about to turn, waits for the next one, so ten-minute windows stay put during a check. */
 export async function awayFromMinuteEdge(marginSec = 12): Promise<void> {
   const intoMinute = (Date.now() / 1000) % 60;

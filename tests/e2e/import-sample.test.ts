@@ -17,7 +17,7 @@ import { runsheetCommand } from '../../server/cli/runsheet.js';
 import { generatedSku } from '../../server/rules/index.js';
 import { launchBrowser, openPage } from '../support/browser.js';
 import { startTestStudio, type TestStudio } from '../support/studio.js';
-import { pageOrder, until, waitLive } from './helpers.js';
+import { pageOrder, settled, until, waitLive } from './helpers.js';
 
 const SHOTS = '/tmp/shots';
 const SAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources', 'samples', '排品表-示例.xlsx');
@@ -120,10 +120,10 @@ describe('the sample 排品表 from resources/', () => {
       // Every column is recognised (序号 as the link number): no "some columns were not recognised".
       expect(await modal.locator('[data-testid="import-mapping"]').count()).toBe(0);
       await submitOnScreen(desk.page);
-      await desk.page.waitForTimeout(300);
+      await settled(desk.page);
       await desk.page.screenshot({ path: `${SHOTS}/import-sample-en-1600x900.png` });
       await desk.page.setViewportSize({ width: 1366, height: 768 });
-      await desk.page.waitForTimeout(300);
+      await settled(desk.page);
       await submitOnScreen(desk.page);
       await desk.page.screenshot({ path: `${SHOTS}/import-sample-en-1366x768.png` });
       await desk.page.keyboard.press('Escape');
@@ -161,10 +161,10 @@ describe('the sample 排品表 from resources/', () => {
       // The run-sheet is the demo's: a new sheet replaces it unless the producer says otherwise.
       expect(await modal.locator('[data-testid="import-mode-replace"] input').isChecked()).toBe(true);
       await submitOnScreen(page);
-      await page.waitForTimeout(300);
+      await settled(page);
       await page.screenshot({ path: `${SHOTS}/import-sample-zh-1366x768.png` });
       await page.setViewportSize({ width: 1600, height: 900 });
-      await page.waitForTimeout(300);
+      await settled(page);
       await submitOnScreen(page);
       await page.screenshot({ path: `${SHOTS}/import-sample-zh-1600x900.png` });
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedSku } from '../../server/rules/index.js';
 import { launchBrowser, openPage, type OpenedPage } from '../support/browser.js';
 import { startTestStudio, type TestStudio } from '../support/studio.js';
-import { pageOrder, until, waitLive } from './helpers.js';
+import { pageOrder, settled, until, waitLive } from './helpers.js';
 
 const SHOTS = '/tmp/shots';
 
@@ -68,7 +68,7 @@ describe('run-sheet import and export', () => {
     await page.locator('[data-testid="runsheet-import"]').click();
     const modal = page.locator('[data-testid="import-modal"]');
     await modal.waitFor();
-    await page.waitForTimeout(400);
+    await settled(page);
     await page.screenshot({ path: `${SHOTS}/import-empty.png` });
     await pick(page, '双11排品.csv', plan);
 
@@ -96,7 +96,7 @@ describe('run-sheet import and export', () => {
 
     await modal.locator('[data-testid="import-mode-replace"]').click();
     await modal.locator('.warn', { hasText: '当前流程单的 8 项会被删除' }).waitFor();
-    await page.waitForTimeout(300);
+    await settled(page);
     await page.screenshot({ path: `${SHOTS}/import-preview.png` });
     expect(await modal.locator('[data-testid="import-submit"]').textContent()).toBe('导入 4 项');
     // Every column the import needs was recognised: opening the mapping by hand does not claim otherwise.
@@ -141,7 +141,7 @@ describe('run-sheet import and export', () => {
     expect(await modal.locator('[data-testid="import-error"]').count()).toBe(0);
 
     await modal.locator('[data-testid="import-mode-append"]').click();
-    await page.waitForTimeout(300);
+    await settled(page);
     await page.screenshot({ path: `${SHOTS}/import-mapped.png` });
     await modal.locator('[data-testid="import-submit"]').click();
     await modal.waitFor({ state: 'hidden' });

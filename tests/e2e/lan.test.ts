@@ -15,7 +15,7 @@ import type { LanInfo } from '../../server/protocol/lan.js';
 import { lanAddresses, lanInfo } from '../../server/http/lan.js';
 import { launchBrowser, openPage, type OpenedPage } from '../support/browser.js';
 import { startTestStudio, type TestStudio } from '../support/studio.js';
-import { until, waitLive } from './helpers.js';
+import { settled, until, waitLive } from './helpers.js';
 
 const SHOTS = '/tmp/shots';
 /** jsqr is CommonJS: depending on the loader its default import is the function or the module holding it. */
@@ -94,7 +94,7 @@ describe('studio LAN', () => {
     expect(await page.locator('[data-testid="lan-url"]').textContent()).toBe(decoded);
 
     fs.mkdirSync(SHOTS, { recursive: true });
-    await page.waitForTimeout(300);
+    await settled(page);
     await page.screenshot({ path: `${SHOTS}/lan-panel.png` });
 
     const tablet = await openPage(browser, { viewport: { width: 1024, height: 768 } });

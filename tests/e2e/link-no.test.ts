@@ -69,21 +69,24 @@ describe('the link number (链接号)', () => {
     await page.locator(`[data-testid="current-item"][data-item-id="${item.itemId}"] [data-testid="link-no"][data-value="7"]`).waitFor();
     await page.screenshot({ path: '/tmp/night2-link-control-1600.png' });
 
-    for (const [route, box] of [['/prompter', '[data-testid="prompter-title"]'], ['/screen', '[data-testid="screen-current"]']] as const) {
-      for (const locale of ['zh-CN', 'en'] as const) {
+    // The prompter and the big screen in both languages, the four pages loading side by side (each its own renderer process).
+    const views = (['/prompter', '/screen'] as const).flatMap((route) => (['zh-CN', 'en'] as const).map((locale) => ({ route, locale })));
+    await Promise.all(
+      views.map(async ({ route, locale }) => {
+        const box = route === '/prompter' ? '[data-testid="prompter-title"]' : '[data-testid="screen-current"]';
         const other = await openPage(browser, { locale, viewport: route === '/prompter' ? { width: 768, height: 1024 } : { width: 1366, height: 768 } });
         try {
           await other.page.goto(studio.pageUrl(route, studio.tokens.viewer));
           const badge = other.page.locator(route === '/prompter' ? '.title-line [data-testid="link-no"]' : `${box} [data-testid="link-no"]`).first();
-          await badge.waitFor();
+          await badge.waitFor({ timeout: 60_000 });
           expect(await badge.textContent()).toBe(locale === 'en' ? 'Link #7' : '7号链接');
           await other.page.screenshot({ path: `/tmp/night2-link${route.replace('/', '-')}-${locale}.png` });
           expect(other.errors).toEqual([]);
         } finally {
           await other.context.close();
         }
-      }
-    }
+      }),
+    );
 
     // Cleared in the form, it is gone from the row and from the question.
     await row.hover();

@@ -32,10 +32,17 @@ describe('the phone remote', () => {
     const opened: OpenedPage[] = [phone, tablet];
     try {
       const { page } = phone;
-      await page.goto(studio.pageUrl('/remote'));
-      await page.locator('[data-testid="phone-remote"][data-can-control="true"]').waitFor();
-      await tablet.page.goto(studio.pageUrl('/prompter', studio.tokens.viewer));
-      await waitLive(tablet.page);
+      // The phone and the tablet load side by side (each page its own renderer process).
+      await Promise.all([
+        (async () => {
+          await page.goto(studio.pageUrl('/remote'));
+          await page.locator('[data-testid="phone-remote"][data-can-control="true"]').waitFor({ timeout: 60_000 });
+        })(),
+        (async () => {
+          await tablet.page.goto(studio.pageUrl('/prompter', studio.tokens.viewer));
+          await waitLive(tablet.page, 60_000);
+        })(),
+      ]);
       const items = studio.hub.ctx.repo.runsheet();
 
       await page.locator('[data-testid="phone-next"]').click();

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prompterPosition, type PrompterState } from '../../server/protocol/index.js';
 import { launchBrowser, openPage, type OpenedPage } from '../support/browser.js';
 import { connectIngest, eid, startTestStudio, type TestStudio } from '../support/studio.js';
-import { awayFromMinuteEdge, history, until, waitLive, yuan } from './helpers.js';
+import { awayFromMinuteEdge, history, settled, until, waitLive, yuan } from './helpers.js';
 
 const SHOTS = '/tmp/shots';
 /**
@@ -65,18 +65,21 @@ beforeAll(async () => {
     body: JSON.stringify({ title: '提词器测试场' }),
   });
   expect(started.status).toBe(200);
-  desk = await openPage(browser, { deskName: '场控小王' });
-  await desk.page.goto(studio.pageUrl('/control'));
-  await waitLive(desk.page);
-  for (const viewport of [
-    { width: 1920, height: 1080 },
-    { width: 1024, height: 768 },
-  ]) {
-    const screen = await openPage(browser, { viewport, locale: 'zh-CN' });
-    await screen.page.goto(studio.pageUrl('/prompter', studio.tokens.viewer));
-    await waitLive(screen.page);
-    screens.push(screen);
-  }
+  // The control window and the two prompters load side by side (each page its own renderer
+  // process, so a second core is not left idle while one page boots); each is live before any test.
+  const open = async (route: string, token: string | undefined, options: Parameters<typeof openPage>[1]) => {
+    const opened = await openPage(browser, options);
+    await opened.page.goto(studio.pageUrl(route, token));
+    await waitLive(opened.page, 60_000);
+    return opened;
+  };
+  const [control, big, small] = await Promise.all([
+    open('/control', undefined, { deskName: '场控小王' }),
+    open('/prompter', studio.tokens.viewer, { viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' }),
+    open('/prompter', studio.tokens.viewer, { viewport: { width: 1024, height: 768 }, locale: 'zh-CN' }),
+  ]);
+  desk = control;
+  screens.push(big, small);
   // The opening item goes on air before the clock starts: its first render on each screen is a one-off.
   const opening = studio.hub.ctx.repo.runsheet()[0];
   await fetch(`${studio.url}/api/control/item.go`, { method: 'POST', headers: { authorization: `Bearer ${studio.tokens.operator}` }, body: JSON.stringify({ itemId: opening.itemId }) });
@@ -314,7 +317,7 @@ describe('host prompter', () => {
         await s.page.locator('[data-testid="prompter-deal-left"]', { hasText: String(leftUnits) }).waitFor();
         await s.page.locator('[data-testid="prompter-question"]').waitFor();
         await s.page.locator('[data-testid="prompter-pace"]').waitFor();
-        await s.page.waitForTimeout(300);
+        await settled(s.page);
         const file = `${SHOTS}/prompter-${width}x${height}${suffix}.png`;
         await s.page.screenshot({ path: file });
         shots.push(file);
