@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: the typecheck (hub and screens), then the linter, then the whole Vitest suite, and one
-// plain closing line `N passed, N failed` for CI in which the typecheck and the lint count as one
-// check each. Extra arguments go to Vitest alone (e.g. `npm test -- tests/hub`), and then the two
-// static checks are skipped: a focused run is for the tests named.
+// `npm test`: the typecheck (hub and screens), the linter and Prettier's check, then the whole Vitest suite, and one
+// plain closing line `N passed, N failed` for CI in which each static check counts as
+// one. Extra arguments go to Vitest alone (e.g. `npm test -- tests/hub`), and then the static
+// checks are skipped: a focused run is for the tests named.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +26,7 @@ const statics = focused
       check('typecheck (hub, tests, scripts)', process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'tsconfig.json']),
       check('typecheck (screens)', process.execPath, [bin('vue-tsc', 'bin/vue-tsc.js'), '--noEmit', '-p', 'renderer/tsconfig.json']),
       check('lint', process.execPath, [bin('eslint', 'bin/eslint.js'), '--max-warnings=0', '.']),
+      check('format (npm run format writes it)', process.execPath, [bin('prettier', 'bin/prettier.cjs'), '--check', '--log-level=warn', '.']),
     ];
 
 const report = path.join(os.tmpdir(), `livedeck-vitest-${process.pid}.json`);
