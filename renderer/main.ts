@@ -113,7 +113,10 @@ function installProbe(): void {
       if (!chart) return null;
       type Line = { xAxis?: number; label?: { show?: boolean } };
       const series = (chart.getOption() as { series?: { markLine?: { data?: Line[] } }[] }).series ?? [];
-      return series.flatMap((s) => s.markLine?.data ?? []).filter((l) => l.label?.show).map((l) => Number(l.xAxis));
+      return series
+        .flatMap((s) => s.markLine?.data ?? [])
+        .filter((l) => l.label?.show)
+        .map((l) => Number(l.xAxis));
     },
     minuteSecs: () => live.minuteList.map((b) => b.sec),
     status: () => connection.status,

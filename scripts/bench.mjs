@@ -7,12 +7,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'tests', 'bench');
-const known = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'lib.ts' && !f.startsWith('_')).map((f) => f.slice(0, -3));
+const known = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.ts') && f !== 'lib.ts' && !f.startsWith('_'))
+  .map((f) => f.slice(0, -3));
 const wanted = process.argv.slice(2);
-for (const name of wanted) if (!known.includes(name)) {
-  console.error(`No benchmark “${name}”. Known: ${known.join(', ')}`);
-  process.exit(2);
-}
+for (const name of wanted)
+  if (!known.includes(name)) {
+    console.error(`No benchmark “${name}”. Known: ${known.join(', ')}`);
+    process.exit(2);
+  }
 let failed = false;
 // The soak runs ten minutes: only when asked for by name (`npm run soak`).
 for (const name of wanted.length ? wanted : known.filter((n) => n !== 'soak')) {

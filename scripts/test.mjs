@@ -30,11 +30,7 @@ const statics = focused
     ];
 
 const report = path.join(os.tmpdir(), `livedeck-vitest-${process.pid}.json`);
-const run = spawnSync(
-  process.execPath,
-  [bin('vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
-  { stdio: 'inherit' },
-);
+const run = spawnSync(process.execPath, [bin('vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], { stdio: 'inherit' });
 
 let passed = 0;
 let failed = 0;

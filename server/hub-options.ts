@@ -63,7 +63,6 @@ export const MAX_CONNECTIONS_PER_ADDRESS = 512;
 /** HTTP requests one address may have in progress at once. */
 export const MAX_REQUESTS_PER_ADDRESS = 64;
 
-
 /** LIVEDECK_FLOOR_RATIO as a fraction in (0, 1], or null when unset or not one (no studio floor). */
 export function studioFloorRatioFromEnv(): number | null {
   const ratio = Number(process.env.LIVEDECK_FLOOR_RATIO);

@@ -84,7 +84,12 @@ export function createHub(options: HubOptions) {
   reloadLive();
 
   const web = createHubHttpServer({
-    allowedHosts: options.allowedHosts ?? (process.env.LIVEDECK_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    allowedHosts:
+      options.allowedHosts ??
+      (process.env.LIVEDECK_ALLOWED_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
     connectionsPerAddress: options.limits?.connectionsPerAddress ?? MAX_CONNECTIONS_PER_ADDRESS,
     requestsPerAddress: options.limits?.requestsPerAddress ?? MAX_REQUESTS_PER_ADDRESS,
   });
@@ -143,7 +148,6 @@ export function createHub(options: HubOptions) {
   bindControl(sockets.control, { snapshot: pusher.snapshot, dispatch: (action, body, actor) => dispatch(action, body, ctx, { actor }), acted: () => pusher.push() });
   bindView(sockets.view, { snapshot: pusher.snapshot });
 
-
   const tickMs = Math.min(options.tickMs ?? Number(process.env.LIVEDECK_TICK_MS ?? 25), 250);
   pusher.start(tickMs);
   // Auto-fire and the ends of deals and coupons (time, sold out), on the same beat as the pushes.
@@ -161,9 +165,27 @@ export function createHub(options: HubOptions) {
     : undefined;
   prepareRecaps?.unref();
   // Deliveries from the relay go to the one webhook entry `POST /hooks/:sourceId` uses.
-  const relayPull = options.relay ? createRelayPull({ url: options.relay.url, token: options.relay.token, hubId: stableHubId(dbFile, runId), now, receive: options.relay.receive ?? sources.receive }) : null;
+  const relayPull = options.relay
+    ? createRelayPull({ url: options.relay.url, token: options.relay.token, hubId: stableHubId(dbFile, runId), now, receive: options.relay.receive ?? sources.receive })
+    : null;
 
-  httpServer.on('request', createHttpHandler({ ctx, relayStatus: relayPull ? () => relayPull.status() : undefined, tokens: tokens.current, staticDir: options.staticDir ?? null, startedAt, limiter, recaps, jobs, address: () => httpServer.address(), hostAllowed, caps, bodyTimeoutMs: options.limits?.bodyTimeoutMs }));
+  httpServer.on(
+    'request',
+    createHttpHandler({
+      ctx,
+      relayStatus: relayPull ? () => relayPull.status() : undefined,
+      tokens: tokens.current,
+      staticDir: options.staticDir ?? null,
+      startedAt,
+      limiter,
+      recaps,
+      jobs,
+      address: () => httpServer.address(),
+      hostAllowed,
+      caps,
+      bodyTimeoutMs: options.limits?.bodyTimeoutMs,
+    }),
+  );
 
   // A shell's `livedeck runsheet import` (another connection) changes the catalog or run-sheet, or a
   // shop: the screens get the change on the next tick.

@@ -13,14 +13,7 @@ import { buildMenuTemplate, type MenuActions } from './menu.js';
 import { exportPdf, isRecapPage } from './pdf.js';
 import { enforceCsp, handleTrusted, limitPermissions, lockDown, secureWebPreferences } from './security.js';
 import { fileSettingsStore, type DesktopSettings, type ScreenRole, type SettingsStore } from './settings.js';
-import {
-  createHubCaller,
-  DEFAULT_SHORTCUTS,
-  describeShortcuts,
-  planShortcuts,
-  registerShortcuts,
-  type ShortcutReport,
-} from './shortcuts.js';
+import { createHubCaller, DEFAULT_SHORTCUTS, describeShortcuts, planShortcuts, registerShortcuts, type ShortcutReport } from './shortcuts.js';
 import type { BrowserWindowLike, DisplayLike, ElectronLike, MenuItemTemplate } from './types.js';
 
 export { pickDisplay };
@@ -176,7 +169,9 @@ export async function startDesktop(electron: ElectronLike, options: DesktopOptio
     const remembered = settings.displays[role];
     const placement = placeRemembered(displays, primary, remembered);
     if (placement.source === 'fallback') {
-      log(`The ${ROLE_NAMES[role]} was last on display ${remembered!.displayId}${remembered!.label ? ` (${remembered!.label})` : ''}, which is not connected; it opens on the primary display instead.`);
+      log(
+        `The ${ROLE_NAMES[role]} was last on display ${remembered!.displayId}${remembered!.label ? ` (${remembered!.label})` : ''}, which is not connected; it opens on the primary display instead.`,
+      );
     } else if (placement.source === 'recognised') {
       log(`Display ${remembered!.displayId} is now ${displayName(placement.display)} (same position and size); the ${ROLE_NAMES[role]} goes there.`);
       remember(role, placement.display);

@@ -34,7 +34,11 @@ export function pdfFileName(pageUrl: string, now: Date): string {
     }
   })();
   const recap = /^#\/recap\/([^/?#]+)/.exec(hash);
-  const id = recap ? safeDecode(recap[1]).replace(/[^\w.-]+/g, '_').slice(0, 64) : '';
+  const id = recap
+    ? safeDecode(recap[1])
+        .replace(/[^\w.-]+/g, '_')
+        .slice(0, 64)
+    : '';
   if (id) return `livedeck-recap-${id}.pdf`;
   const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
   return `livedeck-${day}.pdf`;

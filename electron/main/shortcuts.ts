@@ -78,16 +78,40 @@ const MODIFIERS: Record<string, string> = {
 const MODIFIER_ORDER = ['Command', 'Control', 'Alt', 'AltGr', 'Shift', 'Super'];
 
 const NAMED_KEYS = [
-  'Plus', 'Space', 'Tab', 'Capslock', 'Numlock', 'Scrolllock', 'Backspace', 'Delete', 'Insert', 'Enter', 'Up', 'Down',
-  'Left', 'Right', 'Home', 'End', 'PageUp', 'PageDown', 'Escape', 'VolumeUp', 'VolumeDown', 'VolumeMute',
-  'MediaNextTrack', 'MediaPreviousTrack', 'MediaStop', 'MediaPlayPause', 'PrintScreen',
-  'numdec', 'numadd', 'numsub', 'nummult', 'numdiv',
+  'Plus',
+  'Space',
+  'Tab',
+  'Capslock',
+  'Numlock',
+  'Scrolllock',
+  'Backspace',
+  'Delete',
+  'Insert',
+  'Enter',
+  'Up',
+  'Down',
+  'Left',
+  'Right',
+  'Home',
+  'End',
+  'PageUp',
+  'PageDown',
+  'Escape',
+  'VolumeUp',
+  'VolumeDown',
+  'VolumeMute',
+  'MediaNextTrack',
+  'MediaPreviousTrack',
+  'MediaStop',
+  'MediaPlayPause',
+  'PrintScreen',
+  'numdec',
+  'numadd',
+  'numsub',
+  'nummult',
+  'numdiv',
 ];
-const KEY_NAMES = new Map<string, string>([
-  ...NAMED_KEYS.map((k) => [k.toLowerCase(), k] as [string, string]),
-  ['return', 'Enter'],
-  ['esc', 'Escape'],
-]);
+const KEY_NAMES = new Map<string, string>([...NAMED_KEYS.map((k) => [k.toLowerCase(), k] as [string, string]), ['return', 'Enter'], ['esc', 'Escape']]);
 const PUNCTUATION = new Set([...')!@#$%^&*(:;<=>,_-.?/~`{}[]|\\\'"']);
 
 /** Keys that no app uses for typing, so they may go global without a modifier (Stream Deck sends F13–F24). */
@@ -191,11 +215,7 @@ export interface ShortcutReport {
  * Registers the plan's shortcuts; a key another application already owns (register says false, or
  * throws for a key this OS cannot grab) is added to the conflicts.
  */
-export function registerShortcuts(
-  globalShortcut: { register(accelerator: string, callback: () => void): boolean },
-  plan: ShortcutPlan,
-  onPress: (shortcut: PlannedShortcut) => void,
-): ShortcutReport {
+export function registerShortcuts(globalShortcut: { register(accelerator: string, callback: () => void): boolean }, plan: ShortcutPlan, onPress: (shortcut: PlannedShortcut) => void): ShortcutReport {
   const registered: PlannedShortcut[] = [];
   const conflicts = [...plan.conflicts];
   for (const shortcut of plan.register) {

@@ -79,21 +79,7 @@ export interface DisplayLike {
 export interface MenuItemTemplate {
   id?: string;
   label?: string;
-  role?:
-    | 'appMenu'
-    | 'undo'
-    | 'redo'
-    | 'cut'
-    | 'copy'
-    | 'paste'
-    | 'selectAll'
-    | 'reload'
-    | 'toggleDevTools'
-    | 'resetZoom'
-    | 'zoomIn'
-    | 'zoomOut'
-    | 'togglefullscreen'
-    | 'minimize';
+  role?: 'appMenu' | 'undo' | 'redo' | 'cut' | 'copy' | 'paste' | 'selectAll' | 'reload' | 'toggleDevTools' | 'resetZoom' | 'zoomIn' | 'zoomOut' | 'togglefullscreen' | 'minimize';
   type?: 'normal' | 'separator' | 'submenu' | 'checkbox' | 'radio';
   accelerator?: string;
   checked?: boolean;
@@ -160,15 +146,10 @@ export interface ElectronLike {
     defaultSession: {
       webRequest: {
         onHeadersReceived(
-          listener: (
-            details: { url: string; responseHeaders?: Record<string, string[] | string> },
-            callback: (response: { responseHeaders?: Record<string, string[] | string> }) => void,
-          ) => void,
+          listener: (details: { url: string; responseHeaders?: Record<string, string[] | string> }, callback: (response: { responseHeaders?: Record<string, string[] | string> }) => void) => void,
         ): void;
       };
-      setPermissionRequestHandler(
-        handler: (contents: { getURL(): string }, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void,
-      ): void;
+      setPermissionRequestHandler(handler: (contents: { getURL(): string }, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void): void;
     };
   };
 }

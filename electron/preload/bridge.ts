@@ -21,9 +21,7 @@ export interface Connection {
 }
 
 /** Where the PDF went, or why it did not (`canceled`: the save dialog was closed; nothing written). */
-export type PrintPdfResult =
-  | { ok: true; filePath: string }
-  | { ok: false; error: { code: 'canceled' | 'failed'; message: string } };
+export type PrintPdfResult = { ok: true; filePath: string } | { ok: false; error: { code: 'canceled' | 'failed'; message: string } };
 
 /** What pages see as `window.livedeck`; absent in a plain browser. */
 export interface LivedeckBridge {

@@ -5,16 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { errorText } from '../i18n';
-import type {
-  ControlAck,
-  ControlAction,
-  ControlClientToServer,
-  ControlPayload,
-  ControlServerToClient,
-  HandshakeAuth,
-  ViewClientToServer,
-  ViewServerToClient,
-} from '@protocol';
+import type { ControlAck, ControlAction, ControlClientToServer, ControlPayload, ControlServerToClient, HandshakeAuth, ViewClientToServer, ViewServerToClient } from '@protocol';
 
 export type ControlSocket = Socket<ControlServerToClient, ControlClientToServer>;
 export type ViewSocket = Socket<ViewServerToClient, ViewClientToServer>;

@@ -550,7 +550,8 @@ export default {
     help: {
       title: 'Prompter keys',
       steer: 'This screen has an operator token: keys steer every prompter at once.',
-      readOnly: 'This is a read-only (viewer) link: M and +/− change this screen’s mirror and size only; play, speed and scroll come from the control room. R goes back to the control room’s settings.',
+      readOnly:
+        'This is a read-only (viewer) link: M and +/− change this screen’s mirror and size only; play, speed and scroll come from the control room. R goes back to the control room’s settings.',
       close: 'Esc or ? closes',
     },
     keys: {
@@ -631,7 +632,15 @@ export default {
     secondsAgo: '{n} s ago',
     minutesAgo: '{n} min ago',
     states: { connected: 'Connected', waiting: 'Waiting', error: 'Error', disabled: 'Off' },
-    kinds: { shopify: 'Shopify', woocommerce: 'WooCommerce', doudian: 'Doudian (抖店)', youzan: 'Youzan (有赞)', wxshop: 'WeChat Shop (微信小店)', bilibili: 'Bilibili live room', oba: 'oba-live-tool' },
+    kinds: {
+      shopify: 'Shopify',
+      woocommerce: 'WooCommerce',
+      doudian: 'Doudian (抖店)',
+      youzan: 'Youzan (有赞)',
+      wxshop: 'WeChat Shop (微信小店)',
+      bilibili: 'Bilibili live room',
+      oba: 'oba-live-tool',
+    },
     fields: {
       secret: 'Secret',
       appKey: 'App key',
@@ -644,7 +653,8 @@ export default {
       apiUrl: 'Platform API address',
     },
     hints: {
-      shopify: 'Shopify admin → Settings → Notifications → Webhooks: create Order creation, Order payment, Order cancellation, Order update and Refund create with the webhook URL; the secret is the one under “Your webhooks will be signed with” (an app’s client secret for an app).',
+      shopify:
+        'Shopify admin → Settings → Notifications → Webhooks: create Order creation, Order payment, Order cancellation, Order update and Refund create with the webhook URL; the secret is the one under “Your webhooks will be signed with” (an app’s client secret for an app).',
       woocommerce: 'WooCommerce → Settings → Advanced → Webhooks: topics Order created and Order updated, delivery URL the webhook URL, and the secret here.',
       youzan: 'Youzan Cloud → app → credentials: client_id as App ID, client_secret as Secret; in 消息推送 set the push URL to the webhook URL and tick trade and refund messages.',
     },

@@ -625,7 +625,8 @@ export default {
       apiUrl: '平台接口地址',
     },
     hints: {
-      shopify: 'Shopify 后台 设置 → 通知 → Webhook：创建 订单创建 / 订单付款 / 订单取消 / 订单更新 / 退款创建，地址填推送地址；密钥为页面下方“你的 Webhook 将使用此签名”的值（应用则为 Client secret）。',
+      shopify:
+        'Shopify 后台 设置 → 通知 → Webhook：创建 订单创建 / 订单付款 / 订单取消 / 订单更新 / 退款创建，地址填推送地址；密钥为页面下方“你的 Webhook 将使用此签名”的值（应用则为 Client secret）。',
       woocommerce: 'WooCommerce → 设置 → 高级 → Webhook：主题选 订单已创建 和 订单已更新，投递 URL 填推送地址，密钥填到这里。',
       youzan: '有赞云 应用 → 应用凭证：client_id 填 App ID，client_secret 填密钥；在 消息推送 里把推送网址设为推送地址并勾选交易和退款消息。',
     },

@@ -61,7 +61,5 @@ export function computePace(minutes: ReadonlyMap<number, Bucket>, nowSec: number
 /** The lines worth saying out loud, biggest change first. */
 export function notablePace(pace: Pace, threshold = PACE_THRESHOLD): PaceLine[] {
   if (!pace.ready) return [];
-  return pace.lines
-    .filter((l) => l.change !== null && Math.abs(l.change) >= threshold)
-    .sort((a, b) => Math.abs(b.change ?? 0) - Math.abs(a.change ?? 0));
+  return pace.lines.filter((l) => l.change !== null && Math.abs(l.change) >= threshold).sort((a, b) => Math.abs(b.change ?? 0) - Math.abs(a.change ?? 0));
 }

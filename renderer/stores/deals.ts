@@ -158,10 +158,7 @@ export const useDealsStore = defineStore('deals', () => {
     const { ok: _ok, ...result } = ack;
     lastStopped.value = result;
     const locale = i18n.global.locale.value;
-    notifySuccess(
-      i18n.global.t('deal.stoppedResult', { gone: formatCount(result.gone, locale), stock: formatCount(result.stock, locale), gmv: formatMoney(result.paidGmvFen, locale) }),
-      6000,
-    );
+    notifySuccess(i18n.global.t('deal.stoppedResult', { gone: formatCount(result.gone, locale), stock: formatCount(result.stock, locale), gmv: formatMoney(result.paidGmvFen, locale) }), 6000);
     return true;
   }
 

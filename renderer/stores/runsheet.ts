@@ -27,9 +27,7 @@ export const useRunsheetStore = defineStore('runsheet', () => {
 
   const productsBySku = computed(() => new Map(catalog.value.map((p) => [p.sku, p])));
 
-  const rows = computed<RunsheetRow[]>(() =>
-    items.value.map((item, index) => ({ item, product: productsBySku.value.get(item.sku) ?? null, index })),
-  );
+  const rows = computed<RunsheetRow[]>(() => items.value.map((item, index) => ({ item, product: productsBySku.value.get(item.sku) ?? null, index })));
 
   /** Rows by 链接号; the first row wins when two share a number (a product's second slot, 返场). */
   const rowsByLinkNo = computed(() => {

@@ -20,7 +20,17 @@ export const useSessionStore = defineStore('session', () => {
   function applySession(next: SessionInfo | null): void {
     const prev = session.value;
     if (prev === next) return;
-    if (prev && next && prev.id === next.id && prev.title === next.title && prev.endedAt === next.endedAt && prev.startedAt === next.startedAt && prev.auto === next.auto && prev.targetFen === next.targetFen) return;
+    if (
+      prev &&
+      next &&
+      prev.id === next.id &&
+      prev.title === next.title &&
+      prev.endedAt === next.endedAt &&
+      prev.startedAt === next.startedAt &&
+      prev.auto === next.auto &&
+      prev.targetFen === next.targetFen
+    )
+      return;
     session.value = next;
   }
 

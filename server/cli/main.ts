@@ -141,9 +141,7 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       console.log(`#${recap.sessionId} ${printable(recap.title)}`);
-      console.log(
-        `成交金额 ${yuan(recap.paidGmvFen)}  退款 ${yuan(recap.refundFen)}  净成交 ${yuan(recap.netGmvFen)}  订单 ${recap.orders}  成交人数 ${recap.buyers}  件数 ${recap.units}`,
-      );
+      console.log(`成交金额 ${yuan(recap.paidGmvFen)}  退款 ${yuan(recap.refundFen)}  净成交 ${yuan(recap.netGmvFen)}  订单 ${recap.orders}  成交人数 ${recap.buyers}  件数 ${recap.units}`);
       console.log(
         `观看人数 ${recap.viewers}  观看次数 ${recap.views}  最高在线 ${recap.peakOnline}  平均在线 ${recap.avgOnline.toFixed(1)}  转化率 ${pct(recap.conversion)}  GPM ${yuan(recap.gpmFen)}`,
       );

@@ -17,11 +17,10 @@ const MIN_TOKEN_LENGTH = 16;
 export function relayToken(env: NodeJS.ProcessEnv = process.env): string {
   const token = env.LIVEDECK_TOKEN_RELAY?.trim();
   if (!token) {
-    throw new RelayInputError(
-      'The relay needs a token: set LIVEDECK_TOKEN_RELAY to a long random string (for example `openssl rand -base64 32`) on the relay and give the studio hub the same one.',
-    );
+    throw new RelayInputError('The relay needs a token: set LIVEDECK_TOKEN_RELAY to a long random string (for example `openssl rand -base64 32`) on the relay and give the studio hub the same one.');
   }
-  if (token.length < MIN_TOKEN_LENGTH) throw new RelayInputError(`LIVEDECK_TOKEN_RELAY is too short (${token.length} characters); use at least ${MIN_TOKEN_LENGTH} random ones (for example \`openssl rand -base64 32\`).`);
+  if (token.length < MIN_TOKEN_LENGTH)
+    throw new RelayInputError(`LIVEDECK_TOKEN_RELAY is too short (${token.length} characters); use at least ${MIN_TOKEN_LENGTH} random ones (for example \`openssl rand -base64 32\`).`);
   return token;
 }
 

@@ -12,16 +12,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { createWriter } from '../ingest/index.js';
-import {
-  EARLIEST_EVENT_TS,
-  EVENT_FUTURE_MS,
-  parseEvent,
-  RECORDING_SPAN_MS,
-  SHOW_LEAD_MS,
-  sessionHeaderSchema,
-  type LiveEvent,
-  type SessionHeader,
-} from '../protocol/index.js';
+import { EARLIEST_EVENT_TS, EVENT_FUTURE_MS, parseEvent, RECORDING_SPAN_MS, SHOW_LEAD_MS, sessionHeaderSchema, type LiveEvent, type SessionHeader } from '../protocol/index.js';
 import type { Repository } from '../store/index.js';
 
 export interface ReplayOptions {
@@ -57,8 +48,8 @@ export function recordingWindow(now: number) {
   return {
     /** A header's span, checked; null when it is acceptable (its start then anchors the window). */
     header(h: SessionHeader): string | null {
-      if (h.startedAt !== undefined && !inRange(h.startedAt)) return 'the session header\'s startedAt is before 2015 or in the future';
-      if (h.endedAt !== undefined && !inRange(h.endedAt)) return 'the session header\'s endedAt is before 2015 or in the future';
+      if (h.startedAt !== undefined && !inRange(h.startedAt)) return "the session header's startedAt is before 2015 or in the future";
+      if (h.endedAt !== undefined && !inRange(h.endedAt)) return "the session header's endedAt is before 2015 or in the future";
       if (h.startedAt !== undefined && h.endedAt !== undefined && (h.endedAt < h.startedAt || h.endedAt - h.startedAt > RECORDING_SPAN_MS)) {
         return `the session header's span must run forward and last at most ${RECORDING_SPAN_MS / DAY_MS} days`;
       }
@@ -73,7 +64,8 @@ export function recordingWindow(now: number) {
     check(ts: number): string | null {
       if (ts < EARLIEST_EVENT_TS) return 'ts: is before 2015; a recording is one show (epoch milliseconds, not seconds?)';
       if (ts > latest) return `ts: is ${Math.round((ts - now) / 60_000)} minutes ahead of this machine's clock; a recording is of a show that happened`;
-      if (anchored) return ts < lo || ts > hi ? `ts: is outside the show the header describes (from ${SHOW_LEAD_MS / 60_000} minutes before its start to ${RECORDING_SPAN_MS / DAY_MS} days after)` : null;
+      if (anchored)
+        return ts < lo || ts > hi ? `ts: is outside the show the header describes (from ${SHOW_LEAD_MS / 60_000} minutes before its start to ${RECORDING_SPAN_MS / DAY_MS} days after)` : null;
       if (Math.max(hi, ts) - Math.min(lo, ts) > RECORDING_SPAN_MS) return `ts: would stretch the recording over more than ${RECORDING_SPAN_MS / DAY_MS} days`;
       lo = Math.min(lo, ts);
       hi = Math.max(hi, ts);

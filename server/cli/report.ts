@@ -54,7 +54,8 @@ export async function reportCommand(o: ReportOptions): Promise<number> {
   console.log(`成交金额 ${yuan(t.paidGmvFen)}  退款 ${yuan(t.refundFen)}  净成交 ${yuan(t.netGmvFen)}  订单 ${t.orders}  件数 ${t.units}`);
   console.log(`成交人数 ${t.buyers}（新客 ${t.newBuyers} · 老客 ${t.returningBuyers} · 复购 ${t.repeatBuyers}，复购率 ${pct(t.repeatRate)}）  观看人数 ${t.viewers}`);
   if (!t.shows) console.log('这段时间没有场次。 No show started in this period.');
-  for (const s of report.shows) console.log(`  #${String(s.sessionId).padEnd(5)} ${day(s.startedAt).padEnd(20)} ${yuan(s.paidGmvFen).padStart(14)}  ${String(s.orders).padStart(6)} 单  ${printable(s.title)}`);
+  for (const s of report.shows)
+    console.log(`  #${String(s.sessionId).padEnd(5)} ${day(s.startedAt).padEnd(20)} ${yuan(s.paidGmvFen).padStart(14)}  ${String(s.orders).padStart(6)} 单  ${printable(s.title)}`);
   for (const p of report.promoters) console.log(`  导购 ${printable(p.promoter).padEnd(12)} ${yuan(p.paidGmvFen).padStart(14)}  佣金 ${yuan(Math.round(p.commissionFen))}`);
   return 0;
 }

@@ -47,10 +47,29 @@ export function formatSourcesTable(statuses: readonly SourceStatus[], now: numbe
   if (statuses.length === 0) return 'No sources yet. Add one: livedeck sources add shopify --id my-shop --secret …';
   const rows = [['ID', 'KIND', 'PLATFORM', 'STATE', 'LAST EVENT', 'EV/1M', 'DELIVERIES', 'WAITING', 'FAILED', 'DUPLICATES', 'BAD SIG']];
   for (const s of statuses) {
-    rows.push([s.id, s.kind, s.platform, lights[s.state], when(s.lastEventAt, now), String(s.events1m), String(s.deliveries), String(s.waiting), String(s.mappingErrors), String(s.duplicates), String(s.badSignatures)].map(printable));
+    rows.push(
+      [
+        s.id,
+        s.kind,
+        s.platform,
+        lights[s.state],
+        when(s.lastEventAt, now),
+        String(s.events1m),
+        String(s.deliveries),
+        String(s.waiting),
+        String(s.mappingErrors),
+        String(s.duplicates),
+        String(s.badSignatures),
+      ].map(printable),
+    );
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
   for (const s of statuses) if (s.lastError) lines.push(`  ${s.id}: ${printable(s.lastError)}`);
   return lines.join('\n');
 }

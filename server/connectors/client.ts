@@ -16,16 +16,7 @@
  * connector.close();
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import type {
-  ClaimAck,
-  DealClaim,
-  IngestAck,
-  IngestClientToServer,
-  IngestServerToClient,
-  LiveEvent,
-  MallClientToServer,
-  MallServerToClient,
-} from '../protocol/index.js';
+import type { ClaimAck, DealClaim, IngestAck, IngestClientToServer, IngestServerToClient, LiveEvent, MallClientToServer, MallServerToClient } from '../protocol/index.js';
 
 /** Where the connector reports what a person running it should know. */
 export interface ConnectorLogger {

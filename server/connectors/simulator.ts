@@ -116,7 +116,11 @@ const PROFILES: Record<string, PlatformProfile> = {
 function profileOf(platform: string): PlatformProfile {
   const known = PROFILES[platform];
   if (known) return known;
-  const prefix = platform.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 4) || 'u';
+  const prefix =
+    platform
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+      .slice(0, 4) || 'u';
   return { prefix, orderPrefix: prefix.toUpperCase(), weight: 0.3, meanWatchSec: 150 };
 }
 
@@ -398,7 +402,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
 
   /** Coupon answers, in the order asked (as for deal claims): a grant counts, the hub's "none left" closes the rush. */
   function settleCouponClaims(): void {
-    for (let i = 0; i < couponClaims.length; ) {
+    for (let i = 0; i < couponClaims.length;) {
       const c = couponClaims[i];
       if (!c.result) {
         i++;
@@ -436,7 +440,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     if (claims.length === 0) return;
     // Answers are handled in the order the claims were made, at a step boundary, so the output
     // depends on what the hub answered, not on when the promises happened to resolve.
-    for (let i = 0; i < claims.length; ) {
+    for (let i = 0; i < claims.length;) {
       const c = claims[i];
       if (!c.result) {
         i++;
@@ -539,12 +543,10 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       const pending: PendingClaim = { platform: ps.name, userId, deal, qty: Math.min(want, allowed, free), result: null };
       deal.asked += pending.qty;
       claims.push(pending);
-      options
-        .claim({ dealId: deal.dealId, userId, qty: pending.qty })
-        .then(
-          (ack) => (pending.result = ack ?? { granted: false, reason: 'unavailable' }),
-          () => (pending.result = { granted: false, reason: 'unavailable' }),
-        );
+      options.claim({ dealId: deal.dealId, userId, qty: pending.qty }).then(
+        (ack) => (pending.result = ack ?? { granted: false, reason: 'unavailable' }),
+        () => (pending.result = { granted: false, reason: 'unavailable' }),
+      );
       return;
     }
     // Platforms keep their own deal stock: the simulator plays that role and never oversells.
@@ -648,7 +650,11 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     const likes = rng.poisson(n * 0.003 * (1 + heat) * dtSec);
     const follows = rng.poisson(n * 0.0002 * (1 + heat) * dtSec);
     const shares = rng.poisson(n * 0.00015 * (1 + heat + couponHeat) * dtSec);
-    for (const [kind, count] of [['like', likes], ['follow', follows], ['share', shares]] as const) {
+    for (const [kind, count] of [
+      ['like', likes],
+      ['follow', follows],
+      ['share', shares],
+    ] as const) {
       for (let i = 0; i < count; i++) out.push({ type: 'interaction', platform: ps.name, id: eventId(ps.name), ts: nowMs, userId: who(), kind });
     }
 

@@ -24,9 +24,7 @@ function mark(key: string, ctx: CommentDeps, caller: Caller, change: (q: Questio
 
 export const commentHandlers: CommentHandlers = {
   'comment.claim'({ key }, ctx, caller) {
-    return mark(key, ctx, caller, (q) =>
-      q.status === 'claimed' && q.claimedBy !== caller.actor ? `${q.claimedBy} is already answering this.` : { status: 'claimed', claimedBy: caller.actor },
-    );
+    return mark(key, ctx, caller, (q) => (q.status === 'claimed' && q.claimedBy !== caller.actor ? `${q.claimedBy} is already answering this.` : { status: 'claimed', claimedBy: caller.actor }));
   },
   'comment.release'({ key }, ctx, caller) {
     return mark(key, ctx, caller, () => ({ status: 'open', claimedBy: null }));

@@ -40,11 +40,7 @@ export interface Caller {
 }
 
 /** A handler gets the parts of the hub it uses (`D`, a slice of {@link HubContext}); the whole by default. */
-export type Handler<A extends ControlAction, D = HubContext> = (
-  input: ControlInput<A>,
-  ctx: D,
-  caller: Caller,
-) => ControlAck<A> | Promise<ControlAck<A>>;
+export type Handler<A extends ControlAction, D = HubContext> = (input: ControlInput<A>, ctx: D, caller: Caller) => ControlAck<A> | Promise<ControlAck<A>>;
 
 /** A domain's handlers; `D` names what they use, e.g. `Pick<HubContext, 'repo' | 'now'>`. */
 export type Handlers<K extends ControlAction, D = HubContext> = { [A in K]: Handler<A, D> };

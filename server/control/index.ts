@@ -16,9 +16,31 @@ import { obsHandlers, type ObsHandlers } from '../obs/handlers.js';
 import { sourceHandlers, type SourceHandlers } from '../sources/handlers.js';
 import { moderationHandlers, type ModerationHandlers } from './moderation.js';
 
-export type AllHandlers = SessionHandlers & RunsheetHandlers & CommentHandlers & DealHandlers & CouponHandlers & TokenHandlers & PromoterHandlers & PrompterHandlers & ObsHandlers & SourceHandlers & ModerationHandlers;
+export type AllHandlers = SessionHandlers &
+  RunsheetHandlers &
+  CommentHandlers &
+  DealHandlers &
+  CouponHandlers &
+  TokenHandlers &
+  PromoterHandlers &
+  PrompterHandlers &
+  ObsHandlers &
+  SourceHandlers &
+  ModerationHandlers;
 
-export const handlers: AllHandlers = { ...sessionHandlers, ...runsheetHandlers, ...commentHandlers, ...dealHandlers, ...couponHandlers, ...tokenHandlers, ...promoterHandlers, ...prompterHandlers, ...obsHandlers, ...sourceHandlers, ...moderationHandlers };
+export const handlers: AllHandlers = {
+  ...sessionHandlers,
+  ...runsheetHandlers,
+  ...commentHandlers,
+  ...dealHandlers,
+  ...couponHandlers,
+  ...tokenHandlers,
+  ...promoterHandlers,
+  ...prompterHandlers,
+  ...obsHandlers,
+  ...sourceHandlers,
+  ...moderationHandlers,
+};
 
 export const isControlAction = (name: string): name is ControlAction => Object.hasOwn(controlSchemas, name);
 

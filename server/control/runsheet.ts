@@ -4,9 +4,7 @@ import { fail, type HubContext, type Caller, type Handlers } from './context.js'
 import { onAirPriceFen } from '../rules/index.js';
 import { applyRunsheet, RunsheetFileError, type ApplyOptions, type ApplyResult, type ImportedRow } from '../runsheet/index.js';
 
-export type RunsheetHandlers = Handlers<
-  'catalog.upsert' | 'runsheet.add' | 'runsheet.update' | 'runsheet.remove' | 'runsheet.reorder' | 'item.go' | 'item.next'
->;
+export type RunsheetHandlers = Handlers<'catalog.upsert' | 'runsheet.add' | 'runsheet.update' | 'runsheet.remove' | 'runsheet.reorder' | 'item.go' | 'item.next'>;
 
 function publishRunsheet(ctx: Pick<HubContext, 'repo' | 'live'>): RunsheetItem[] {
   const items = ctx.repo.runsheet();

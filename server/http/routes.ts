@@ -151,7 +151,6 @@ export async function readBytes(req: IncomingMessage, limit: number, timeoutMs =
   });
 }
 
-
 /** A window bound: absent, or a whole number of epoch milliseconds (else `invalid_window`). */
 const windowBound = (name: string, v: string | null): number | undefined => {
   if (v === null || v === '') return undefined;
@@ -454,7 +453,13 @@ export function createHttpHandler(deps: HttpDeps) {
     // Webhooks (`/hooks/…`) prove themselves by their platform's signature and may come through a
     // tunnel or proxy under its own name; everything else must name this hub.
     if (deps.hostAllowed && !url.pathname.startsWith('/hooks/') && !deps.hostAllowed(req.headers.host)) {
-      return refuse(new HttpError(421, 'host_not_allowed', `This hub does not answer to “${String(req.headers.host ?? '').slice(0, 100)}”. Open it by its address (127.0.0.1, localhost or the LAN address it prints).`));
+      return refuse(
+        new HttpError(
+          421,
+          'host_not_allowed',
+          `This hub does not answer to “${String(req.headers.host ?? '').slice(0, 100)}”. Open it by its address (127.0.0.1, localhost or the LAN address it prints).`,
+        ),
+      );
     }
     if (url.pathname !== '/health' && deps.caps) {
       if (!deps.caps.requestStarted(address)) return refuse(new HttpError(429, 'too_many_requests', 'Too many requests in progress from this address; wait for them to finish.'));

@@ -29,7 +29,11 @@ export function createHubHttpServer(options: HttpServerOptions): HubHttpServer {
   // are read (`readBytes`), bodies nobody reads close their connection, and each address is capped.
   const server = http.createServer();
   let listeningHost: string | null = null;
-  const hostAllowed = createHostAllowlist(() => listeningHost, () => lanAddresses(), options.allowedHosts);
+  const hostAllowed = createHostAllowlist(
+    () => listeningHost,
+    () => lanAddresses(),
+    options.allowedHosts,
+  );
   const caps = createAddressCaps(options.connectionsPerAddress, options.requestsPerAddress);
   server.on('connection', (socket) => {
     const address = socket.remoteAddress ?? '?';

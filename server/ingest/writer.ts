@@ -3,17 +3,7 @@
  * committed together on the next turn of the event loop (group commit): one transaction, one fsync,
  * many acks. An ack is only ever answered after its events are committed.
  */
-import {
-  controlEventTypes,
-  describeTs,
-  MAX_PLATFORMS_PER_SESSION,
-  parseEvent,
-  SHOW_LEAD_MS,
-  tsInWindow,
-  type IngestAck,
-  type LiveEvent,
-  type RecordError,
-} from '../protocol/index.js';
+import { controlEventTypes, describeTs, MAX_PLATFORMS_PER_SESSION, parseEvent, SHOW_LEAD_MS, tsInWindow, type IngestAck, type LiveEvent, type RecordError } from '../protocol/index.js';
 import type { OrderChange } from '../rules/orders.js';
 import type { Repository } from '../store/index.js';
 
@@ -232,7 +222,13 @@ export function createWriter(deps: WriterDeps) {
     },
     /** Commits events the hub itself produced (already valid), e.g. `item.live`, or an operator's replay. */
     record(events: LiveEvent[], options: { sessionId?: number } = {}): Promise<IngestAck> {
-      return enqueue(events, events.map((_, i) => i), false, [], options.sessionId ?? null);
+      return enqueue(
+        events,
+        events.map((_, i) => i),
+        false,
+        [],
+        options.sessionId ?? null,
+      );
     },
     /** Whether the last commit failed. */
     get failing(): boolean {

@@ -122,10 +122,7 @@ export function createJobPool(options: JobPoolOptions = {}) {
       else finish(new JobError('job_failed', `The ${job.kind} job crashed: ${err.message}`), undefined, false);
     };
     const onExit = (code: number) => finish(new JobError('job_failed', `The ${job.kind} job's worker stopped (${code}).`), undefined, false);
-    const timer = setTimeout(
-      () => finish(new JobError('job_timeout', `The ${job.kind} job took longer than ${Math.round(job.timeoutMs / 1000)} s and was stopped.`), undefined, false),
-      job.timeoutMs,
-    );
+    const timer = setTimeout(() => finish(new JobError('job_timeout', `The ${job.kind} job took longer than ${Math.round(job.timeoutMs / 1000)} s and was stopped.`), undefined, false), job.timeoutMs);
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);

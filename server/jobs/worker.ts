@@ -59,7 +59,6 @@ parentPort!.on('message', (job: { id: number; kind: JobKind; input: never }) => 
       const own = value instanceof Uint8Array && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && !(value instanceof Buffer);
       parentPort!.postMessage({ id: job.id, ok: true, value }, own ? [value.buffer as ArrayBuffer] : []);
     },
-    (err: Error & { code?: unknown }) =>
-      parentPort!.postMessage({ id: job.id, ok: false, error: { code: typeof err.code === 'string' ? err.code : 'job_failed', message: err.message } }),
+    (err: Error & { code?: unknown }) => parentPort!.postMessage({ id: job.id, ok: false, error: { code: typeof err.code === 'string' ? err.code : 'job_failed', message: err.message } }),
   );
 });

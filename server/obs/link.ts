@@ -73,10 +73,7 @@ function where(url: string): string {
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout>;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new OBSWebSocketError(-1, message)), ms))),
-  ]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new OBSWebSocketError(-1, message)), ms)))]).finally(() => clearTimeout(timer));
 }
 
 /** A sentence for people about why a connection attempt failed. */
@@ -85,7 +82,8 @@ function describe(err: unknown, url: string): string {
   const message = (err as Error)?.message || '';
   if (code === AUTHENTICATION_FAILED) return `OBS at ${where(url)} refused the password (authentication failed); check it in OBS → Tools → WebSocket Server Settings.`;
   if (code === UNSUPPORTED_RPC_VERSION) return `OBS at ${where(url)} speaks an unsupported obs-websocket version; LiveDeck needs obs-websocket 5.`;
-  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT/.test(message)) return `OBS is not reachable at ${where(url)} (${message.replace(/^connect\s+/, '')}); is OBS running with its WebSocket server on?`;
+  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT/.test(message))
+    return `OBS is not reachable at ${where(url)} (${message.replace(/^connect\s+/, '')}); is OBS running with its WebSocket server on?`;
   if (message) return `OBS at ${where(url)}: ${message}`;
   return `OBS at ${where(url)} closed the connection${code && code > 0 ? ` (code ${code})` : ''}.`;
 }
@@ -158,11 +156,7 @@ export function createObsLink(options: ObsLinkOptions = {}) {
     const obs = new OBSWebSocket();
     socket = obs;
     try {
-      await withTimeout(
-        obs.connect(url, password, { eventSubscriptions: EventSubscription.Scenes }),
-        timeoutMs,
-        `no answer within ${timeoutMs / 1000} s`,
-      );
+      await withTimeout(obs.connect(url, password, { eventSubscriptions: EventSubscription.Scenes }), timeoutMs, `no answer within ${timeoutMs / 1000} s`);
     } catch (err) {
       if (gen !== generation) return;
       drop(obs);

@@ -11,13 +11,22 @@ import { sourceSchemas, type SourceKindInfo, type SourceSettings } from './sourc
 // One form of a code everywhere it is typed (see rules/sku.ts).
 const sku = z.string().transform(normaliseSku).pipe(z.string().min(1, 'sku must not be empty').max(64));
 const text = (max: number) => z.string().max(max, `is at most ${max} characters`);
-const seconds = z.number().int('must be whole seconds').min(0).max(24 * 3600);
+const seconds = z
+  .number()
+  .int('must be whole seconds')
+  .min(0)
+  .max(24 * 3600);
 
 export const dealPresetSchema = z.object({
   priceFen: fenSchema.refine((v) => v > 0, 'price must be above 0'),
   stock: z.number().int().min(1, 'stock must be at least 1').max(1_000_000),
   perUserLimit: z.number().int().min(1).max(1000).default(1),
-  durationSec: z.number().int().min(5, 'a deal lasts at least 5 seconds').max(6 * 3600).default(60),
+  durationSec: z
+    .number()
+    .int()
+    .min(5, 'a deal lasts at least 5 seconds')
+    .max(6 * 3600)
+    .default(60),
   /** Fire by itself this many seconds into the slot; absent means fire by hand. */
   autoFireAtSec: seconds.optional(),
 });
@@ -34,7 +43,12 @@ const couponTerms = {
   thresholdFen: fenSchema.optional(),
   quantity: z.number().int('must be a whole number').max(1_000_000),
   perUserLimit: z.number().int().min(1, 'the limit is at least 1 a buyer').max(100).default(1),
-  durationSec: z.number().int().min(1).max(6 * 3600).default(300),
+  durationSec: z
+    .number()
+    .int()
+    .min(1)
+    .max(6 * 3600)
+    .default(300),
 };
 export const couponPresetSchema = z
   .object({
@@ -148,7 +162,12 @@ export const controlSchemas = {
     priceFen: fenSchema,
     stock: z.number().int().max(1_000_000),
     perUserLimit: z.number().int().min(1).max(1000).default(1),
-    durationSec: z.number().int().min(1).max(6 * 3600).default(60),
+    durationSec: z
+      .number()
+      .int()
+      .min(1)
+      .max(6 * 3600)
+      .default(60),
     /** Fire under the brand floor; written to the audit log. */
     confirmUnderFloor: z.boolean().default(false),
     /** Same key twice starts one deal (double click, two operators). */

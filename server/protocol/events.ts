@@ -14,17 +14,9 @@ export const platformSchema = z
   .max(32, 'platform is at most 32 characters')
   .regex(/^[A-Za-z0-9_.-]+$/, 'platform is letters, digits, "_", "-" or "." (e.g. "douyin")');
 const idSchema = z.string().min(1, 'must not be empty').max(128, 'is at most 128 characters');
-const tsSchema = z
-  .number({ error: 'must be epoch milliseconds (a number)' })
-  .int('must be whole milliseconds')
-  .min(0, 'must not be negative')
-  .max(8.64e15, 'is past the largest date');
+const tsSchema = z.number({ error: 'must be epoch milliseconds (a number)' }).int('must be whole milliseconds').min(0, 'must not be negative').max(8.64e15, 'is past the largest date');
 /** Integer fen (分): ¥1.99 is 199. */
-export const fenSchema = z
-  .number({ error: 'must be integer fen (a number)' })
-  .int('must be integer fen (¥1.99 is 199), not a fraction')
-  .min(0, 'must not be negative')
-  .max(SAFE_MAX);
+export const fenSchema = z.number({ error: 'must be integer fen (a number)' }).int('must be integer fen (¥1.99 is 199), not a fraction').min(0, 'must not be negative').max(SAFE_MAX);
 const countSchema = z.number().int('must be a whole number').min(0, 'must not be negative').max(SAFE_MAX);
 const skuSchema = z.string().min(1, 'must not be empty').max(64, 'is at most 64 characters');
 
@@ -48,28 +40,30 @@ export const commentEvent = z.object({
   nick: z.string().max(100, 'is at most 100 characters').default(''),
   text: z.string().min(1, 'must not be empty').max(2000, 'is at most 2000 characters'),
 });
-export const orderEvent = z.object({
-  type: z.literal('order'),
-  ...base,
-  orderId: idSchema,
-  userId: idSchema,
-  sku: skuSchema,
-  qty: z.number().int('must be a whole number').min(1, 'must be at least 1').max(SAFE_MAX),
-  amountFen: fenSchema,
-  status: z.enum(orderStatuses, { error: 'must be one of created, paid, refunded, cancelled' }),
-  dealId: idSchema.optional(),
-  promoter: idSchema.optional(),
-  /** Refunded so far when only part of the order is refunded (退一件); only grows (DESIGN §3). */
-  refundFen: fenSchema.optional(),
-  /**
-   * The feed reported the order without its amount, so `amountFen` is the catalog price of one unit
-   * (e.g. oba-live-tool's Douyin `live_order`); the recap counts such orders and their GMV apart.
-   */
-  estimated: z.boolean().optional(),
-}).refine((o) => o.refundFen === undefined || o.refundFen <= o.amountFen, {
-  message: 'must not exceed amountFen (refundFen is what was refunded of this order so far)',
-  path: ['refundFen'],
-});
+export const orderEvent = z
+  .object({
+    type: z.literal('order'),
+    ...base,
+    orderId: idSchema,
+    userId: idSchema,
+    sku: skuSchema,
+    qty: z.number().int('must be a whole number').min(1, 'must be at least 1').max(SAFE_MAX),
+    amountFen: fenSchema,
+    status: z.enum(orderStatuses, { error: 'must be one of created, paid, refunded, cancelled' }),
+    dealId: idSchema.optional(),
+    promoter: idSchema.optional(),
+    /** Refunded so far when only part of the order is refunded (退一件); only grows (DESIGN §3). */
+    refundFen: fenSchema.optional(),
+    /**
+     * The feed reported the order without its amount, so `amountFen` is the catalog price of one unit
+     * (e.g. oba-live-tool's Douyin `live_order`); the recap counts such orders and their GMV apart.
+     */
+    estimated: z.boolean().optional(),
+  })
+  .refine((o) => o.refundFen === undefined || o.refundFen <= o.amountFen, {
+    message: 'must not exceed amountFen (refundFen is what was refunded of this order so far)',
+    path: ['refundFen'],
+  });
 export const productClickEvent = z.object({ type: z.literal('product.click'), ...base, userId: idSchema, sku: skuSchema });
 export const interactionEvent = z.object({
   type: z.literal('interaction'),

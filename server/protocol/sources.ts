@@ -9,10 +9,7 @@ import { platformSchema } from './events.js';
 
 /** A source id: the last part of its webhook URL (`/hooks/<id>`). */
 export const SOURCE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-export const sourceIdSchema = z
-  .string()
-  .trim()
-  .regex(SOURCE_ID_PATTERN, 'an id is 1–40 lower-case letters, digits, "-" or "_", starting with a letter or digit (it becomes /hooks/<id>)');
+export const sourceIdSchema = z.string().trim().regex(SOURCE_ID_PATTERN, 'an id is 1–40 lower-case letters, digits, "-" or "_", starting with a letter or digit (it becomes /hooks/<id>)');
 
 const field = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `is at most ${max} characters`);
 const address = z

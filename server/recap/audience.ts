@@ -14,15 +14,7 @@ export interface PaidOrderRow {
   amountFen: number;
 }
 
-export type RfmSegment =
-  | 'champion'
-  | 'promising'
-  | 'loyal_at_risk'
-  | 'big_spender_lost'
-  | 'regular'
-  | 'new_small'
-  | 'loyal_small'
-  | 'lost';
+export type RfmSegment = 'champion' | 'promising' | 'loyal_at_risk' | 'big_spender_lost' | 'regular' | 'new_small' | 'loyal_small' | 'lost';
 
 /** 中文 names used by Chinese CRM tools for the eight R/F/M high-low combinations. */
 export const RFM_LABELS_ZH: Record<RfmSegment, string> = {

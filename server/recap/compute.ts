@@ -249,7 +249,7 @@ export function computeRecap(input: RecapInput): Recap {
             f |= 2;
             p.viewers++;
           }
-          const idx = (ts - m0) / MINUTE_MS | 0;
+          const idx = ((ts - m0) / MINUTE_MS) | 0;
           growMinutes(idx);
           mEnters[idx]++;
         }
@@ -293,7 +293,7 @@ export function computeRecap(input: RecapInput): Recap {
       }
       case 'comment':
         if (inWindow) {
-          const idx = (ts - m0) / MINUTE_MS | 0;
+          const idx = ((ts - m0) / MINUTE_MS) | 0;
           growMinutes(idx);
           mComments[idx]++;
         }
@@ -303,7 +303,7 @@ export function computeRecap(input: RecapInput): Recap {
           let set = p.clickers.get(e.sku);
           if (!set) p.clickers.set(e.sku, (set = new Set()));
           set.add(e.userId);
-          const idx = (ts - m0) / MINUTE_MS | 0;
+          const idx = ((ts - m0) / MINUTE_MS) | 0;
           growMinutes(idx);
           mClicks[idx]++;
         }
@@ -390,7 +390,7 @@ export function computeRecap(input: RecapInput): Recap {
       buyers.add(o.userId);
       refund += refunded;
       // An order placed after the show's end (a recording's late lines) is filed in its last minute.
-      const idx = Math.min((o.firstTs - m0) / MINUTE_MS | 0, lastMinute);
+      const idx = Math.min(((o.firstTs - m0) / MINUTE_MS) | 0, lastMinute);
       mGmv[idx] += o.amountFen;
       mOrders[idx]++;
       mUnits[idx] += o.qty;

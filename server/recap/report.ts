@@ -60,7 +60,12 @@ function computeReport(repo: Repository, id: number, now: number, query: RecapQu
   const recap = recapFromStore(repo, id, now, query);
   if (!recap) return null;
   const session = repo.session(recap.sessionId)!;
-  const answered = new Set(repo.commentStates(session.id).filter((c) => c.status === 'answered').map((c) => c.key));
+  const answered = new Set(
+    repo
+      .commentStates(session.id)
+      .filter((c) => c.status === 'answered')
+      .map((c) => c.key),
+  );
   const platforms = query.platform ? { platforms: [query.platform, 'studio'] } : {};
   // The window's comments and clicks up to the show's end (with the control room's items on air), and
   // every event of its orders, late ones too: an order is the window's by its time (DESIGN §6).

@@ -117,9 +117,7 @@ export function createRecapRunner(options: RecapRunnerOptions) {
         p.reject(new RecapError(m.code ?? 'recap_failed', m.code ? (m.error ?? '') : `The recap could not be computed: ${m.error ?? 'unknown error'}.`));
       }
     });
-    w.on('error', (err: Error & { code?: string }) =>
-      failAll(w, err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `it ran out of its ${maxHeapMb} MB and was stopped` : `it crashed (${err.message})`),
-    );
+    w.on('error', (err: Error & { code?: string }) => failAll(w, err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `it ran out of its ${maxHeapMb} MB and was stopped` : `it crashed (${err.message})`));
     // The next job starts a fresh worker.
     w.on('exit', (code) => failAll(w, `it stopped (${code})`));
     return w;

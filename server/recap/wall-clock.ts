@@ -33,7 +33,10 @@ export function wallText(ms: number, timeZone: string): string {
 export function recapFileName(show: { sessionId: number; title: string; startedAt: number }, suffix: string, timeZone = studioTimeZone()): { name: string; ascii: string } {
   const d = wallClock(show.startedAt, timeZone);
   const stamp = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`;
-  const title = show.title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim().slice(0, 60) || 'livedeck';
+  const title =
+    show.title
+      .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')
+      .trim()
+      .slice(0, 60) || 'livedeck';
   return { name: `${title}-${stamp}${suffix}`, ascii: `livedeck-${show.sessionId}-${stamp}${suffix}` };
 }
-

@@ -51,8 +51,21 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
   const col = (zh: string, en: string, kind: Kind): Column => ({ header: w(zh, en), kind });
   const title = (sku: string) => titles[sku] ?? sku;
   const metricRows = (label: string, m: typeof recap) => [
-    label, yuan(m.paidGmvFen), yuan(m.refundFen), yuan(m.netGmvFen), m.orders, m.buyers, m.units, yuan(m.aovFen),
-    m.views, m.viewers, m.peakOnline, m.avgOnline, m.avgWatchSec, m.conversion, yuan(m.gpmFen),
+    label,
+    yuan(m.paidGmvFen),
+    yuan(m.refundFen),
+    yuan(m.netGmvFen),
+    m.orders,
+    m.buyers,
+    m.units,
+    yuan(m.aovFen),
+    m.views,
+    m.viewers,
+    m.peakOnline,
+    m.avgOnline,
+    m.avgWatchSec,
+    m.conversion,
+    yuan(m.gpmFen),
   ];
   const metricColumns: Column[] = [
     col('范围', 'Scope', 'text'),
@@ -80,7 +93,16 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
         ...Object.entries(recap.byPlatform).map(([p, m]) => metricRows(platformName(p), { ...recap, ...m })),
         // Orders a live room reported without an amount, priced at the catalog: inside the figures above, said apart.
         ...(report.estimated?.orders
-          ? [[w('其中估算（按目录价）', 'of which estimated (catalog price)'), yuan(report.estimated.paidGmvFen), null, null, report.estimated.orders, ...Array<null>(metricColumns.length - 5).fill(null)]]
+          ? [
+              [
+                w('其中估算（按目录价）', 'of which estimated (catalog price)'),
+                yuan(report.estimated.paidGmvFen),
+                null,
+                null,
+                report.estimated.orders,
+                ...Array<null>(metricColumns.length - 5).fill(null),
+              ],
+            ]
           : []),
       ],
     },
@@ -101,8 +123,18 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
         col('净成交', 'Net GMV', 'yuan'),
       ],
       rows: recap.items.map((i) => [
-        i.sku, title(i.sku), planned[i.sku] ?? null, i.liveSec, yuan(i.windowGmvFen), yuan(i.paidGmvFen), i.units, i.ctr, i.clickToBuy,
-        i.liveSec > 0 ? yuan(i.windowGmvFen) / (i.liveSec / 60) : null, yuan(i.refundFen), yuan(i.paidGmvFen - i.refundFen),
+        i.sku,
+        title(i.sku),
+        planned[i.sku] ?? null,
+        i.liveSec,
+        yuan(i.windowGmvFen),
+        yuan(i.paidGmvFen),
+        i.units,
+        i.ctr,
+        i.clickToBuy,
+        i.liveSec > 0 ? yuan(i.windowGmvFen) / (i.liveSec / 60) : null,
+        yuan(i.refundFen),
+        yuan(i.paidGmvFen - i.refundFen),
       ]),
     },
     {
@@ -121,9 +153,17 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
         col('净成交', 'Net GMV', 'yuan'),
       ],
       rows: recap.deals.map((d) => [
-        d.dealId, title(d.sku), d.startedAt, d.priceFen === null ? null : yuan(d.priceFen),
-        d.priceFen !== null && listPrices[d.sku] ? 1 - d.priceFen / listPrices[d.sku] : null, d.stock, d.sold, d.sellOutSec, yuan(d.paidGmvFen),
-        yuan(d.refundFen), yuan(d.paidGmvFen - d.refundFen),
+        d.dealId,
+        title(d.sku),
+        d.startedAt,
+        d.priceFen === null ? null : yuan(d.priceFen),
+        d.priceFen !== null && listPrices[d.sku] ? 1 - d.priceFen / listPrices[d.sku] : null,
+        d.stock,
+        d.sold,
+        d.sellOutSec,
+        yuan(d.paidGmvFen),
+        yuan(d.refundFen),
+        yuan(d.paidGmvFen - d.refundFen),
       ]),
     },
     {
@@ -143,7 +183,11 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
         col('佣金', 'Commission', 'yuan'),
       ],
       rows: insights.promoters.map((p) => [
-        p.promoter, p.orders, p.units, yuan(p.paidGmvFen), yuan(p.refundFen),
+        p.promoter,
+        p.orders,
+        p.units,
+        yuan(p.paidGmvFen),
+        yuan(p.refundFen),
         p.rule ? (p.rule.kind === 'perUnit' ? `¥${(p.rule.fen / 100).toFixed(2)}/${lang === 'en' ? 'unit' : '件'}` : `${(p.rule.rate * 100).toFixed(2)}%`) : '—',
         yuan(p.commissionFen),
       ]),
@@ -172,7 +216,12 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
         col('RFM', '分层 Segment', 'text'),
       ],
       rows: audience.buyers.map((b) => [
-        platformName(b.platform), b.userId, b.returning ? (lang === 'en' ? 'returning' : '老客') : lang === 'en' ? 'new' : '新客', b.recencyDays, b.frequency, yuan(b.monetaryFen),
+        platformName(b.platform),
+        b.userId,
+        b.returning ? (lang === 'en' ? 'returning' : '老客') : lang === 'en' ? 'new' : '新客',
+        b.recencyDays,
+        b.frequency,
+        yuan(b.monetaryFen),
         (lang === 'en' ? RFM_LABELS_EN : RFM_LABELS_ZH)[b.segment],
       ]),
     },
@@ -204,7 +253,15 @@ export function recapTables(report: Report, lang?: RecapLang): Table[] {
         col('领完秒', 'Claimed out s', 'num'),
       ],
       rows: recap.coupons.map((c) => [
-        c.couponId, c.title, c.droppedAt, yuan(c.thresholdFen), yuan(c.discountFen), c.quantity, c.claimed, c.quantity > 0 ? c.claimed / c.quantity : null, c.claimedOutSec,
+        c.couponId,
+        c.title,
+        c.droppedAt,
+        yuan(c.thresholdFen),
+        yuan(c.discountFen),
+        c.quantity,
+        c.claimed,
+        c.quantity > 0 ? c.claimed / c.quantity : null,
+        c.claimedOutSec,
       ]),
     },
   ];
@@ -266,8 +323,5 @@ function displayValue(v: string | number | null, kind: Kind, timeZone: string): 
  */
 export function tableCsv(table: Table, timeZone = studioTimeZone()): string {
   const kinds = table.columns.map((c) => c.kind);
-  return formatCsv([
-    table.columns.map((c) => csvField(c.header)),
-    ...table.rows.map((r) => r.map((v, i) => csvField(displayValue(v, kinds[i], timeZone), { text: kinds[i] === 'text' }))),
-  ]);
+  return formatCsv([table.columns.map((c) => csvField(c.header)), ...table.rows.map((r) => r.map((v, i) => csvField(displayValue(v, kinds[i], timeZone), { text: kinds[i] === 'text' })))]);
 }

@@ -99,7 +99,9 @@ export function openOutbox(file: string, limits: OutboxLimits = DEFAULT_OUTBOX_L
   const remove = db.prepare(`DELETE FROM outbox WHERE seq = ? RETURNING source_id, bytes`);
   const oldest = db.prepare(`SELECT * FROM outbox WHERE source_id NOT IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?`);
   const oldestAt = db.prepare(`SELECT received_at FROM outbox ORDER BY seq LIMIT 1`);
-  const putAnswer = db.prepare(`INSERT INTO answers (source_id, status, body, content_type) VALUES (?, ?, ?, ?) ON CONFLICT (source_id) DO UPDATE SET status = excluded.status, body = excluded.body, content_type = excluded.content_type`);
+  const putAnswer = db.prepare(
+    `INSERT INTO answers (source_id, status, body, content_type) VALUES (?, ?, ?, ?) ON CONFLICT (source_id) DO UPDATE SET status = excluded.status, body = excluded.body, content_type = excluded.content_type`,
+  );
 
   // What is kept, counted in memory so the caps cost nothing per request; `reserved` includes
   // deliveries waiting for the next commit, so requests arriving together cannot overshoot a cap.
@@ -130,7 +132,9 @@ export function openOutbox(file: string, limits: OutboxLimits = DEFAULT_OUTBOX_L
     reject: (err: Error) => void;
   }
   let pending: Pending[] = [];
-  const commitAll = db.transaction((batch: Pending[]) => batch.map((p) => Number(insert.run(p.delivery.sourceId, p.delivery.method, p.headers, p.query, p.delivery.body, p.delivery.receivedAt, p.bytes).lastInsertRowid)));
+  const commitAll = db.transaction((batch: Pending[]) =>
+    batch.map((p) => Number(insert.run(p.delivery.sourceId, p.delivery.method, p.headers, p.query, p.delivery.body, p.delivery.receivedAt, p.bytes).lastInsertRowid)),
+  );
   function flush(): void {
     const batch = pending;
     if (!batch.length) return;

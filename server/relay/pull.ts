@@ -14,14 +14,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import {
-  relayBatchSchema,
-  relayLiveRequestSchema,
-  type RelayAck,
-  type RelayAnswer,
-  type RelayClientToServer,
-  type RelayServerToClient,
-} from '../protocol/index.js';
+import { relayBatchSchema, relayLiveRequestSchema, type RelayAck, type RelayAnswer, type RelayClientToServer, type RelayServerToClient } from '../protocol/index.js';
 import type { HookRequest, ReceiveHook } from '../sources/types.js';
 
 /** The relay link as `/health` shows it. `waiting`: not connected (yet, or again after a drop), retrying. */
@@ -86,7 +79,11 @@ function shownUrl(url: string): string {
  * restarted hub takes the relay over; a hub without a file gets `fallback`'s.
  */
 export function stableHubId(dbFile: string | null, fallback: string): string {
-  return crypto.createHash('sha256').update(`${os.hostname()}\n${dbFile ? path.resolve(dbFile) : fallback}`).digest('hex').slice(0, 16);
+  return crypto
+    .createHash('sha256')
+    .update(`${os.hostname()}\n${dbFile ? path.resolve(dbFile) : fallback}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function createRelayPull(options: RelayPullOptions): RelayPull {
@@ -207,7 +204,10 @@ export function createRelayPull(options: RelayPullOptions): RelayPull {
           sourceFailures.set(d.sourceId, n);
           const waitMs = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(n - 1, 16));
           paused.set(d.sourceId, waitMs);
-          setState('error', `the hub could not take relay delivery #${d.seq} for source ${d.sourceId}: ${answer.status} ${short(answer.body)}; that source's deliveries wait at the relay, retried in ${Math.round(waitMs / 1000)} s`);
+          setState(
+            'error',
+            `the hub could not take relay delivery #${d.seq} for source ${d.sourceId}: ${answer.status} ${short(answer.body)}; that source's deliveries wait at the relay, retried in ${Math.round(waitMs / 1000)} s`,
+          );
           logger.warn(status.lastError!);
           continue;
         }

@@ -78,7 +78,24 @@ const SOURCE_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 export const DEFAULT_DELIVERY_ANSWER: RelayAnswer = { status: 200, body: '{"code":0,"msg":"success"}', contentType: 'application/json' };
 
 /** Headers that describe the hop, not the delivery: not kept. */
-const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-connection', 'content-length', 'host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip', 'forwarded', 'via']);
+const HOP_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-authorization',
+  'proxy-connection',
+  'content-length',
+  'host',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-real-ip',
+  'forwarded',
+  'via',
+]);
 const MAX_HEADERS = 64;
 const MAX_HEADER_VALUE = 4096;
 

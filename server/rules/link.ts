@@ -15,8 +15,7 @@ function chineseNumber(s: string): number | null {
 }
 
 // The number, then what marks it as a link: 号 (not 号码/号数: a size or a phone), or before it 链接/#.
-const MENTION =
-  /(?:链接|#|＃)\s*([0-9０-９]{1,3}|[一二两三四五六七八九十]{1,3})(?![0-9０-９])|([0-9０-９]{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:号(?!码|数|前|后|之前|之后|发货|到货|开始)|链接)/g;
+const MENTION = /(?:链接|#|＃)\s*([0-9０-９]{1,3}|[一二两三四五六七八九十]{1,3})(?![0-9０-９])|([0-9０-９]{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:号(?!码|数|前|后|之前|之后|发货|到货|开始)|链接)/g;
 
 /**
  * The link numbers a comment names, in order of appearance, without repeats. A number is read only

@@ -149,7 +149,10 @@ export function checkSpreadsheetBounds(bytes: Uint8Array): void {
     total += e.size;
     if (total > MAX_INFLATED_BYTES) throw new SheetBoundsError('zip_bomb', `The workbook inflates to more than ${MAX_INFLATED_BYTES / 1024 / 1024} MB; a run-sheet is far smaller.`);
     if (e.size > RATIO_FLOOR_BYTES && e.size > e.compressed * MAX_RATIO) {
-      throw new SheetBoundsError('zip_bomb', `The workbook’s part ${e.name} inflates ${Math.round(e.size / Math.max(1, e.compressed))}× (${e.size} bytes from ${e.compressed}); that is a zip bomb, not a run-sheet.`);
+      throw new SheetBoundsError(
+        'zip_bomb',
+        `The workbook’s part ${e.name} inflates ${Math.round(e.size / Math.max(1, e.compressed))}× (${e.size} bytes from ${e.compressed}); that is a zip bomb, not a run-sheet.`,
+      );
     }
   }
   for (const e of entries) {

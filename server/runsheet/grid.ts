@@ -55,8 +55,7 @@ export function makeGrid(name: string, rows: GridCell[][], merges: MergeRange[] 
 export const isBlank = (cell: CellInput): boolean => cell.value === null || (typeof cell.value === 'string' && cell.value.trim() === '');
 
 /** The cell's text as a person sees it (rich text joined, formulas by their last result). */
-export const cellText = (cell: CellInput): string =>
-  cell.value === null ? '' : cell.value instanceof Date ? cell.value.toISOString() : String(cell.value).trim();
+export const cellText = (cell: CellInput): string => (cell.value === null ? '' : cell.value instanceof Date ? cell.value.toISOString() : String(cell.value).trim());
 
 /** An exceljs value as a plain value: rich text joined, a formula as its cached result, an error as its code. */
 function plainValue(v: ExcelJS.CellValue): CellInput['value'] {

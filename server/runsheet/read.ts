@@ -5,7 +5,18 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { MAX_RUNSHEET_ROWS, productSchema, runsheetItemInput, type ImportedCoupon, type ImportedDeal, type ImportedRow, type Product, type RowError, type RowIssue, type RunsheetPreview } from '../protocol/index.js';
+import {
+  MAX_RUNSHEET_ROWS,
+  productSchema,
+  runsheetItemInput,
+  type ImportedCoupon,
+  type ImportedDeal,
+  type ImportedRow,
+  type Product,
+  type RowError,
+  type RowIssue,
+  type RunsheetPreview,
+} from '../protocol/index.js';
 import { fieldLabels, recogniseHeader, runsheetFields, type ColumnMapping, type HeaderUnit, type RunsheetField } from './fields.js';
 import { cellText, isBlank, loadCsv, loadXlsx, type Grid, type GridCell } from './grid.js';
 import { floorFen, generatedSku } from '../rules/index.js';
@@ -282,7 +293,8 @@ function readRow(ctx: SheetContext, row: number): ImportedRow | RowError | null 
   if (!title) problems.push({ code: emptyCode, field: 'title', params: sku ? { sku } : {}, message: `${label('title')} (product name) is empty${notInCatalog}` });
   const listCell = cellOf('listPrice');
   const listPriceFen = isBlank(listCell) ? known?.listPriceFen : take('listPrice', price('listPrice')(listCell));
-  if (isBlank(listCell) && listPriceFen === undefined) problems.push({ code: emptyCode, field: 'listPrice', params: sku ? { sku } : {}, message: `${label('listPrice')} (list price) is empty${notInCatalog}` });
+  if (isBlank(listCell) && listPriceFen === undefined)
+    problems.push({ code: emptyCode, field: 'listPrice', params: sku ? { sku } : {}, message: `${label('listPrice')} (list price) is empty${notInCatalog}` });
   const livePriceFen = optional('livePrice', price('livePrice'));
   const plannedSec = optional('plannedTime', duration('plannedTime', 'min'));
   if (isBlank(cellOf('plannedTime'))) problems.push({ code: 'empty', field: 'plannedTime', message: `${label('plannedTime')} (slot length) is empty` });
@@ -318,7 +330,8 @@ function readRow(ctx: SheetContext, row: number): ImportedRow | RowError | null 
     if (!pending.has('couponDiscount')) orphan(['couponTitle', 'couponThreshold', 'couponQuantity', 'couponLimit', 'couponDuration'], 'couponDiscount');
   } else {
     const quantity = optional('couponQuantity', (cell) => parseCount(cell));
-    if (isBlank(cellOf('couponQuantity'))) problems.push({ code: 'coupon_without_quantity', field: 'couponQuantity', message: `${label('couponDiscount')} is set but ${label('couponQuantity')} (coupon quantity) is empty` });
+    if (isBlank(cellOf('couponQuantity')))
+      problems.push({ code: 'coupon_without_quantity', field: 'couponQuantity', message: `${label('couponDiscount')} is set but ${label('couponQuantity')} (coupon quantity) is empty` });
     const couponTitle = parseText(cellOf('couponTitle'));
     const thresholdFen = optional('couponThreshold', price('couponThreshold'));
     const perUserLimit = optional('couponLimit', (cell) => parseCount(cell));
@@ -396,13 +409,19 @@ function checkDuplicates(rows: ImportedRow[], errors: RowError[]): ImportedRow[]
     if (group.length < 2) continue;
     const same = group.every((r) => r.title === group[0].title && r.listPriceFen === group[0].listPriceFen);
     for (const r of group) {
-      const others = group.filter((o) => o !== r).map((o) => o.row).join(', ');
+      const others = group
+        .filter((o) => o !== r)
+        .map((o) => o.row)
+        .join(', ');
       if (same) {
         (r.warnings ??= []).push({ code: 'repeated_sku', field: 'sku', params: { sku, rows: others }, message: `${sku} is also on row ${others}: the same product in another slot` });
         continue;
       }
       refused.add(r);
-      const titles = group.filter((o) => o !== r).map((o) => `${o.title} ¥${fenToYuanString(o.listPriceFen)}`).join(', ');
+      const titles = group
+        .filter((o) => o !== r)
+        .map((o) => `${o.title} ¥${fenToYuanString(o.listPriceFen)}`)
+        .join(', ');
       const issue: RowIssue = {
         code: 'duplicate_sku',
         field: 'sku',
@@ -485,7 +504,8 @@ export function importGrids(grids: readonly Grid[], options: ReadOptions = {}): 
     if ('message' in result) errors.push(result);
     else rows.push(result);
     // More rows than a run-sheet holds: stop reading, the file is refused whole (bounds.ts).
-    if (rows.length > MAX_RUNSHEET_ROWS) throw new RunsheetFileError('too_many_rows', `${grid.rowCount - band.bottom} run-sheet rows is more than the ${MAX_RUNSHEET_ROWS} a run-sheet may hold; split the show or remove rows.`);
+    if (rows.length > MAX_RUNSHEET_ROWS)
+      throw new RunsheetFileError('too_many_rows', `${grid.rowCount - band.bottom} run-sheet rows is more than the ${MAX_RUNSHEET_ROWS} a run-sheet may hold; split the show or remove rows.`);
   }
   const kept = checkDuplicates(rows, errors);
   const warnings = kept.flatMap((r) => (r.warnings ?? []).map((w) => ({ row: r.row, ...w })));

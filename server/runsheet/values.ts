@@ -14,17 +14,7 @@ export interface CellInput {
  * Why a cell could not be read, for programs and for the UI's own words (i18n keys `import.issue.<code>`);
  * `reason` is the English sentence the CLI prints.
  */
-export type CellProblemCode =
-  | 'negative'
-  | 'fen_fraction'
-  | 'not_price'
-  | 'not_whole_fen'
-  | 'not_duration'
-  | 'date_not_duration'
-  | 'not_count'
-  | 'too_large'
-  | 'sku_lost_digits'
-  | 'sku_became_date';
+export type CellProblemCode = 'negative' | 'fen_fraction' | 'not_price' | 'not_whole_fen' | 'not_duration' | 'date_not_duration' | 'not_count' | 'too_large' | 'sku_lost_digits' | 'sku_became_date';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; code: CellProblemCode };
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
@@ -98,8 +88,7 @@ const excelEpochMs = (date1904: boolean) => (date1904 ? Date.UTC(1904, 0, 1) : D
 const DAY_SEC = 86_400;
 
 /** A number format that shows a time of day or a duration ("hh:mm:ss", "[m]:ss", "mm:ss"). */
-export const isTimeFormat = (numFmt: string | undefined): boolean =>
-  !!numFmt && /(^|[^a-z"\\])(\[?h+\]?:m|\[?m+\]?:s)/i.test(numFmt.replace(/"[^"]*"/g, ''));
+export const isTimeFormat = (numFmt: string | undefined): boolean => !!numFmt && /(^|[^a-z"\\])(\[?h+\]?:m|\[?m+\]?:s)/i.test(numFmt.replace(/"[^"]*"/g, ''));
 
 const UNIT_SEC = { sec: 1, min: 60, hour: 3600 } as const;
 type TimeUnit = keyof typeof UNIT_SEC;

@@ -44,27 +44,48 @@ export const exportColumns: readonly { field: RunsheetField; header: string; kin
 /** A listed item's value for a column: fen, seconds and counts as integers, text as text, null when absent. */
 function valueOf(item: ListedItem, field: RunsheetField): string | number | null {
   switch (field) {
-    case 'sku': return item.sku;
-    case 'title': return item.title;
-    case 'listPrice': return item.listPriceFen;
-    case 'livePrice': return item.livePriceFen;
-    case 'plannedTime': return item.plannedSec;
-    case 'sellingPoints': return item.sellingPoints;
-    case 'script': return item.script;
-    case 'dealPrice': return item.deal?.priceFen ?? null;
-    case 'dealStock': return item.deal?.stock ?? null;
-    case 'perUserLimit': return item.deal?.perUserLimit ?? null;
-    case 'dealDuration': return item.deal?.durationSec ?? null;
-    case 'dealAutoFireAt': return item.deal?.autoFireAtSec ?? null;
-    case 'couponTitle': return item.coupon?.title ?? null;
-    case 'couponThreshold': return item.coupon?.thresholdFen ?? null;
-    case 'couponDiscount': return item.coupon?.discountFen ?? null;
-    case 'couponQuantity': return item.coupon?.quantity ?? null;
-    case 'couponLimit': return item.coupon?.perUserLimit ?? null;
-    case 'couponDuration': return item.coupon?.durationSec ?? null;
-    case 'floorPrice': return item.floorFen;
-    case 'note': return item.note || null;
-    case 'linkNo': return item.linkNo;
+    case 'sku':
+      return item.sku;
+    case 'title':
+      return item.title;
+    case 'listPrice':
+      return item.listPriceFen;
+    case 'livePrice':
+      return item.livePriceFen;
+    case 'plannedTime':
+      return item.plannedSec;
+    case 'sellingPoints':
+      return item.sellingPoints;
+    case 'script':
+      return item.script;
+    case 'dealPrice':
+      return item.deal?.priceFen ?? null;
+    case 'dealStock':
+      return item.deal?.stock ?? null;
+    case 'perUserLimit':
+      return item.deal?.perUserLimit ?? null;
+    case 'dealDuration':
+      return item.deal?.durationSec ?? null;
+    case 'dealAutoFireAt':
+      return item.deal?.autoFireAtSec ?? null;
+    case 'couponTitle':
+      return item.coupon?.title ?? null;
+    case 'couponThreshold':
+      return item.coupon?.thresholdFen ?? null;
+    case 'couponDiscount':
+      return item.coupon?.discountFen ?? null;
+    case 'couponQuantity':
+      return item.coupon?.quantity ?? null;
+    case 'couponLimit':
+      return item.coupon?.perUserLimit ?? null;
+    case 'couponDuration':
+      return item.coupon?.durationSec ?? null;
+    case 'floorPrice':
+      return item.floorFen;
+    case 'note':
+      return item.note || null;
+    case 'linkNo':
+      return item.linkNo;
   }
 }
 

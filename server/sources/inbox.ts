@@ -60,9 +60,7 @@ interface DeliveryRow {
   attempts: number;
 }
 
-type Outcome =
-  | { seq: number; sourceId: string; state: 'mapped' }
-  | { seq: number; sourceId: string; state: 'pending' | 'failed'; attempts: number; nextTryAt: number; code: string; message: string };
+type Outcome = { seq: number; sourceId: string; state: 'mapped' } | { seq: number; sourceId: string; state: 'pending' | 'failed'; attempts: number; nextTryAt: number; code: string; message: string };
 
 export type Inbox = ReturnType<typeof createInbox>;
 

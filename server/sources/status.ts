@@ -118,9 +118,11 @@ export function countersFromDb(db: Db, now: number): Map<string, SourceCounters>
     });
   }
   refreshDeliveryCounts(db, out);
-  const recent = db
-    .prepare('SELECT source_id AS id, received_at / 1000 AS sec, count(*) AS n FROM source_deliveries WHERE received_at > ? GROUP BY source_id, sec ORDER BY sec')
-    .all(now - 60_000) as { id: string; sec: number; n: number }[];
+  const recent = db.prepare('SELECT source_id AS id, received_at / 1000 AS sec, count(*) AS n FROM source_deliveries WHERE received_at > ? GROUP BY source_id, sec ORDER BY sec').all(now - 60_000) as {
+    id: string;
+    sec: number;
+    n: number;
+  }[];
   for (const r of recent) out.get(r.id)?.recent.push([Math.floor(r.sec), r.n]);
   return out;
 }

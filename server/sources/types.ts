@@ -117,9 +117,7 @@ export interface MapContext {
  * or why not. `retry`: true when trying again later may work (the order API is down), false when
  * the payload itself is wrong (kept, marked, shown until a mapping fix and `sources replay`).
  */
-export type MapResult =
-  | { ok: true; records: Record<string, unknown>[] }
-  | { ok: false; code: string; message: string; retry: boolean };
+export type MapResult = { ok: true; records: Record<string, unknown>[] } | { ok: false; code: string; message: string; retry: boolean };
 
 export interface HookAdapter {
   kind: HookKind;

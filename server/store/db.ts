@@ -125,7 +125,7 @@ export const migrations: readonly Migration[] = [
     const update = db.prepare('UPDATE recap_input SET body = ? WHERE seq = ?');
     // A page at a time: a studio's file may hold years of shows.
     const page = db.prepare('SELECT seq, body FROM recap_input WHERE seq > ? ORDER BY seq LIMIT 256').raw();
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows = page.all(after) as [number, string][];
       if (rows.length === 0) break;
       for (const [seq, body] of rows) {

@@ -6,8 +6,23 @@ import type { OrderState } from '../rules/orders.js';
 
 /** The orders table's columns that hold an order's folded state (`OrderState`), in this order. */
 export const ORDER_COLUMNS = [
-  'status', 'rank', 'reached_paid', 'paid_ts', 'first_ts', 'first_id', 'user_id', 'sku', 'qty', 'amount_fen',
-  'deal_id', 'deal_ts', 'deal_src', 'promoter', 'promoter_ts', 'promoter_src', 'refund_fen',
+  'status',
+  'rank',
+  'reached_paid',
+  'paid_ts',
+  'first_ts',
+  'first_id',
+  'user_id',
+  'sku',
+  'qty',
+  'amount_fen',
+  'deal_id',
+  'deal_ts',
+  'deal_src',
+  'promoter',
+  'promoter_ts',
+  'promoter_src',
+  'refund_fen',
 ] as const;
 const STATUS_OF_RANK = ['created', 'paid', 'cancelled', 'refunded'] as const;
 /** Infinity (no such event yet) is stored as NULL. */
@@ -15,8 +30,23 @@ const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : nul
 
 export function orderRow(o: OrderState): unknown[] {
   return [
-    STATUS_OF_RANK[o.rank], o.rank, o.reachedPaid ? 1 : 0, finiteOrNull(o.paidTs), o.firstTs, o.firstId, o.userId, o.sku, o.qty, o.amountFen,
-    o.dealId, finiteOrNull(o.dealTs), o.dealSrcId, o.promoter, finiteOrNull(o.promoterTs), o.promoterSrcId, o.refundSeenFen,
+    STATUS_OF_RANK[o.rank],
+    o.rank,
+    o.reachedPaid ? 1 : 0,
+    finiteOrNull(o.paidTs),
+    o.firstTs,
+    o.firstId,
+    o.userId,
+    o.sku,
+    o.qty,
+    o.amountFen,
+    o.dealId,
+    finiteOrNull(o.dealTs),
+    o.dealSrcId,
+    o.promoter,
+    finiteOrNull(o.promoterTs),
+    o.promoterSrcId,
+    o.refundSeenFen,
   ];
 }
 
@@ -42,4 +72,3 @@ export function orderOfRow(r: unknown[]): OrderState {
     refundSeenFen: r[17] as number,
   };
 }
-

@@ -397,7 +397,7 @@ export function backfillRecapInput(db: Db): void {
     if (events.length) insert.run(sessionId, JSON.stringify(encodeRecapInput(events)));
     events = [];
   };
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = page.all(after, BACKFILL_CHUNK) as [number, number, string, string, string, number, string][];
     if (rows.length === 0) break;
     for (const [seq, session, type, platform, id, ts, body] of rows) {

@@ -13,7 +13,7 @@ const PAGE = 8192;
 export function refoldOrders(db: Db): void {
   const page = db.prepare("SELECT seq, platform, id, ts, body FROM events WHERE type = 'order' AND seq > ? ORDER BY seq LIMIT ?").raw();
   const orders = new Map<string, { platform: string; orderId: string; state: OrderState }>();
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = page.all(after, PAGE) as [number, string, string, number, string][];
     if (rows.length === 0) break;
     for (const [seq, platform, id, ts, body] of rows) {

@@ -66,7 +66,12 @@ async function rush(sku: string, claimsPerMessage: number, send: (s: Socket, cla
   let extra = 0;
   while (more) {
     const replies: ClaimsAck[] = await Promise.all(
-      sockets.map((s, c) => s.timeout(30_000).emitWithAck('deal.claims', Array.from({ length: 1000 }, (_, i) => ({ dealId, userId: `drain-${extra}-${c}-${i}`, qty: 2 })))),
+      sockets.map((s, c) =>
+        s.timeout(30_000).emitWithAck(
+          'deal.claims',
+          Array.from({ length: 1000 }, (_, i) => ({ dealId, userId: `drain-${extra}-${c}-${i}`, qty: 2 })),
+        ),
+      ),
     );
     extra++;
     const acks = replies.flatMap((r) => r.answers);

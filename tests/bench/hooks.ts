@@ -43,7 +43,9 @@ function order(n: number): string {
     customer: { id: 7_000_000 + (n % 5000), email: `buyer${n % 5000}@example.com` },
     note_attributes: [],
     total_price: '129.90',
-    line_items: [{ id: 9_000_000_000_000 + n, product_id: 632910392, variant_id: 808950810, quantity: 1, price: '129.90', total_discount: '0.00', sku: 'BENCH-1', title: 'Bench item', name: 'Bench item' }],
+    line_items: [
+      { id: 9_000_000_000_000 + n, product_id: 632910392, variant_id: 808950810, quantity: 1, price: '129.90', total_discount: '0.00', sku: 'BENCH-1', title: 'Bench item', name: 'Bench item' },
+    ],
     refunds: [],
   });
 }

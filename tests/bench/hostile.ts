@@ -56,7 +56,10 @@ const loops = [
     while (running) {
       const batch = Array.from({ length: 50 }, (_, i) => ({ type: 'comment', platform: 'douyin', id: `b-${++n}-${i}`, ts: Date.now(), userId: `v${n % 999}`, nick: '观众', text: '主播好' }));
       const t = performance.now();
-      const a: IngestAck = await ingest.timeout(30_000).emitWithAck('batch', batch).catch(() => ({ accepted: 0, duplicates: 0, rejected: [] }) as IngestAck);
+      const a: IngestAck = await ingest
+        .timeout(30_000)
+        .emitWithAck('batch', batch)
+        .catch(() => ({ accepted: 0, duplicates: 0, rejected: [] }) as IngestAck);
       ack.push(performance.now() - t);
       if (a.accepted !== batch.length) lost += batch.length - a.accepted;
       await new Promise((r) => setTimeout(r, 50));
@@ -67,7 +70,10 @@ const loops = [
       let k = 0;
       while (running) {
         const t = performance.now();
-        const c: ClaimAck = await mall.timeout(30_000).emitWithAck('deal.claim', { dealId, userId: `buyer-${m}-${++k}`, qty: 1 }).catch(() => ({ granted: false, reason: 'unavailable' }) as ClaimAck);
+        const c: ClaimAck = await mall
+          .timeout(30_000)
+          .emitWithAck('deal.claim', { dealId, userId: `buyer-${m}-${++k}`, qty: 1 })
+          .catch(() => ({ granted: false, reason: 'unavailable' }) as ClaimAck);
         claim.push(performance.now() - t);
         if (!c.granted) {
           lost++;
@@ -80,7 +86,10 @@ const loops = [
   (async () => {
     while (running) {
       const t = performance.now();
-      const ok = await fetch(`${hub.url}/health`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.ok, () => false);
+      const ok = await fetch(`${hub.url}/health`, { signal: AbortSignal.timeout(10_000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       health.push(ok ? performance.now() - t : 10_000);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -150,7 +159,15 @@ await phase('viewer recap windows', async () => {
   return `absurd: ${absurd.map((r) => r.status).join(', ')}; 50 windows: ${statuses(windows)}`;
 });
 await phase('4 parallel exports of the big show', async () =>
-  statuses(await Promise.all([get(`/api/sessions/${shows.big.id}/recap.xlsx`), get(`/api/sessions/${shows.big.id}/recap.xlsx`), get(`/api/sessions/${shows.big.id}/recap.xlsx`), get(`/api/sessions/${shows.big.id}/recap.xlsx`), get(`/api/sessions/${shows.big.id}/csv/6`)])),
+  statuses(
+    await Promise.all([
+      get(`/api/sessions/${shows.big.id}/recap.xlsx`),
+      get(`/api/sessions/${shows.big.id}/recap.xlsx`),
+      get(`/api/sessions/${shows.big.id}/recap.xlsx`),
+      get(`/api/sessions/${shows.big.id}/recap.xlsx`),
+      get(`/api/sessions/${shows.big.id}/csv/6`),
+    ]),
+  ),
 );
 await phase('bad ts and forged events', async () => {
   // Hook for the ingest side's bounds: what it answers is printed, the show is timed meanwhile.
@@ -163,7 +180,9 @@ await phase('bad ts and forged events', async () => {
     { type: 'order', platform: 'douyin', id: `bad-${now}-5`, ts: now, orderId: `bad-${now}`, userId: 'x', sku: 'STORM-1', qty: 1e9, amountFen: 2 ** 53 - 1, status: 'paid' },
   ];
   const a: IngestAck = await ingest.timeout(30_000).emitWithAck('batch', records);
-  const http = await fetch(`${hub.url}/api/ingest`, { method: 'POST', headers: auth(CHILD_TOKENS.ingest), body: records.map((r) => JSON.stringify({ ...r, id: `${r.id}-h` })).join('\n') }).then((r) => r.json() as Promise<{ accepted: number; rejected: { code?: string }[] }>);
+  const http = await fetch(`${hub.url}/api/ingest`, { method: 'POST', headers: auth(CHILD_TOKENS.ingest), body: records.map((r) => JSON.stringify({ ...r, id: `${r.id}-h` })).join('\n') }).then(
+    (r) => r.json() as Promise<{ accepted: number; rejected: { code?: string }[] }>,
+  );
   const rejected = (rs: { code?: string; error?: string }[]) => rs.map((r) => r.code ?? 'rejected').join(' ') || 'none';
   return `socket: ${a.accepted} of 5 accepted, refused ${rejected(a.rejected)}; HTTP: ${http.accepted} accepted, refused ${rejected(http.rejected)}`;
 });

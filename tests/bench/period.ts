@@ -24,7 +24,13 @@ const EVENTS = Number(process.env.BENCH_PERIOD_EVENTS ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const from = new Date(2026, 10, 1).getTime();
 const to = new Date(2026, 11, 1).getTime();
-const median = (xs: number[]) => Math.round(percentile([...xs].sort((a, b) => a - b), 50));
+const median = (xs: number[]) =>
+  Math.round(
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    ),
+  );
 
 await buildWeb();
 process.env.LIVEDECK_WEB = path.resolve(import.meta.dirname, '..', '..', 'out', 'renderer');
@@ -67,7 +73,10 @@ try {
   repo.db.close();
 
   const hub = await startChildHub(dbFile);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
   try {
     const ask = async () => {
       const t = performance.now();

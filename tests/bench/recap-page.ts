@@ -24,7 +24,10 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedeck-bench-recap-page-'))
 const dbFile = path.join(dir, 'show.db');
 const show = storeShow(dbFile);
 const hub = await startChildHub(dbFile);
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
 try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const url = `${hub.url}/?token=${CHILD_TOKENS.operator}#/recap/${show.sessionId}`;
@@ -49,7 +52,13 @@ try {
     kept.push(await open());
   }
   side.close();
-  const median = (xs: number[]) => Math.round(percentile([...xs].sort((a, b) => a - b), 50));
+  const median = (xs: number[]) =>
+    Math.round(
+      percentile(
+        [...xs].sort((a, b) => a - b),
+        50,
+      ),
+    );
   report('recap-page', {
     'events in session': show.events,
     'cold: interactive, ms': median(cold.map((r) => r.interactive)),

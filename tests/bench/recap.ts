@@ -24,7 +24,12 @@ try {
       fn();
       times.push(performance.now() - t);
     }
-    return Math.round(percentile(times.sort((a, b) => a - b), 50));
+    return Math.round(
+      percentile(
+        times.sort((a, b) => a - b),
+        50,
+      ),
+    );
   };
   const cold = (r: Repository) => () => {
     r.db.prepare('DELETE FROM recap_cache').run();

@@ -13,12 +13,18 @@ import { percentile, report } from './lib.js';
 const root = path.resolve(import.meta.dirname, '..', '..');
 const ready: number[] = [];
 const render: number[] = [];
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
 try {
   for (let run = 0; run < 5; run++) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedeck-startup-'));
     const t0 = performance.now();
-    const child = spawn(process.execPath, [path.join(root, 'bin', 'livedeck.mjs'), 'studio', '--port', '0', '--db', path.join(dir, 's.db'), '--no-sim'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LIVEDECK_PRINT_TOKENS: '1' } });
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'livedeck.mjs'), 'studio', '--port', '0', '--db', path.join(dir, 's.db'), '--no-sim'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, LIVEDECK_PRINT_TOKENS: '1' },
+    });
     const url = await new Promise<string>((resolve) =>
       readline.createInterface({ input: child.stdout! }).on('line', (l) => {
         const m = /Control room:\s+(\S+)/.exec(l);
@@ -26,7 +32,9 @@ try {
       }),
     );
     for (;;) {
-      const ok = await fetch(new URL('/health', url)).then((r) => r.ok).catch(() => false);
+      const ok = await fetch(new URL('/health', url))
+        .then((r) => r.ok)
+        .catch(() => false);
       if (ok) break;
     }
     ready.push(performance.now() - t0);

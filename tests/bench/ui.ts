@@ -16,7 +16,10 @@ const MARK_FEN = 10_000_000_000; // ¥100,000,000: stands out from the backgroun
 await buildWeb();
 process.env.LIVEDECK_WEB = path.resolve(import.meta.dirname, '..', '..', 'out', 'renderer');
 const hub = await startBenchHub();
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
 try {
   const ingest = await new Promise<Socket>((resolve) => {
     const s = io(`${hub.url}/ingest`, { auth: { token: BENCH_TOKENS.ingest }, transports: ['websocket'] });

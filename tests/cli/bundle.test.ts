@@ -23,7 +23,8 @@ function recording(dir: string): string {
   for (let i = 0; i < 200; i++) {
     const ts = T0 + i * 2500;
     lines.push({ type: 'viewer.enter', platform: 'douyin', id: `v${i}`, ts, userId: `u${i % 50}` });
-    if (i % 4 === 0) lines.push({ type: 'order', platform: 'douyin', id: `o${i}`, ts, orderId: `O${i}`, userId: `u${i % 50}`, sku: 'SKU-1', qty: 1, amountFen: 9900, status: i % 40 === 0 ? 'refunded' : 'paid' });
+    if (i % 4 === 0)
+      lines.push({ type: 'order', platform: 'douyin', id: `o${i}`, ts, orderId: `O${i}`, userId: `u${i % 50}`, sku: 'SKU-1', qty: 1, amountFen: 9900, status: i % 40 === 0 ? 'refunded' : 'paid' });
     if (i % 10 === 0) lines.push({ type: 'comment', platform: 'douyin', id: `c${i}`, ts, userId: `u${i}`, nick: '小美', text: '这个多少钱？' });
   }
   const file = path.join(dir, 'show.ndjson');
@@ -39,7 +40,7 @@ const livedeck = (args: string[], fromSources = false) =>
   });
 
 describe('the prebuilt hub', () => {
-  it('runs the command line from a bundle named by the sources\' hash, answering as the sources do', async () => {
+  it("runs the command line from a bundle named by the sources' hash, answering as the sources do", async () => {
     const entry = await hubBundle();
     expect(entry).not.toBeNull();
     expect(path.basename(path.dirname(entry!))).toBe(sourcesHash());

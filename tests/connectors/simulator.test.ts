@@ -5,9 +5,7 @@ import { createSimulator, type ClaimFn, type CouponClaimFn, type SimulatorOption
 import { eventSchema, productSchema, type ClaimAck, type ConnectorCommand, type LiveEvent, type Product } from '../../server/protocol/index.js';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
-const catalog: Product[] = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../resources/demo/catalog.json'), 'utf8')).map((p: unknown) =>
-  productSchema.parse(p),
-);
+const catalog: Product[] = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../resources/demo/catalog.json'), 'utf8')).map((p: unknown) => productSchema.parse(p));
 const product = (sku: string) => catalog.find((p) => p.sku === sku)!;
 
 type Order = Extract<LiveEvent, { type: 'order' }>;
@@ -277,7 +275,12 @@ describe('the simulated audience', () => {
       .filter((o) => o.dealId === 'd-mask' && o.status === 'paid')
       .reduce((s, o) => s + o.qty, 0);
     expect(paidUnits).toBeLessThanOrEqual(stock);
-    const cancelled = new Set(events.filter(isOrder).filter((o) => o.status === 'cancelled').map((o) => `${o.platform}/${o.orderId}`));
+    const cancelled = new Set(
+      events
+        .filter(isOrder)
+        .filter((o) => o.status === 'cancelled')
+        .map((o) => `${o.platform}/${o.orderId}`),
+    );
     const perUser = new Map<string, number>();
     for (const o of deal.filter((o) => !cancelled.has(`${o.platform}/${o.orderId}`))) {
       perUser.set(`${o.platform}/${o.userId}`, (perUser.get(`${o.platform}/${o.userId}`) ?? 0) + o.qty);
@@ -300,7 +303,10 @@ describe('the simulated audience', () => {
     // At rate 20 (~24 000 online) 60 units go in the first seconds.
     expect(deal.reduce((s, o) => s + o.qty, 0)).toBeGreaterThanOrEqual(60);
     expect(Math.max(...deal.slice(0, 20).map((o) => o.ts))).toBeLessThan(T0 + 125_000);
-    const held = events.filter(isOrder).filter((o) => o.dealId === 'd-small').reduce((s, o) => s + (o.status === 'created' ? o.qty : o.status === 'cancelled' ? -o.qty : 0), 0);
+    const held = events
+      .filter(isOrder)
+      .filter((o) => o.dealId === 'd-small')
+      .reduce((s, o) => s + (o.status === 'created' ? o.qty : o.status === 'cancelled' ? -o.qty : 0), 0);
     expect(held).toBeLessThanOrEqual(60);
     // Sold out: the audience says so.
     expect(events.some((e) => e.type === 'comment' && e.ts > T0 + 121_000 && /没抢到|手慢了|已经没了|再加点库存/.test(e.text))).toBe(true);
@@ -420,7 +426,10 @@ describe('the simulated audience', () => {
   it('gets a little busier when a coupon drops', async () => {
     const base = { seconds: 240, rate: 10, at: { 0: [{ current: 'TEA-DHP250' }] } as Record<number, ({ current: string } | ConnectorCommand)[]> };
     const quiet = await run(base);
-    const coupon = await run({ ...base, at: { ...base.at, 180: [{ type: 'coupon.drop', couponId: 'c1', sku: 'TEA-DHP250', title: '立减20元', discountFen: 2000, thresholdFen: 0, quantity: 300, perUserLimit: 1, endsAt: 480_000 }] } });
+    const coupon = await run({
+      ...base,
+      at: { ...base.at, 180: [{ type: 'coupon.drop', couponId: 'c1', sku: 'TEA-DHP250', title: '立减20元', discountFen: 2000, thresholdFen: 0, quantity: 300, perUserLimit: 1, endsAt: 480_000 }] },
+    });
     const after = (events: LiveEvent[], type: LiveEvent['type']) => events.filter((e) => e.type === type && e.ts > T0 + 180_000).length;
     expect(after(coupon.events, 'product.click')).toBeGreaterThan(after(quiet.events, 'product.click') * 1.15);
     expect(after(coupon.events, 'comment')).toBeGreaterThan(after(quiet.events, 'comment'));

@@ -106,7 +106,10 @@ describe('batched mall claims (deal.claims)', () => {
     const reader = new Database(h!.dbFile, { readonly: true });
     try {
       const grantsSeen = reader.prepare('SELECT count(*) FROM deal_grants WHERE deal_id = ?').pluck();
-      const first: ClaimsAck = await mall.timeout(5000).emitWithAck('deal.claims', Array.from({ length: 20 }, (_, i) => ({ dealId, userId: `b${i}`, qty: 1 })));
+      const first: ClaimsAck = await mall.timeout(5000).emitWithAck(
+        'deal.claims',
+        Array.from({ length: 20 }, (_, i) => ({ dealId, userId: `b${i}`, qty: 1 })),
+      );
       // Another connection to the file sees only committed rows: all 20 were committed before the ack.
       expect(grantsSeen.get(dealId)).toBe(20);
       expect(first.answers.every((a) => a.granted)).toBe(true);
@@ -118,7 +121,10 @@ describe('batched mall claims (deal.claims)', () => {
     await h!.stop();
     h = await startTestHub({ dbFile, port });
     // the same 20 buyers again (limit 1) and 20 new ones, for 10 units left
-    const second = await claimMany(h.url, Array.from({ length: 40 }, (_, i) => ({ dealId, userId: `b${i}`, qty: 1 })));
+    const second = await claimMany(
+      h.url,
+      Array.from({ length: 40 }, (_, i) => ({ dealId, userId: `b${i}`, qty: 1 })),
+    );
     expect(second.answers.slice(0, 20).every((a: ClaimAck) => a.reason === 'limit_reached')).toBe(true);
     expect(second.answers.filter((a) => a.granted)).toHaveLength(30 - 20);
     expect(second.answers.slice(30).every((a) => a.reason === 'sold_out')).toBe(true);
@@ -136,14 +142,29 @@ describe('the claim desk when a commit fails', () => {
       // A real write failure: SQLite refuses every grant while this trigger exists.
       db.exec(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON deal_grants BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
       const refused = await new Promise<ClaimAck[]>((resolve) =>
-        desk.claimMany([{ dealId: 'd1', userId: 'amy', qty: 2 }, { dealId: 'd1', userId: 'bo', qty: 1 }, { dealId: 'd1', userId: 'cy', qty: 1 }], resolve),
+        desk.claimMany(
+          [
+            { dealId: 'd1', userId: 'amy', qty: 2 },
+            { dealId: 'd1', userId: 'bo', qty: 1 },
+            { dealId: 'd1', userId: 'cy', qty: 1 },
+          ],
+          resolve,
+        ),
       );
-      expect(refused).toEqual([{ granted: false, reason: 'unavailable' }, { granted: false, reason: 'unavailable' }, { granted: false, reason: 'sold_out' }]);
+      expect(refused).toEqual([
+        { granted: false, reason: 'unavailable' },
+        { granted: false, reason: 'unavailable' },
+        { granted: false, reason: 'sold_out' },
+      ]);
       expect(await desk.claim({ dealId: 'd1', userId: 'amy', qty: 1 })).toEqual({ granted: false, reason: 'unavailable' });
       expect(desk.granted('d1')).toBe(0);
       db.exec('DROP TRIGGER refuse');
       const again = await new Promise<ClaimAck[]>((resolve) => desk.claimMany([{ dealId: 'd1', userId: 'amy', qty: 2 }, null, { dealId: 'd1', userId: 'cy', qty: 1 }], resolve));
-      expect(again).toEqual([{ granted: true, qty: 2, userTotal: 2 }, { granted: false, reason: 'invalid' }, { granted: true, qty: 1, userTotal: 1 }]);
+      expect(again).toEqual([
+        { granted: true, qty: 2, userTotal: 2 },
+        { granted: false, reason: 'invalid' },
+        { granted: true, qty: 1, userTotal: 1 },
+      ]);
       expect(desk.granted('d1')).toBe(3);
     } finally {
       db.close();

@@ -132,7 +132,12 @@ describe('dropping a coupon', () => {
     expect(await op.timeout(5000).emitWithAck('coupon.stop', {})).toEqual({ ok: true, couponId: second.couponId });
     expect(await op.timeout(5000).emitWithAck('coupon.stop', { couponId: first.couponId })).toEqual({ ok: true, couponId: first.couponId });
     expect(await op.timeout(5000).emitWithAck('coupon.stop', {})).toMatchObject({ ok: false, error: { code: 'not_live' } });
-    expect(h!.hub.ctx.repo.auditTail().filter((a) => a.action === 'coupon.end').map((a) => a.actor)).toEqual(['中控阿杰', '中控阿杰']);
+    expect(
+      h!.hub.ctx.repo
+        .auditTail()
+        .filter((a) => a.action === 'coupon.end')
+        .map((a) => a.actor),
+    ).toEqual(['中控阿杰', '中控阿杰']);
   });
 });
 
@@ -226,7 +231,7 @@ describe('the demo audience', () => {
 });
 
 describe('the recap', () => {
-  it('leaves the control room\'s coupon events out of the platforms', async () => {
+  it("leaves the control room's coupon events out of the platforms", async () => {
     const op = await hubWithProduct();
     const connector = await connect(h!.url, '/ingest', TEST_TOKENS.ingest);
     const { couponId } = await op.timeout(5000).emitWithAck('coupon.drop', drop);

@@ -117,7 +117,17 @@ describe('firing a flash deal', () => {
     connector.on('command', (c: ConnectorCommand) => commands.push(c));
     const { dealId } = await op.timeout(5000).emitWithAck('deal.fire', { ...fire, stock: 3 });
     const order = (id: string, qty: number) => ({
-      type: 'order', platform: 'douyin', id, ts: Date.now(), orderId: id, userId: `u-${id}`, sku: fire.sku, qty, amountFen: qty * 9900, status: 'paid', dealId,
+      type: 'order',
+      platform: 'douyin',
+      id,
+      ts: Date.now(),
+      orderId: id,
+      userId: `u-${id}`,
+      sku: fire.sku,
+      qty,
+      amountFen: qty * 9900,
+      status: 'paid',
+      dealId,
     });
     await connector.timeout(5000).emitWithAck('batch', [order('a', 1), order('b', 2)]);
     await eventually(() => expect(commands.find((c) => c.type === 'deal.end')).toEqual({ type: 'deal.end', dealId, sku: fire.sku, reason: 'sold_out' }));

@@ -49,7 +49,12 @@ describe('the end of a deal or coupon is recorded before the live model changes'
     expect(endsOnDisk('coupon.ended', couponId)).toEqual([]);
     expect(commands.map((c) => c.type)).not.toContain('deal.end');
     // A claim on the still-live deal is still taken: memory and disk both say it is on sale.
-    expect(h!.hub.ctx.live.deals().filter((d) => d.endedAt === null).map((d) => d.dealId)).toEqual([dealId]);
+    expect(
+      h!.hub.ctx.live
+        .deals()
+        .filter((d) => d.endedAt === null)
+        .map((d) => d.dealId),
+    ).toEqual([dealId]);
 
     h!.hub.db.pragma('query_only = OFF');
     expect(await op.timeout(5000).emitWithAck('deal.stop', { dealId })).toMatchObject({ ok: true, dealId });

@@ -63,13 +63,25 @@ export function history(
   for (let m = fromMin; m <= toMin; m++) {
     const base = minuteStart + m * 60_000;
     const shape = perMinute(m);
-    for (const [platform, share] of [['douyin', 0.6], ['channels', 0.4]] as const) {
+    for (const [platform, share] of [
+      ['douyin', 0.6],
+      ['channels', 0.4],
+    ] as const) {
       for (let s = 0; s < 60; s += 15) events.push({ type: 'viewer.snapshot', platform, id: eid('snap'), ts: base + s * 1000, online: Math.round(shape.online * share) });
     }
     for (let i = 0; i < shape.enters; i++) events.push({ type: 'viewer.enter', platform: i % 2 ? 'channels' : 'douyin', id: eid('in'), ts: base + ((i * 7) % 60) * 1000, userId: `u${m}-${i}` });
-    for (let i = 0; i < shape.clicks; i++) events.push({ type: 'product.click', platform: 'douyin', id: eid('click'), ts: base + ((i * 5) % 60) * 1000, userId: `u${m}-${i}`, sku: shape.sku ?? 'NUT-DAILY30' });
+    for (let i = 0; i < shape.clicks; i++)
+      events.push({ type: 'product.click', platform: 'douyin', id: eid('click'), ts: base + ((i * 5) % 60) * 1000, userId: `u${m}-${i}`, sku: shape.sku ?? 'NUT-DAILY30' });
     for (let i = 0; i < shape.comments; i++) {
-      events.push({ type: 'comment', platform: i % 3 === 0 ? 'channels' : 'douyin', id: eid('c'), ts: base + ((i * 11) % 60) * 1000, userId: `u${m}-${i}`, nick: `观众${Math.abs(m * 31 + i) % 997}`, text: texts[(((i + m) % texts.length) + texts.length) % texts.length] });
+      events.push({
+        type: 'comment',
+        platform: i % 3 === 0 ? 'channels' : 'douyin',
+        id: eid('c'),
+        ts: base + ((i * 11) % 60) * 1000,
+        userId: `u${m}-${i}`,
+        nick: `观众${Math.abs(m * 31 + i) % 997}`,
+        text: texts[(((i + m) % texts.length) + texts.length) % texts.length],
+      });
     }
     for (let i = 0; i < shape.orders; i++) {
       events.push({

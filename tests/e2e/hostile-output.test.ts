@@ -76,7 +76,10 @@ describe('pages under hostile input', () => {
     try {
       await page.goto(studio.pageUrl(`/recap/${showId}?from=0&to=99999999999999`, studio.tokens.viewer));
       await page.locator('[data-testid="recap-page"][data-ready="true"]').waitFor({ timeout: 30_000 });
-      const whole = (await (await fetch(`${studio.url}/api/sessions/${showId}/recap`, { headers: { authorization: `Bearer ${studio.tokens.viewer}` } })).json()) as { paidGmvFen: number; minutes: unknown[] };
+      const whole = (await (await fetch(`${studio.url}/api/sessions/${showId}/recap`, { headers: { authorization: `Bearer ${studio.tokens.viewer}` } })).json()) as {
+        paidGmvFen: number;
+        minutes: unknown[];
+      };
       expect(whole.minutes).toHaveLength(31);
       await expect.poll(() => page.locator('[data-testid="recap-error"]').count()).toBe(0);
       await page.goto(studio.pageUrl(`/recap/${showId}?from=${endedAt + 3_600_000}`, studio.tokens.viewer));

@@ -79,7 +79,10 @@ describe('the sample 排品表 from resources/', () => {
       // The rows on the page are the hub's: Alt+↑ on the last one goes through, no "reload" error.
       const ids = studio.hub.ctx.repo.runsheet().map((i) => i.itemId);
       expect(await pageOrder(page)).toEqual(ids);
-      await page.locator('[data-testid="runsheet-row"]').last().click({ position: { x: 60, y: 10 } });
+      await page
+        .locator('[data-testid="runsheet-row"]')
+        .last()
+        .click({ position: { x: 60, y: 10 } });
       await page.keyboard.press('Alt+ArrowUp');
       const moved = [ids[0], ids[1], ids[3], ids[2]];
       await until(() => expect(studio.hub.ctx.repo.runsheet().map((i) => i.itemId)).toEqual(moved));

@@ -168,10 +168,7 @@ describe('LAN addresses', () => {
     const nic = (address: string, family: 'IPv4' | 'IPv6', internal = false) => ({ address, family, internal, netmask: '', mac: '', cidr: null }) as os.NetworkInterfaceInfo;
     const found = lanAddresses({ lo: [nic('127.0.0.1', 'IPv4', true), nic('::1', 'IPv6', true)], wlan0: [nic('192.168.1.20', 'IPv4'), nic('fe80::1', 'IPv6')], eth1: [nic('10.0.0.5', 'IPv4')] });
     expect(found).toEqual(['192.168.1.20', '10.0.0.5']);
-    expect(lanInfo({ address: '::', port: 5170, family: 'IPv6' }, 'v/t', found).viewerUrls).toEqual([
-      'http://192.168.1.20:5170/?token=v%2Ft#/prompter',
-      'http://10.0.0.5:5170/?token=v%2Ft#/prompter',
-    ]);
+    expect(lanInfo({ address: '::', port: 5170, family: 'IPv6' }, 'v/t', found).viewerUrls).toEqual(['http://192.168.1.20:5170/?token=v%2Ft#/prompter', 'http://10.0.0.5:5170/?token=v%2Ft#/prompter']);
     expect(lanInfo({ address: '0.0.0.0', port: 5170, family: 'IPv4' }, 'v', [])).toMatchObject({ listeningOnAll: true, viewerUrls: [], hint: expect.stringContaining('network') });
     expect(lanInfo({ address: '192.168.1.20', port: 5170, family: 'IPv4' }, 'v', found)).toMatchObject({ listeningOnAll: false, viewerUrls: [] });
   });

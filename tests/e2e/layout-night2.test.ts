@@ -19,7 +19,18 @@ beforeAll(async () => {
   const sku = studio.hub.ctx.repo.runsheet()[0].sku;
   // ¥102,454.80 in two orders: the widest GMV a studio's night shows.
   await ingest.send(
-    [10_000_000, 245_480].map((amountFen) => ({ type: 'order' as const, platform: 'douyin', id: eid('o'), ts: Date.now(), orderId: eid('order'), userId: eid('buyer'), sku, qty: 1, amountFen, status: 'paid' as const })),
+    [10_000_000, 245_480].map((amountFen) => ({
+      type: 'order' as const,
+      platform: 'douyin',
+      id: eid('o'),
+      ts: Date.now(),
+      orderId: eid('order'),
+      userId: eid('buyer'),
+      sku,
+      qty: 1,
+      amountFen,
+      status: 'paid' as const,
+    })),
   );
   ingest.close();
 });
@@ -61,9 +72,9 @@ describe('laptop and tablet layouts', () => {
       try {
         await wall.page.goto(studio.pageUrl('/screen', studio.tokens.viewer));
         await until(async () => expect(await wall.page.locator('[data-testid="kpi-gmv"]').getAttribute('data-value')).toBe('10245480'));
-        const cut = await wall.page.locator('[data-testid="kpi-strip"] .value').evaluateAll((els) =>
-          els.filter((e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > window.innerWidth).map((e) => e.textContent),
-        );
+        const cut = await wall.page
+          .locator('[data-testid="kpi-strip"] .value')
+          .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > window.innerWidth).map((e) => e.textContent));
         expect(cut).toEqual([]);
         expect(await wall.page.locator('[data-testid="kpi-gmv"] .value').textContent()).toBe('¥102,454.80');
         await wall.page.screenshot({ path: `/tmp/night2-layout-screen-768-${locale}.png` });

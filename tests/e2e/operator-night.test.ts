@@ -34,8 +34,7 @@ afterAll(async () => {
   await studio?.stop();
 });
 
-const question = (text: string, tsMs: number, userId = eid('fan')) =>
-  ({ type: 'comment', platform: 'douyin', id: eid('q'), ts: tsMs, userId, nick: userId, text }) as const;
+const question = (text: string, tsMs: number, userId = eid('fan')) => ({ type: 'comment', platform: 'douyin', id: eid('q'), ts: tsMs, userId, nick: userId, text }) as const;
 
 describe('hotkeys after a mouse click', () => {
   it('Enter and Space run the hotkeys, not the button the mouse pressed last', async () => {
@@ -50,7 +49,10 @@ describe('hotkeys after a mouse click', () => {
     await page.locator('[data-testid="help-overlay"]').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('[data-testid="help-overlay"]').waitFor({ state: 'detached' });
-    await page.locator('[data-testid="runsheet-row"]').nth(1).click({ position: { x: 60, y: 10 } });
+    await page
+      .locator('[data-testid="runsheet-row"]')
+      .nth(1)
+      .click({ position: { x: 60, y: 10 } });
     await page.locator('[data-testid="help-button"]').click();
     await page.keyboard.press('Escape');
     await page.locator('[data-testid="help-overlay"]').waitFor({ state: 'detached' });
@@ -193,7 +195,8 @@ describe('starting, naming and ending a show', () => {
     await summary.locator(`[data-testid="summary-gmv"][data-value="${gmv}"]`).waitFor();
     expect(await summary.locator('[data-testid="summary-gmv"] .value').textContent()).toBe(yuan(gmv));
     expect(await summary.locator('[data-testid="summary-orders"]').getAttribute('data-value')).toBe('4');
-    const [bestTitle, bestGmv] = 4 * price > 1000 ? [studio.hub.ctx.live.catalog.find((p) => p.sku === withDeal.sku)!.title, 4 * price] : [studio.hub.ctx.live.catalog.find((p) => p.sku === other.sku)!.title, 1000];
+    const [bestTitle, bestGmv] =
+      4 * price > 1000 ? [studio.hub.ctx.live.catalog.find((p) => p.sku === withDeal.sku)!.title, 4 * price] : [studio.hub.ctx.live.catalog.find((p) => p.sku === other.sku)!.title, 1000];
     await summary.locator('[data-testid="summary-best"]', { hasText: `${bestTitle} · ${yuan(bestGmv)}` }).waitFor();
     await summary.locator('[data-testid="summary-deals"]', { hasText: `1 轮 · 售出 4 件 · 成交 ${yuan(4 * price)}` }).waitFor();
     expect(await summary.locator('[data-testid="summary-recap-link"]').getAttribute('href')).toBe(`#/recap/${sessionId}`);

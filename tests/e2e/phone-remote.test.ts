@@ -100,7 +100,10 @@ describe('the phone remote', () => {
       expect(new URL(url!.replace('#/remote', '')).searchParams.get('token')).toBe(studio.tokens.operator);
       expect(await page.locator('[data-testid="lan-remote-url"]').textContent()).toBe(url);
       expect(await page.locator('[data-testid="lan-remote-copy"]').count()).toBe(1);
-      const tabletUrl = await page.locator('[data-testid="lan-qr"]').getAttribute('data-url').catch(() => null);
+      const tabletUrl = await page
+        .locator('[data-testid="lan-qr"]')
+        .getAttribute('data-url')
+        .catch(() => null);
       if (tabletUrl) expect(tabletUrl).not.toContain(studio.tokens.operator);
       await page.screenshot({ path: '/tmp/night2-remote-lan-panel.png' });
       expect(desk.errors).toEqual([]);

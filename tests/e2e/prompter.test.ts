@@ -129,7 +129,11 @@ describe('host prompter', () => {
     for (const s of screens) expect((await fractionOf(s.page)).fraction).toBeCloseTo(prompterPosition(hubPrompter(), Date.now()), 2);
 
     const speed = hubPrompter().speed;
-    latencies.speed = await followLatency(() => page.keyboard.press(']'), (want) => document.querySelector<HTMLElement>('[data-testid="prompter-page"]')?.dataset.speed === String(want) && Date.now(), speed + 1);
+    latencies.speed = await followLatency(
+      () => page.keyboard.press(']'),
+      (want) => document.querySelector<HTMLElement>('[data-testid="prompter-page"]')?.dataset.speed === String(want) && Date.now(),
+      speed + 1,
+    );
     expect(hubPrompter().speed).toBe(speed + 1);
 
     latencies.mirror = await followLatency(
@@ -141,9 +145,17 @@ describe('host prompter', () => {
       null,
     );
     expect(hubPrompter().mirror).toBe(true);
-    await followLatency(() => page.keyboard.press('m'), () => getComputedStyle(document.querySelector('[data-testid="prompter-page"]')!).transform === 'none' && Date.now(), null);
+    await followLatency(
+      () => page.keyboard.press('m'),
+      () => getComputedStyle(document.querySelector('[data-testid="prompter-page"]')!).transform === 'none' && Date.now(),
+      null,
+    );
 
-    latencies.play = await followLatency(() => page.keyboard.press('Shift+Space'), () => document.querySelector<HTMLElement>('[data-testid="prompter-page"]')?.dataset.playing === 'true' && Date.now(), null);
+    latencies.play = await followLatency(
+      () => page.keyboard.press('Shift+Space'),
+      () => document.querySelector<HTMLElement>('[data-testid="prompter-page"]')?.dataset.playing === 'true' && Date.now(),
+      null,
+    );
     expect(hubPrompter().playing).toBe(true);
     // The remote's button does the same as its key.
     await page.locator('[data-testid="remote-play"]').click();
@@ -160,7 +172,11 @@ describe('host prompter', () => {
     const onAir = studio.hub.ctx.live.current()!;
     const ahead = studio.hub.ctx.repo.runsheet().find((i) => i.itemId !== onAir.itemId && i.script)!;
     await page.locator(`[data-testid="runsheet-row"][data-item-id="${ahead.itemId}"]`).click({ position: { x: 60, y: 10 } });
-    const ms = await followLatency(() => page.keyboard.press('Shift+Enter'), (id) => document.querySelector<HTMLElement>('[data-testid="prompter-page"]')?.dataset.itemId === String(id) && Date.now(), ahead.itemId);
+    const ms = await followLatency(
+      () => page.keyboard.press('Shift+Enter'),
+      (id) => document.querySelector<HTMLElement>('[data-testid="prompter-page"]')?.dataset.itemId === String(id) && Date.now(),
+      ahead.itemId,
+    );
     expect(ms).toBeLessThanOrEqual(FOLLOW_MS);
     expect(hubPrompter().itemId).toBe(ahead.itemId);
     expect(studio.hub.ctx.live.current()!.itemId).toBe(onAir.itemId);
@@ -215,7 +231,11 @@ describe('host prompter', () => {
     await desk.page.locator('body').click({ position: { x: 5, y: 890 } });
     await desk.page.keyboard.press('Space');
     await desk.page.locator(`[data-testid="question-card"][data-key="douyin:${id}"][data-status="claimed"]`).waitFor();
-    const ms = await followLatency(() => desk.page.keyboard.press('p'), (key) => document.querySelector(`[data-testid="prompter-question"][data-key="${key}"]`) !== null && Date.now(), `douyin:${id}`);
+    const ms = await followLatency(
+      () => desk.page.keyboard.press('p'),
+      (key) => document.querySelector(`[data-testid="prompter-question"][data-key="${key}"]`) !== null && Date.now(),
+      `douyin:${id}`,
+    );
     expect(ms).toBeLessThanOrEqual(FOLLOW_MS);
     for (const s of screens) {
       expect(await s.page.locator('[data-testid="prompter-question-nick"]').textContent()).toBe('小鹿');
@@ -262,7 +282,11 @@ describe('host prompter', () => {
       await waitLive(own.page);
       await own.page.locator('[data-testid="prompter-page"][data-can-steer="true"]').waitFor();
       const before = hubPrompter();
-      const ms = await followLatency(() => own.page.keyboard.press('ArrowUp'), (want) => document.querySelector<HTMLElement>('[data-testid="prompter-page"]')?.dataset.speed === String(want) && Date.now(), Math.min(10, before.speed + 1));
+      const ms = await followLatency(
+        () => own.page.keyboard.press('ArrowUp'),
+        (want) => document.querySelector<HTMLElement>('[data-testid="prompter-page"]')?.dataset.speed === String(want) && Date.now(),
+        Math.min(10, before.speed + 1),
+      );
       expect(ms).toBeLessThanOrEqual(FOLLOW_MS);
       await own.page.keyboard.press('ArrowDown');
       await own.page.keyboard.press('PageDown');

@@ -55,7 +55,9 @@ async function openRecap(page: Page, id: number, query = ''): Promise<void> {
 
 /** The KPI cards' values, by card id, as the page holds them. */
 function cardValues(page: Page): Promise<Record<string, number>> {
-  return page.locator('[data-testid^="recap-kpi-"]').evaluateAll((cards) => Object.fromEntries(cards.map((c) => [c.getAttribute('data-testid')!.slice('recap-kpi-'.length), Number(c.getAttribute('data-value'))])));
+  return page
+    .locator('[data-testid^="recap-kpi-"]')
+    .evaluateAll((cards) => Object.fromEntries(cards.map((c) => [c.getAttribute('data-testid')!.slice('recap-kpi-'.length), Number(c.getAttribute('data-value'))])));
 }
 
 const METRIC_OF_CARD: Record<string, keyof Recap> = {

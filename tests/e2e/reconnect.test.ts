@@ -66,7 +66,13 @@ describe('connection', () => {
     expect(before.length).toBeGreaterThanOrEqual(6);
 
     const seen: string[] = [];
-    const watch = setInterval(() => void status(desk).then((s) => s && seen.push(s)).catch(() => undefined), 100);
+    const watch = setInterval(
+      () =>
+        void status(desk)
+          .then((s) => s && seen.push(s))
+          .catch(() => undefined),
+      100,
+    );
     try {
       await studio.restart({ downMs: 1500 });
       await waitLive(desk.page, 15_000);

@@ -24,7 +24,10 @@ describe('languages', () => {
     const english = keysOf(en).sort();
     expect(english).toEqual(zh);
     expect(zh.length).toBeGreaterThan(100);
-    for (const [name, tree] of [['zh-CN', zhCN], ['en', en]] as const) {
+    for (const [name, tree] of [
+      ['zh-CN', zhCN],
+      ['en', en],
+    ] as const) {
       for (const key of keysOf(tree)) {
         const value = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], tree);
         expect(typeof value === 'string' && value.trim().length > 0, `${name} ${key}`).toBe(true);
@@ -66,7 +69,10 @@ describe('buckets', () => {
   });
 
   it('fills minutes in which nothing happened, so charts have no holes', () => {
-    const map = new Map([[60, bucket(60, { gmvFen: 100 })], [240, bucket(240, { gmvFen: 300 })]]);
+    const map = new Map([
+      [60, bucket(60, { gmvFen: 100 })],
+      [240, bucket(240, { gmvFen: 300 })],
+    ]);
     expect(contiguousMinutes(map, 60, 240).map((b) => [b.sec, b.gmvFen])).toEqual([
       [60, 100],
       [120, 0],
@@ -119,6 +125,6 @@ describe('run-sheet timing', () => {
     const f = forecast(items, airings, airings[1], now);
     // Item 2 has 300 − 60 = 240 s left, item 3 600 s: end = now + 840 s; plan ended t0 + 1200 s.
     expect(f.expectedEndMs).toBe(now + 840_000);
-    expect(f.delaySec).toBe((480 + 840) - 1200);
+    expect(f.delaySec).toBe(480 + 840 - 1200);
   });
 });

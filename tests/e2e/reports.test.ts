@@ -69,20 +69,24 @@ const CARD_FIELD: Record<string, keyof PeriodReport['totals']> = {
 
 /** The page's cards, buyers panel, product rows and promoter rows agree with the hub's report. */
 async function expectPageToShow(page: Page, want: PeriodReport): Promise<void> {
-  const cards = await page.locator('[data-testid^="period-card-"][data-value]').evaluateAll((els) =>
-    Object.fromEntries(els.map((e) => [e.getAttribute('data-testid')!.slice('period-card-'.length), Number(e.getAttribute('data-value'))])),
-  );
+  const cards = await page
+    .locator('[data-testid^="period-card-"][data-value]')
+    .evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-testid')!.slice('period-card-'.length), Number(e.getAttribute('data-value'))])));
   expect(Object.keys(cards).sort()).toEqual(Object.keys(CARD_FIELD).sort());
   for (const [card, field] of Object.entries(CARD_FIELD)) expect(cards[card], card).toBeCloseTo(want.totals[field] as number, 9);
-  for (const [id, field] of [['new', 'newBuyers'], ['returning', 'returningBuyers'], ['repeat', 'repeatBuyers']] as const) {
+  for (const [id, field] of [
+    ['new', 'newBuyers'],
+    ['returning', 'returningBuyers'],
+    ['repeat', 'repeatBuyers'],
+  ] as const) {
     expect(Number(await page.getAttribute(`[data-testid="period-buyers-${id}"]`, 'data-value'))).toBe(want.totals[field]);
   }
   expect(Number(await page.getAttribute('[data-testid="period-chart"]', 'data-bars'))).toBe(want.shows.length);
   const skuRows = await page.locator('[data-testid="sku-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sku')));
   expect(skuRows).toEqual(want.skus.map((s) => s.sku));
-  const commissions = await page.locator('[data-testid="period-promoter-row"]').evaluateAll((rows) =>
-    rows.map((r) => [r.getAttribute('data-promoter'), Number(r.querySelector('[data-col="commission"]')!.getAttribute('data-value'))]),
-  );
+  const commissions = await page
+    .locator('[data-testid="period-promoter-row"]')
+    .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-promoter'), Number(r.querySelector('[data-col="commission"]')!.getAttribute('data-value'))]));
   expect(commissions).toEqual(want.promoters.map((p) => [p.promoter, p.commissionFen]));
 }
 
@@ -140,7 +144,10 @@ describe('the monthly review page', () => {
     const { page } = desk;
     await page.goto(pageUrl(`/reports${NOV}`));
     await waitReady(page);
-    const column = () => page.locator('[data-testid="sku-row"] [data-col="gmvPerLiveMinFen"]').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value') === 'null' ? -1 : c.getAttribute('data-value'))));
+    const column = () =>
+      page
+        .locator('[data-testid="sku-row"] [data-col="gmvPerLiveMinFen"]')
+        .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value') === 'null' ? -1 : c.getAttribute('data-value'))));
     await page.locator('th', { hasText: '每讲解分钟成交' }).click();
     const once = await column();
     const ascending = [...once].sort((a, b) => a - b);

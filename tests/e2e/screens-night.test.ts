@@ -101,13 +101,27 @@ describe('the big screen at 1920×1080', () => {
     const { page } = screen;
     await page.locator('[data-testid="screen-slot"]', { hasText: '本段剩余' }).waitFor();
     const preset = item.dealPreset!;
-    const fire = await operator.timeout(5000).emitWithAck('deal.fire', { sku: item.sku, priceFen: preset.priceFen, stock: preset.stock, perUserLimit: preset.perUserLimit, durationSec: 120, confirmUnderFloor: true });
+    const fire = await operator
+      .timeout(5000)
+      .emitWithAck('deal.fire', { sku: item.sku, priceFen: preset.priceFen, stock: preset.stock, perUserLimit: preset.perUserLimit, durationSec: 120, confirmUnderFloor: true });
     expect(fire.ok).toBe(true);
     const dealId = (fire as { dealId: string }).dealId;
     await page.locator('[data-testid="screen-deal"]').waitFor();
     // Two paid orders on the deal, 1 and 2 units: 3 gone, 3 × the deal price.
     await ingest.send(
-      [1, 2].map((qty) => ({ type: 'order' as const, platform: 'douyin', id: eid('o'), ts: Date.now(), orderId: eid('order'), userId: eid('b'), sku: item.sku, qty, amountFen: qty * preset.priceFen, status: 'paid' as const, dealId })),
+      [1, 2].map((qty) => ({
+        type: 'order' as const,
+        platform: 'douyin',
+        id: eid('o'),
+        ts: Date.now(),
+        orderId: eid('order'),
+        userId: eid('b'),
+        sku: item.sku,
+        qty,
+        amountFen: qty * preset.priceFen,
+        status: 'paid' as const,
+        dealId,
+      })),
     );
     await page.locator('[data-testid="screen-deal"] .sold', { hasText: `已抢 3 / ${preset.stock}` }).waitFor();
     expect((await operator.timeout(5000).emitWithAck('deal.stop', { dealId })).ok).toBe(true);
@@ -224,7 +238,9 @@ describe('marker labels when items change quickly', () => {
     const now = Date.now();
     const times = Array.from({ length: 8 }, (_, i) => now - (8 - i) * 30_000);
     // Items on air are the control room's own events: written by the hub, as Go writes them.
-    await studio.hub.ctx.record(times.map((ts, i) => ({ type: 'item.live' as const, platform: 'studio', id: eid('item'), ts, sku: items[i % items.length].sku, itemId: String(items[i % items.length].itemId) })));
+    await studio.hub.ctx.record(
+      times.map((ts, i) => ({ type: 'item.live' as const, platform: 'studio', id: eid('item'), ts, sku: items[i % items.length].sku, itemId: String(items[i % items.length].itemId) })),
+    );
     type Probe = { chartNamedMarkers(t: string): number[] | null; chartMarkers(t: string): { ts: number }[] | null };
     const named = await until(async () => {
       const all = await page.evaluate(() => (window.__livedeck as unknown as Probe).chartMarkers('chart-gmv'));

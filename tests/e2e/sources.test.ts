@@ -85,14 +85,27 @@ describe('数据源 panel', () => {
     await page.screenshot({ path: `${SHOTS}/sources-connected.png` });
 
     // A forged delivery is refused, counted, and worded in the UI's language with the hub's detail kept.
-    const forged = await fetch(`${studio.url}/hooks/brand-site`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': 'e2e-forged', 'x-shopify-hmac-sha256': 'AAAA' } });
+    const forged = await fetch(`${studio.url}/hooks/brand-site`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': 'e2e-forged', 'x-shopify-hmac-sha256': 'AAAA' },
+    });
     expect(forged.status).toBe(401);
     await until(async () => expect(await row.locator('[data-testid="source-bad"]').textContent()).toBe('1'));
     const problem = row.locator('[data-testid="source-error"]');
     await until(async () => expect(await problem.textContent()).toMatch(/^\s*最近一次问题\s*签名不对/));
     expect(await problem.getAttribute('title')).not.toBe('');
     // The shop's next signed delivery turns the light green again (the last error stays listed).
-    const next = await fetch(`${studio.url}/hooks/brand-site`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': 'e2e-2', 'x-shopify-hmac-sha256': crypto.createHmac('sha256', SECRET).update(body).digest('base64') } });
+    const next = await fetch(`${studio.url}/hooks/brand-site`, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'orders/create',
+        'x-shopify-webhook-id': 'e2e-2',
+        'x-shopify-hmac-sha256': crypto.createHmac('sha256', SECRET).update(body).digest('base64'),
+      },
+    });
     expect(next.status).toBe(200);
     await until(async () => expect(await row.getAttribute('data-state')).toBe('connected'));
 
@@ -148,7 +161,11 @@ describe('数据源 panel', () => {
     // The hub counted one event from each room (the panel shows what the hub says).
     await until(async () => {
       const byId = await sources();
-      expect({ bili: byId['bili-room']?.events1m, oba: byId['oba-tool']?.events1m, errors: [byId['bili-room']?.lastError, byId['oba-tool']?.lastError] }).toEqual({ bili: 1, oba: 1, errors: [null, null] });
+      expect({ bili: byId['bili-room']?.events1m, oba: byId['oba-tool']?.events1m, errors: [byId['bili-room']?.lastError, byId['oba-tool']?.lastError] }).toEqual({
+        bili: 1,
+        oba: 1,
+        errors: [null, null],
+      });
     }, 10_000);
     await page.reload();
     await waitLive(page);

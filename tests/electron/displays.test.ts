@@ -78,7 +78,11 @@ describe('the prompter on a chosen display, remembered per display', () => {
     expect(settingsOnDisk().displays.prompter).toEqual({ displayId: 3, bounds: WALL.bounds, label: 'Wall TV' });
     // The submenu now ticks where the prompter is.
     const ticks = findMenuItem(f.menu(), 'open-prompter')!.submenu!.map((i) => [i.id, i.checked]);
-    expect(ticks).toEqual([['display-1', false], ['display-2', false], ['display-3', true]]);
+    expect(ticks).toEqual([
+      ['display-1', false],
+      ['display-2', false],
+      ['display-3', true],
+    ]);
   });
 
   it('moves an open prompter to another display instead of opening a second one', async () => {

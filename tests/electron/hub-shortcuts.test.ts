@@ -15,9 +15,7 @@ const shim = path.join(here, 'utility-process-shim.mjs');
 const children: ChildProcess[] = [];
 
 afterEach(async () => {
-  await Promise.all(
-    children.splice(0).map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => (c.once('exit', r), c.kill())) : undefined)),
-  );
+  await Promise.all(children.splice(0).map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => (c.once('exit', r), c.kill())) : undefined)));
 });
 
 /** The fake electron, but `utilityProcess.fork` really starts the hub entry in a Node child. */

@@ -7,7 +7,10 @@ import { fakeElectron, HUB_URL, logLines, PRIMARY, SIDE } from './fake-electron.
 /** Menu actions that record which were called, and with what. */
 function spyActions() {
   const calls: unknown[][] = [];
-  const record = (name: string) => (...args: unknown[]) => void calls.push([name, ...args]);
+  const record =
+    (name: string) =>
+    (...args: unknown[]) =>
+      void calls.push([name, ...args]);
   const actions: MenuActions = {
     exportRecapPdf: record('exportRecapPdf'),
     quit: record('quit'),
@@ -57,7 +60,10 @@ describe('the application menu template', () => {
     expect(screen.label).toBe('打开数据大屏 (Open big screen)');
     expect(screen.submenu!.every((i) => !i.checked)).toBe(true);
     screen.submenu![0].click!();
-    expect(calls).toEqual([['openPrompter', 2], ['openScreen', 1]]);
+    expect(calls).toEqual([
+      ['openPrompter', 2],
+      ['openScreen', 1],
+    ]);
   });
 
   it('Help opens the keyboard map, the global shortcuts and About', () => {
@@ -75,7 +81,10 @@ describe('the application menu template', () => {
   });
 
   it('offers developer tools only in an unpackaged build, and keeps copy and paste working', () => {
-    const roles = (s: MenuState) => buildMenuTemplate(s, spyActions().actions).flatMap((m) => m.submenu ?? []).map((i) => i.role);
+    const roles = (s: MenuState) =>
+      buildMenuTemplate(s, spyActions().actions)
+        .flatMap((m) => m.submenu ?? [])
+        .map((i) => i.role);
     expect(roles(state())).not.toContain('toggleDevTools');
     expect(roles(state({ devTools: true }))).toContain('toggleDevTools');
     expect(roles(state())).toEqual(expect.arrayContaining(['copy', 'paste', 'cut', 'selectAll', 'undo']));

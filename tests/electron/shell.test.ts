@@ -20,7 +20,12 @@ async function openEverything(f: FakeElectron, desktop: Desktop) {
   await new Promise((r) => setTimeout(r, 5));
 }
 
-const prevented = () => ({ prevented: false, preventDefault() { this.prevented = true; } });
+const prevented = () => ({
+  prevented: false,
+  preventDefault() {
+    this.prevented = true;
+  },
+});
 
 describe('the security checklist, over every window the app creates', () => {
   it('makes every window isolated, sandboxed, without Node and with web security, on the hub URL', async () => {

@@ -4,15 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { startDesktop } from '../../electron/main/app.js';
 import { findMenuItem } from '../../electron/main/menu.js';
 import { SETTINGS_FILE } from '../../electron/main/settings.js';
-import {
-  createHubCaller,
-  DEFAULT_SHORTCUTS,
-  normalizeAccelerator,
-  planShortcuts,
-  registerShortcuts,
-  SHORTCUT_IDS,
-  type PlannedShortcut,
-} from '../../electron/main/shortcuts.js';
+import { createHubCaller, DEFAULT_SHORTCUTS, normalizeAccelerator, planShortcuts, registerShortcuts, SHORTCUT_IDS, type PlannedShortcut } from '../../electron/main/shortcuts.js';
 import { fakeElectron, HUB_URL, logLines, type FakeOptions } from './fake-electron.js';
 
 /** A `fetch` that records requests and answers like the hub's `POST /api/control/:action`. */
@@ -72,7 +64,11 @@ describe('planning global shortcuts', () => {
     expect(p.register.find((s) => s.id === 'prompter.mirror')?.accelerator).toBe('Ctrl+Alt+N');
     expect(p.register.map((s) => s.id)).not.toContain('item.next');
     expect(p.conflicts).toEqual([
-      expect.objectContaining({ reason: 'duplicate', ids: ['item.next', 'prompter.mirror'], message: expect.stringMatching(/your setting for .*prompter\.mirror.* keeps it, .*item\.next.* has no global key/) }),
+      expect.objectContaining({
+        reason: 'duplicate',
+        ids: ['item.next', 'prompter.mirror'],
+        message: expect.stringMatching(/your setting for .*prompter\.mirror.* keeps it, .*item\.next.* has no global key/),
+      }),
     ]);
   });
 
@@ -80,9 +76,7 @@ describe('planning global shortcuts', () => {
     const p = plan({ 'item.next': 'F13', 'deal.stop': 'f13' });
     expect(p.register.map((s) => s.id)).not.toContain('item.next');
     expect(p.register.map((s) => s.id)).not.toContain('deal.stop');
-    expect(p.conflicts).toEqual([
-      expect.objectContaining({ reason: 'duplicate', accelerator: 'F13', ids: ['item.next', 'deal.stop'], message: expect.stringMatching(/none of them was registered/) }),
-    ]);
+    expect(p.conflicts).toEqual([expect.objectContaining({ reason: 'duplicate', accelerator: 'F13', ids: ['item.next', 'deal.stop'], message: expect.stringMatching(/none of them was registered/) })]);
   });
 
   it('reports keys that are not keys, and bare keys that would swallow typing in every app', () => {
@@ -108,9 +102,7 @@ describe('planning global shortcuts', () => {
   });
 
   it('reports an action the desktop does not offer (deal.fire needs a preset; it stays in the control window)', () => {
-    expect(plan({ 'deal.fire': 'Ctrl+Alt+F' }).conflicts).toEqual([
-      expect.objectContaining({ reason: 'unknown-action', ids: ['deal.fire'], message: expect.stringMatching(/not a shortcut action/) }),
-    ]);
+    expect(plan({ 'deal.fire': 'Ctrl+Alt+F' }).conflicts).toEqual([expect.objectContaining({ reason: 'unknown-action', ids: ['deal.fire'], message: expect.stringMatching(/not a shortcut action/) })]);
   });
 });
 

@@ -50,9 +50,11 @@ const CJK = /[\u4e00-\u9fff]/;
 
 describe('error wording', () => {
   it('finds the codes in the hub’s sources, however they are written', () => {
-    expect(codesIn("return fail('taken', 'x'); const e = { code: 'bad_stock', message }; throw new HttpError(413, 'too_large', m); new RecapError('recap_failed', m); type C = { code: 'a_b' | 'c' }; return bad('bad_shape', m);")).toEqual(
-      new Set(['taken', 'bad_stock', 'too_large', 'recap_failed', 'a_b', 'c', 'bad_shape']),
-    );
+    expect(
+      codesIn(
+        "return fail('taken', 'x'); const e = { code: 'bad_stock', message }; throw new HttpError(413, 'too_large', m); new RecapError('recap_failed', m); type C = { code: 'a_b' | 'c' }; return bad('bad_shape', m);",
+      ),
+    ).toEqual(new Set(['taken', 'bad_stock', 'too_large', 'recap_failed', 'a_b', 'c', 'bad_shape']));
     // A floor, and the refusals that once reached the Chinese UI in English.
     expect(hubCodes.size).toBeGreaterThan(40);
     for (const code of ['deal_live', 'bad_stock', 'coupon_live', 'no_live_show', 'not_found', 'invalid', 'unauthorized', 'invalid_window']) expect(hubCodes.has(code), code).toBe(true);
@@ -72,7 +74,10 @@ describe('error wording', () => {
   it('has words for every code of the run-sheet import, in the import dialog’s own keys or errors.<code>', () => {
     const missing: string[] = [];
     for (const code of importCodes.keys()) {
-      for (const [lang, tree] of [['zh-CN', zhCN], ['en', en]] as const) {
+      for (const [lang, tree] of [
+        ['zh-CN', zhCN],
+        ['en', en],
+      ] as const) {
         const keys = [`import.issue.${code}`, `import.fileError.${code}`, `errors.${code}`];
         if (!keys.some((k) => lookup(tree as unknown as Tree, k))) missing.push(`${code} (${lang})`);
       }
@@ -81,8 +86,13 @@ describe('error wording', () => {
   });
 
   it('is read from one place: no screen looks an error up under another key', () => {
-    const stray = [...sourcesUnder('renderer'), ...fs.readdirSync(path.join(root, 'renderer'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.vue')).map((f) => `renderer/${f}`)]
-      .filter((f) => /errors\.byCode|coupon\.errors/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    const stray = [
+      ...sourcesUnder('renderer'),
+      ...fs
+        .readdirSync(path.join(root, 'renderer'), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.vue'))
+        .map((f) => `renderer/${f}`),
+    ].filter((f) => /errors\.byCode|coupon\.errors/.test(fs.readFileSync(path.join(root, f), 'utf8')));
     expect(stray).toEqual([]);
   });
 });

@@ -23,7 +23,6 @@ const show = (list: ImportEdge[]) => list.map((e) => `${e.from} → ${e.to}`);
  */
 const BROWSER_SAFE_PACKAGES = new Set<string>();
 
-
 describe('the import graph', () => {
   it('is read from the real sources, type-only imports told apart', () => {
     // A sanity floor: the walker found the parts and knows a type import from a value import.
@@ -58,9 +57,7 @@ describe('the import graph', () => {
     }
     expect(reached.has('server/rules/index.ts')).toBe(true);
     expect(show(edges.filter((e) => under('renderer')(e.from) && !e.typeOnly && e.to === 'zod'))).toEqual([]);
-    const unsafe = [...reached].flatMap((file) =>
-      (byFile.get(file) ?? []).filter((e) => !e.typeOnly && !under('server')(e.to) && !BROWSER_SAFE_PACKAGES.has(e.to)),
-    );
+    const unsafe = [...reached].flatMap((file) => (byFile.get(file) ?? []).filter((e) => !e.typeOnly && !under('server')(e.to) && !BROWSER_SAFE_PACKAGES.has(e.to)));
     expect(show(unsafe)).toEqual([]);
   });
 
@@ -97,6 +94,9 @@ describe('the cycle finder', () => {
     const e = (from: string, to: string, typeOnly = false): ImportEdge => ({ from, to, typeOnly });
     const graph = [e('a', 'b'), e('b', 'c'), e('c', 'a'), e('c', 'd'), e('d', 'e', true), e('e', 'd')];
     expect(runtimeCycles(graph, () => true)).toEqual([['a', 'b', 'c']]);
-    expect(runtimeCycles([...graph, e('d', 'e')], () => true)).toEqual([['a', 'b', 'c'], ['d', 'e']]);
+    expect(runtimeCycles([...graph, e('d', 'e')], () => true)).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e'],
+    ]);
   });
 });

@@ -25,9 +25,7 @@ describe('the linter', () => {
   });
 
   it('refuses a value import of hub code into the screens, and lets types and the aliases through', async () => {
-    expect(await rulesHit('renderer/stores/bad.ts', "import { openDb } from '../../server/store/db';\nexport const y = openDb;\n")).toEqual([
-      '@typescript-eslint/no-restricted-imports',
-    ]);
+    expect(await rulesHit('renderer/stores/bad.ts', "import { openDb } from '../../server/store/db';\nexport const y = openDb;\n")).toEqual(['@typescript-eslint/no-restricted-imports']);
     expect(await rulesHit('renderer/stores/good.ts', "import type { Db } from '../../server/store/db';\nexport type Y = Db;\n")).toEqual([]);
     expect(await rulesHit('renderer/stores/good.ts', "import { onAirPriceFen } from '@rules';\nexport const y = onAirPriceFen;\n")).toEqual([]);
   });

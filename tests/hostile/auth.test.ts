@@ -96,7 +96,9 @@ describe('auth that cannot be turned against the studio', () => {
     const upgrade = (host: string) =>
       new Promise<string>((resolve) => {
         const socket = net.connect(port, '127.0.0.1');
-        socket.write(`GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+        socket.write(
+          `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        );
         socket.once('data', (c: Buffer) => {
           resolve(c.toString().split('\r\n')[0]);
           socket.destroy();
@@ -151,7 +153,15 @@ describe('auth that cannot be turned against the studio', () => {
 
   it('caps open connections per address', async () => {
     const { url, port } = await start({ limits: { connectionsPerAddress: 20 } });
-    const sockets = await Promise.all(Array.from({ length: 20 }, () => new Promise<net.Socket>((resolve) => { const s = net.connect(port, '127.0.0.1', () => resolve(s)); })));
+    const sockets = await Promise.all(
+      Array.from(
+        { length: 20 },
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const s = net.connect(port, '127.0.0.1', () => resolve(s));
+          }),
+      ),
+    );
     const extra = net.connect(port, '127.0.0.1');
     const closed = await new Promise<boolean>((resolve) => {
       extra.once('close', () => resolve(true));

@@ -23,7 +23,17 @@ describe('plausible money', () => {
     const ingest = await connect(h.url, '/ingest', TEST_TOKENS.ingest);
     const now = Date.now();
     const order = (id: string, qty: number, amountFen: number, extra: Record<string, unknown> = {}) => ({
-      type: 'order', platform: 'taobao', id, ts: now, orderId: id, userId: `buyer-${id}`, sku: 'GOOD-1', qty, amountFen, status: 'paid', ...extra,
+      type: 'order',
+      platform: 'taobao',
+      id,
+      ts: now,
+      orderId: id,
+      userId: `buyer-${id}`,
+      sku: 'GOOD-1',
+      qty,
+      amountFen,
+      status: 'paid',
+      ...extra,
     });
     const batch = [
       order('m-max', MAX_LINE_QTY, MAX_LINE_FEN), // the largest plausible line
@@ -42,7 +52,11 @@ describe('plausible money', () => {
     ]);
     expect(ack.rejected[0].error).toMatch(/amountFen/);
     expect(ack.accepted).toBe(2);
-    const http = await postNdjson(h.url, TEST_TOKENS.ingest, batch.map((o) => ({ ...o, id: `h-${o.id}`, orderId: `h-${o.orderId}` })));
+    const http = await postNdjson(
+      h.url,
+      TEST_TOKENS.ingest,
+      batch.map((o) => ({ ...o, id: `h-${o.id}`, orderId: `h-${o.orderId}` })),
+    );
     expect(http.body.rejected.map((r: { line: number; code: string }) => [r.line, r.code])).toEqual([
       [2, 'bad_amount'],
       [3, 'bad_amount'],
@@ -54,7 +68,12 @@ describe('plausible money', () => {
     const paid = 2 * (MAX_LINE_FEN + 199_80);
     const refunded = 2 * 99_90;
     const taobao = h.hub.ctx.live.snapshot(Date.now()).byPlatform.taobao;
-    expect({ paidGmvFen: taobao.paidGmvFen, refundFen: taobao.refundFen, units: taobao.units, orders: taobao.orders }).toEqual({ paidGmvFen: paid, refundFen: refunded, units: 2 * (MAX_LINE_QTY + 2), orders: 4 });
+    expect({ paidGmvFen: taobao.paidGmvFen, refundFen: taobao.refundFen, units: taobao.units, orders: taobao.orders }).toEqual({
+      paidGmvFen: paid,
+      refundFen: refunded,
+      units: 2 * (MAX_LINE_QTY + 2),
+      orders: 4,
+    });
     for (let i = 0; i < 5; i++) await show.once();
 
     const operator = await connect(h.url, '/control', TEST_TOKENS.operator);

@@ -189,7 +189,8 @@ describe('the recap cache', () => {
       expect(windowed.reduce((n, r) => n + r.bytes, 0)).toBeLessThanOrEqual(CACHE.perShowBytes + largest);
       expect(windowed.length).toBeLessThan(61);
       // Least recently used went first: the first window asked for is gone, the last one is kept.
-      const keyOf = (i: number) => `recap:${JSON.stringify({ from: Math.floor((big.startedAt + i * MINUTE) / MINUTE) * MINUTE, to: Math.ceil((big.startedAt + (i + 30) * MINUTE) / MINUTE) * MINUTE })}`;
+      const keyOf = (i: number) =>
+        `recap:${JSON.stringify({ from: Math.floor((big.startedAt + i * MINUTE) / MINUTE) * MINUTE, to: Math.ceil((big.startedAt + (i + 30) * MINUTE) / MINUTE) * MINUTE })}`;
       expect(rows.map((r) => r.key)).not.toContain(keyOf(0));
       expect(rows.map((r) => r.key)).toContain(keyOf(59));
       // The whole-show recap stays kept, and every kept row has its body (the accounting is the table).
@@ -314,7 +315,11 @@ describe('a recap job that dies in its worker', () => {
     // An export reads or computes its report in its own job worker (1 GB here), not the starved recap worker.
     const xlsx = await fetch(`${small.url}/api/sessions/${studio.big.id}/recap.xlsx`, { headers: { authorization: `Bearer ${CHILD_TOKENS.viewer}` } });
     expect(xlsx.status).toBe(200);
-    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    expect(
+      Buffer.from(await xlsx.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
     expect((await fetch(`${small.url}/health`)).status).toBe(200);
   }, 120_000);
 });

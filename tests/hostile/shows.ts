@@ -71,7 +71,18 @@ export function writeStudioShows(bigLines: number): StudioShows {
   const ancientId = repo.createSession('自动场次', 0, { auto: true, endedAt: ancientEnd });
   repo.transaction(() => {
     repo.insertEvent(ancientId, { type: 'comment', platform: 'douyin', id: 'a-c0', ts: 0, userId: 'x', nick: 'x', text: '1970' });
-    repo.insertEvent(ancientId, { type: 'order', platform: 'douyin', id: 'a-o1', ts: ancientEnd - 30 * MINUTE, orderId: 'a-o1', userId: 'y', sku: 'LIP-01', qty: 1, amountFen: 15_900, status: 'paid' });
+    repo.insertEvent(ancientId, {
+      type: 'order',
+      platform: 'douyin',
+      id: 'a-o1',
+      ts: ancientEnd - 30 * MINUTE,
+      orderId: 'a-o1',
+      userId: 'y',
+      sku: 'LIP-01',
+      qty: 1,
+      amountFen: 15_900,
+      status: 'paid',
+    });
   });
   repo.db.close();
 

@@ -64,9 +64,15 @@ function workbookParts() {
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
       ),
     },
-    { name: '_rels/.rels', data: xml(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`) },
+    {
+      name: '_rels/.rels',
+      data: xml(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`),
+    },
     { name: 'xl/workbook.xml', data: xml(`<workbook xmlns="${NS}" xmlns:r="${REL}"><sheets><sheet name="排品表" sheetId="1" r:id="rId1"/></sheets></workbook>`) },
-    { name: 'xl/_rels/workbook.xml.rels', data: xml(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`) },
+    {
+      name: 'xl/_rels/workbook.xml.rels',
+      data: xml(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`),
+    },
   ];
 }
 
@@ -158,9 +164,9 @@ export async function goodTraffic(url: string, tokens: { ingest: string; operato
     async once() {
       const i = ++n;
       const t = performance.now();
-      const ack: IngestAck = await ingest.timeout(10_000).emitWithAck('batch', [
-        { type: 'comment', platform: 'douyin', id: `good-${process.pid}-${i}`, ts: Date.now(), userId: `u${i}`, nick: '观众', text: '主播好' },
-      ]);
+      const ack: IngestAck = await ingest
+        .timeout(10_000)
+        .emitWithAck('batch', [{ type: 'comment', platform: 'douyin', id: `good-${process.pid}-${i}`, ts: Date.now(), userId: `u${i}`, nick: '观众', text: '主播好' }]);
       worstAckMs = Math.max(worstAckMs, performance.now() - t);
       accepted += ack.accepted;
       if (ack.accepted !== 1) problems.push(`event ${i}: ${JSON.stringify(ack)}`);

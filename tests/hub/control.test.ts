@@ -104,10 +104,12 @@ describe('/control actions', () => {
     expect(await op.timeout(5000).emitWithAck('item.next', {})).toMatchObject({ ok: false, error: { code: 'end_of_runsheet' } });
     expect(h.hub.ctx.live.current()).toMatchObject({ itemId: a.itemId, sku: cream.sku, endedAt: null });
 
-    await eventually(() => expect(commands).toEqual([
-      { type: 'product.pin', sku: serum.sku, priceFen: serum.listPriceFen },
-      { type: 'product.pin', sku: cream.sku, priceFen: cream.livePriceFen },
-    ]));
+    await eventually(() =>
+      expect(commands).toEqual([
+        { type: 'product.pin', sku: serum.sku, priceFen: serum.listPriceFen },
+        { type: 'product.pin', sku: cream.sku, priceFen: cream.livePriceFen },
+      ]),
+    );
     await eventually(() => {
       const last = ticks[ticks.length - 1];
       expect(last.current).toMatchObject({ itemId: a.itemId });
@@ -138,9 +140,7 @@ describe('/control actions', () => {
     const bo = await connect(h.url, '/control', TEST_TOKENS.operator, '波波');
     const seen: LiveTick[] = [];
     bo.on('tick', (t: LiveTick) => seen.push(t));
-    await ingest.timeout(5000).emitWithAck('batch', [
-      { type: 'comment', platform: 'douyin', id: 'q1', ts: Date.now(), userId: 'u1', nick: '小鹿', text: '尺码怎么选？' },
-    ]);
+    await ingest.timeout(5000).emitWithAck('batch', [{ type: 'comment', platform: 'douyin', id: 'q1', ts: Date.now(), userId: 'u1', nick: '小鹿', text: '尺码怎么选？' }]);
     const key = 'douyin:q1';
     expect(await ann.timeout(5000).emitWithAck('comment.claim', { key })).toEqual({ ok: true, key });
     expect(await bo.timeout(5000).emitWithAck('comment.claim', { key })).toMatchObject({ ok: false, error: { code: 'taken' } });

@@ -18,11 +18,17 @@ const T0 = Date.now() - 60_000;
 /** Records that must be accepted: each with a fresh id. */
 const validRecord = fc.oneof(
   fc.record({ text: fc.string({ minLength: 1, maxLength: 200 }), nick: fc.string({ maxLength: 50 }) }).map(({ text, nick }) => ({
-    type: 'comment', platform: 'douyin', id: `ok-${++seq}`, ts: T0 + seq, userId: 'u1', nick, text,
+    type: 'comment',
+    platform: 'douyin',
+    id: `ok-${++seq}`,
+    ts: T0 + seq,
+    userId: 'u1',
+    nick,
+    text,
   })),
-  fc.record({ qty: fc.integer({ min: 1, max: 99 }), fen: fc.integer({ min: 0, max: 10_000_000 }), status: fc.constantFrom('created', 'paid', 'refunded', 'cancelled') }).map(
-    ({ qty, fen, status }) => ({ type: 'order', platform: 'taobao', id: `ok-${++seq}`, ts: T0 + seq, orderId: `O${seq}`, userId: 'u2', sku: 'S1', qty, amountFen: fen, status }),
-  ),
+  fc
+    .record({ qty: fc.integer({ min: 1, max: 99 }), fen: fc.integer({ min: 0, max: 10_000_000 }), status: fc.constantFrom('created', 'paid', 'refunded', 'cancelled') })
+    .map(({ qty, fen, status }) => ({ type: 'order', platform: 'taobao', id: `ok-${++seq}`, ts: T0 + seq, orderId: `O${seq}`, userId: 'u2', sku: 'S1', qty, amountFen: fen, status })),
   fc.integer({ min: 0, max: 1_000_000 }).map((online) => ({ type: 'viewer.snapshot', platform: 'channels', id: `ok-${++seq}`, ts: T0 + seq, online })),
 );
 
@@ -30,23 +36,45 @@ const deep = (n: number): unknown => (n === 0 ? {} : { a: deep(n - 1) });
 /** Records that must be refused, whatever else they carry. */
 const hostileRecord = fc.oneof(
   fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.string(), fc.array(fc.anything(), { maxLength: 3 })),
-  fc.string({ maxLength: 30 }).filter((t) => !['comment', 'order', 'viewer.snapshot', 'viewer.enter', 'viewer.leave', 'product.click', 'interaction', 'item.live', 'deal.started', 'deal.ended', 'coupon.started', 'coupon.ended', 'stream.gap'].includes(t)).map((type) => ({ type, platform: 'douyin', id: `bad-${++seq}`, ts: T0 })),
-  fc.constantFrom<Record<string, unknown>>(
-    { qty: -1 },
-    { qty: 1.5 },
-    { amountFen: 99.9 },
-    { amountFen: -1 },
-    { amountFen: '100' },
-    { status: 'shipped' },
-    { platform: '' },
-    { platform: 'a b' },
-    { id: '' },
-    { ts: 'yesterday' },
-    { ts: -1 },
-    { userId: { $gt: '' } },
-    { sku: 'x'.repeat(10_000) },
-    { orderId: deep(200) },
-  ).map((patch) => ({ type: 'order', platform: 'douyin', id: `bad-${++seq}`, ts: T0, orderId: 'O', userId: 'u', sku: 'S', qty: 1, amountFen: 100, status: 'paid', ...patch })),
+  fc
+    .string({ maxLength: 30 })
+    .filter(
+      (t) =>
+        ![
+          'comment',
+          'order',
+          'viewer.snapshot',
+          'viewer.enter',
+          'viewer.leave',
+          'product.click',
+          'interaction',
+          'item.live',
+          'deal.started',
+          'deal.ended',
+          'coupon.started',
+          'coupon.ended',
+          'stream.gap',
+        ].includes(t),
+    )
+    .map((type) => ({ type, platform: 'douyin', id: `bad-${++seq}`, ts: T0 })),
+  fc
+    .constantFrom<Record<string, unknown>>(
+      { qty: -1 },
+      { qty: 1.5 },
+      { amountFen: 99.9 },
+      { amountFen: -1 },
+      { amountFen: '100' },
+      { status: 'shipped' },
+      { platform: '' },
+      { platform: 'a b' },
+      { id: '' },
+      { ts: 'yesterday' },
+      { ts: -1 },
+      { userId: { $gt: '' } },
+      { sku: 'x'.repeat(10_000) },
+      { orderId: deep(200) },
+    )
+    .map((patch) => ({ type: 'order', platform: 'douyin', id: `bad-${++seq}`, ts: T0, orderId: 'O', userId: 'u', sku: 'S', qty: 1, amountFen: 100, status: 'paid', ...patch })),
   fc.constant(null).map(() => JSON.parse(`{"type":"comment","platform":"douyin","id":"bad-${++seq}","ts":${T0},"userId":"u","nick":"n","text":"${'长'.repeat(5000)}"}`)),
   fc.constant(null).map(() => JSON.parse(`{"__proto__":{"polluted":true},"type":"order","platform":"douyin","id":"bad-${++seq}","ts":${T0}}`)),
   fc.constant(null).map(() => ({ type: 'comment', platform: 'douyin', id: `bad-${++seq}`, ts: T0, userId: 'u', nick: 'n', text: '\uD800broken' + 'x'.repeat(3000) })),
@@ -80,7 +108,10 @@ describe('hostile and random input', () => {
     const big = Array.from({ length: 20_000 }, (_, i) => ({ type: 'viewer.enter', platform: 'douyin', id: `big-${i}`, ts: T0 + i, userId: `v${i}` }));
     const ack: IngestAck = await s.timeout(20_000).emitWithAck('batch', big);
     expect(ack).toMatchObject({ accepted: 20_000, duplicates: 0, rejected: [] });
-    const tooMany: IngestAck = await s.timeout(20_000).emitWithAck('batch', Array.from({ length: 50_001 }, () => 1));
+    const tooMany: IngestAck = await s.timeout(20_000).emitWithAck(
+      'batch',
+      Array.from({ length: 50_001 }, () => 1),
+    );
     expect(tooMany.error?.code).toBe('too_large');
     const notArray: IngestAck = await s.timeout(5000).emitWithAck('batch', { type: 'comment' });
     expect(notArray.error?.code).toBe('not_array');

@@ -192,12 +192,14 @@ describe('live state pushed to screens', () => {
   it('keeps the live session and its numbers across a restart on the same file', async () => {
     const first = await startTestHub();
     const ingest = await connect(first.url, '/ingest', TEST_TOKENS.ingest);
-    await ingest.timeout(5000).emitWithAck('batch', [
-      order('p1', 'O-1', 'paid'),
-      { ...order('p2', 'O-2', 'paid'), userId: 'buyer-2', amountFen: 5990, qty: 1 },
-      { ...order('p3', 'O-2', 'refunded'), userId: 'buyer-2', amountFen: 5990, qty: 1 },
-      comment('c1', '怎么买'),
-    ]);
+    await ingest
+      .timeout(5000)
+      .emitWithAck('batch', [
+        order('p1', 'O-1', 'paid'),
+        { ...order('p2', 'O-2', 'paid'), userId: 'buyer-2', amountFen: 5990, qty: 1 },
+        { ...order('p3', 'O-2', 'refunded'), userId: 'buyer-2', amountFen: 5990, qty: 1 },
+        comment('c1', '怎么买'),
+      ]);
     const before = first.hub.ctx.live.kpis();
     const sessionBefore = first.hub.ctx.repo.liveSession();
     closeClients();

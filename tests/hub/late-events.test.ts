@@ -17,8 +17,7 @@ afterEach(async () => {
 });
 
 const send = async (s: Socket, batch: unknown[]): Promise<IngestAck> => s.timeout(5000).emitWithAck('batch', batch);
-const recapOf = async (id: number): Promise<Recap> =>
-  (await fetch(`${h!.url}/api/sessions/${id}/recap`, { headers: { authorization: `Bearer ${TEST_TOKENS.viewer}` } })).json() as Promise<Recap>;
+const recapOf = async (id: number): Promise<Recap> => (await fetch(`${h!.url}/api/sessions/${id}/recap`, { headers: { authorization: `Bearer ${TEST_TOKENS.viewer}` } })).json() as Promise<Recap>;
 const money = (k: Pick<Kpis, 'paidGmvFen' | 'refundFen' | 'orders' | 'units' | 'buyers'>) => ({
   paidGmvFen: k.paidGmvFen,
   refundFen: k.refundFen,
@@ -36,7 +35,13 @@ const ORDERS = {
   N1: { orderId: 'N1', userId: 'u9', sku: 'MASK', qty: 2, amountFen: 2 * 990 },
 };
 const order = (o: keyof typeof ORDERS, id: string, status: Status, ts: number, extra: { refundFen?: number } = {}) => ({
-  type: 'order', platform: 'douyin', id, ts, status, ...ORDERS[o], ...extra,
+  type: 'order',
+  platform: 'douyin',
+  id,
+  ts,
+  status,
+  ...ORDERS[o],
+  ...extra,
 });
 
 describe('late events of an ended show', () => {
@@ -123,7 +128,15 @@ describe('late events of an ended show', () => {
       buyers: 4,
     });
     expect(after.netGmvFen).toBe(12_990 + 5_990 + 3 * 5_990 - 5_990);
-    const watching = (r: Recap) => ({ to: r.to, views: r.views, viewers: r.viewers, peakOnline: r.peakOnline, avgOnline: r.avgOnline, avgWatchSec: r.avgWatchSec, items: r.items.map((i) => [i.sku, i.liveSec]).sort() });
+    const watching = (r: Recap) => ({
+      to: r.to,
+      views: r.views,
+      viewers: r.viewers,
+      peakOnline: r.peakOnline,
+      avgOnline: r.avgOnline,
+      avgWatchSec: r.avgWatchSec,
+      items: r.items.map((i) => [i.sku, i.liveSec]).sort(),
+    });
     expect(watching(after)).toEqual(watching(kept));
     expect(after.to).toBe(endedAt);
 

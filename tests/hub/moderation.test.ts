@@ -40,7 +40,7 @@ describe('pin and blocked words at the hub', () => {
     await eventually(() => expect(ticks.some((t) => t.moderation?.pinned?.text === '主播好美')).toBe(true));
     expect((await op.timeout(5000).emitWithAck('moderation.words', { words: ['x'.repeat(41)] })).error.code).toBe('invalid');
     expect(await op.timeout(5000).emitWithAck('moderation.words', { words: [' 加微信', '加微信', ''] })).toEqual({ ok: true, words: ['加微信'] });
-    expect(await (await connect(h.url, '/control', TEST_TOKENS.viewer).catch((e: Error) => e)) instanceof Error).toBe(true);
+    expect((await await connect(h.url, '/control', TEST_TOKENS.viewer).catch((e: Error) => e)) instanceof Error).toBe(true);
     expect(h.hub.ctx.repo.auditTail().map((a) => a.action)).toEqual(expect.arrayContaining(['comment.pin', 'moderation.words']));
 
     await h.stop();

@@ -7,7 +7,14 @@ import { closeClients, connect, startTestHub, TEST_TOKENS, type TestHub } from '
 // Ten minutes ago on a whole minute: the hub takes events stamped around its own clock (bounds.ts).
 const T0 = Math.floor((Date.now() - 10 * 60_000) / 60_000) * 60_000;
 type Status = 'created' | 'paid' | 'refunded' | 'cancelled';
-interface OrderShape { platform: string; orderId: string; userId: string; qty: number; amountFen: number; dealId?: string }
+interface OrderShape {
+  platform: string;
+  orderId: string;
+  userId: string;
+  qty: number;
+  amountFen: number;
+  dealId?: string;
+}
 const ev = (o: OrderShape, id: string, status: Status, ts: number) => ({ type: 'order', id, ts, sku: 'SKU-CREAM', status, ...o });
 
 let hubs: TestHub[] = [];
@@ -31,7 +38,10 @@ async function restart(h: TestHub) {
 const send = async (s: Socket, batch: unknown[]): Promise<IngestAck> => s.timeout(5000).emitWithAck('batch', batch);
 /** The order columns of the live minute buckets, oldest first. */
 const minuteOrders = (h: TestHub) =>
-  h.hub.ctx.live.snapshot(T0).minutes.filter((b: Bucket) => b.orders > 0).map(({ sec, gmvFen, orders, units }: Bucket) => ({ sec, gmvFen, orders, units }));
+  h.hub.ctx.live
+    .snapshot(T0)
+    .minutes.filter((b: Bucket) => b.orders > 0)
+    .map(({ sec, gmvFen, orders, units }: Bucket) => ({ sec, gmvFen, orders, units }));
 const orderKpis = (k: Kpis) => ({ paidGmvFen: k.paidGmvFen, refundFen: k.refundFen, orders: k.orders, units: k.units, buyers: k.buyers });
 
 describe('live order counts', () => {
@@ -79,7 +89,10 @@ describe('live order counts', () => {
     expect(minuteOrders(h2)).toEqual(before.minutes);
     // O-1 paid again and refunded, O-2 paid at last, O-3 resent: one more order, one refund.
     await send(await connect(h2.url, '/ingest', TEST_TOKENS.ingest), [
-      ev(o1, 'p1-again', 'paid', T0 + 3000), ev(o1, 'r1', 'refunded', T0 + 8000), ev(o2, 'p2', 'paid', T0 + 9000), ev(o3, 'p3', 'paid', T0 + 70_000),
+      ev(o1, 'p1-again', 'paid', T0 + 3000),
+      ev(o1, 'r1', 'refunded', T0 + 8000),
+      ev(o2, 'p2', 'paid', T0 + 9000),
+      ev(o3, 'p3', 'paid', T0 + 70_000),
     ]);
     const after = h2.hub.ctx.live.kpis();
     expect(orderKpis(after)).toEqual({ paidGmvFen: 2 * 12990 + 5990 + 990, refundFen: 2 * 12990, orders: 3, units: 4, buyers: 3 });

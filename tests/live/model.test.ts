@@ -33,8 +33,7 @@ describe('the live model', () => {
     }
   });
 
-
-  it('sums online across platforms from each one\'s latest snapshot; a late older one changes only the peak, as in the recap', () => {
+  it("sums online across platforms from each one's latest snapshot; a late older one changes only the peak, as in the recap", () => {
     const m = createLiveModel();
     m.reset(session);
     const snap = (platform: string, id: string, ts: number, online: number): LiveEvent => ({ type: 'viewer.snapshot', platform, id, ts, online });
@@ -57,7 +56,16 @@ describe('the live model', () => {
     const m = createLiveModel();
     m.reset(session);
     const o = (id: string, status: 'created' | 'paid' | 'refunded', ts: number): LiveEvent => ({
-      type: 'order', platform: 'douyin', id, ts, orderId: 'O1', userId: 'u1', sku: 'S', qty: 3, amountFen: 3 * 4990, status,
+      type: 'order',
+      platform: 'douyin',
+      id,
+      ts,
+      orderId: 'O1',
+      userId: 'u1',
+      sku: 'S',
+      qty: 3,
+      amountFen: 3 * 4990,
+      status,
     });
     m.apply(o('e1', 'created', T0));
     m.apply(o('e2', 'paid', T0 + 2000));
@@ -73,7 +81,16 @@ describe('the live model', () => {
   it('counts from what the store says each order event changed, and keeps no order after a replay', () => {
     const m = createLiveModel({ ordersFromStore: true });
     const o = (id: string, status: 'created' | 'paid' | 'refunded', ts: number, orderId = 'O1'): Extract<LiveEvent, { type: 'order' }> => ({
-      type: 'order', platform: 'douyin', id, ts, orderId, userId: 'u1', sku: 'S', qty: 3, amountFen: 3 * 4990, status,
+      type: 'order',
+      platform: 'douyin',
+      id,
+      ts,
+      orderId,
+      userId: 'u1',
+      sku: 'S',
+      qty: 3,
+      amountFen: 3 * 4990,
+      status,
     });
     // The replay works orders out itself: O1 paid before the restart is not counted again below.
     m.reset(session, [o('e1', 'created', T0), o('e2', 'paid', T0 + 2000), o('e3', 'created', T0 + 3000, 'O2')]);

@@ -27,7 +27,11 @@ function byDefinition(snaps: Snap[]) {
   };
   const instants = [...new Set(snaps.map((s) => s.ts))];
   let peak = 0;
-  for (const t of instants) peak = Math.max(peak, [...winners.keys()].reduce((sum, p) => sum + at(p, t), 0));
+  for (const t of instants)
+    peak = Math.max(
+      peak,
+      [...winners.keys()].reduce((sum, p) => sum + at(p, t), 0),
+    );
   const platforms = new Map<string, { online: number; peak: number }>();
   for (const [p, m] of winners) platforms.set(p, { online: at(p, Infinity), peak: Math.max(0, ...[...m.values()].map((s) => s.online)) });
   const total = [...platforms.values()].reduce((sum, p) => sum + p.online, 0);
@@ -65,7 +69,7 @@ describe('online viewers, kept live', () => {
     );
   });
 
-  it('answers whether the platform\'s online now changed', () => {
+  it("answers whether the platform's online now changed", () => {
     const tracker = createOnlineTracker();
     expect(tracker.apply('douyin', T0 + 2000, 'b', 300)).toBe(true);
     // Older than douyin's latest: only the peaks may move.

@@ -32,8 +32,17 @@ const orderEvents = fc
       // A resend repeats an earlier record byte for byte (same platform and id).
       if (r.resend && events.length) return events.push(events[i % events.length]);
       events.push({
-        type: 'order', platform: r.platform, id: `e${i}`, ts: T0 + r.ts, orderId: `O${r.order}`, userId: `u${r.user}`,
-        sku: 'S', qty: r.qty, amountFen: r.amountFen, status: r.status, dealId: r.deal,
+        type: 'order',
+        platform: r.platform,
+        id: `e${i}`,
+        ts: T0 + r.ts,
+        orderId: `O${r.order}`,
+        userId: `u${r.user}`,
+        sku: 'S',
+        qty: r.qty,
+        amountFen: r.amountFen,
+        status: r.status,
+        dealId: r.deal,
       });
     });
     return events;
@@ -79,10 +88,20 @@ describe('the order ledger', () => {
     }
   });
 
-  it('counts an order paid once, refunded once, with its earliest event\'s amount and its earliest deal', () => {
+  it("counts an order paid once, refunded once, with its earliest event's amount and its earliest deal", () => {
     const ledger = createOrderLedger();
     const o = (id: string, status: OrderEvent['status'], ts: number, amountFen: number, dealId?: string): OrderEvent => ({
-      type: 'order', platform: 'douyin', id, ts: T0 + ts, orderId: 'O1', userId: 'u1', sku: 'S', qty: 2, amountFen, status, dealId,
+      type: 'order',
+      platform: 'douyin',
+      id,
+      ts: T0 + ts,
+      orderId: 'O1',
+      userId: 'u1',
+      sku: 'S',
+      qty: 2,
+      amountFen,
+      status,
+      dealId,
     });
     // Refunded arrives first: it counts as paid and refunded at once; the late paid and created change nothing
     // but the amount the order is known by (the earliest event's).

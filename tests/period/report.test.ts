@@ -149,7 +149,17 @@ function expected(shows: readonly StoredPeriodShow[], query: PeriodQuery) {
 function figuresOf(r: PeriodReport) {
   return {
     shows: r.shows.map(({ sessionId, liveSec, paidGmvFen, refundFen, netGmvFen, orders, units, buyers, viewers, conversion, gpmFen }) => ({
-      sessionId, liveSec, paidGmvFen, refundFen, netGmvFen, orders, units, buyers, viewers, conversion, gpmFen,
+      sessionId,
+      liveSec,
+      paidGmvFen,
+      refundFen,
+      netGmvFen,
+      orders,
+      units,
+      buyers,
+      viewers,
+      conversion,
+      gpmFen,
     })),
     totals: (({ conversion: _c, ...t }) => t)(r.totals),
     skus: r.skus.map(({ sku, shows, liveSec, paidGmvFen, units, buyers }) => ({ sku, shows, liveSec, paidGmvFen, units, buyers })),
@@ -172,8 +182,7 @@ function expectSameReport(actual: PeriodReport, want: ReturnType<typeof expected
 let dbFile: string;
 let shows: StoredPeriodShow[];
 let repo: Repository;
-const check = (q: { from?: string | null; to?: string | null; platform?: string | null }) =>
-  parsePeriod(q, { from: 'from', to: 'to', platform: 'platform' }, (p) => repo.platformSeen(p));
+const check = (q: { from?: string | null; to?: string | null; platform?: string | null }) => parsePeriod(q, { from: 'from', to: 'to', platform: 'platform' }, (p) => repo.platformSeen(p));
 
 beforeAll(() => {
   dbFile = tempDbFile('period');
@@ -254,8 +263,20 @@ describe('the period report of a generated November', () => {
     expect(empty.skus).toEqual([]);
     expect(empty.promoters).toEqual([]);
     expect(empty.totals).toEqual({
-      shows: 0, liveSec: 0, paidGmvFen: 0, refundFen: 0, netGmvFen: 0, orders: 0, units: 0, buyers: 0, viewers: 0,
-      newBuyers: 0, returningBuyers: 0, repeatBuyers: 0, repeatRate: 0, conversion: 0,
+      shows: 0,
+      liveSec: 0,
+      paidGmvFen: 0,
+      refundFen: 0,
+      netGmvFen: 0,
+      orders: 0,
+      units: 0,
+      buyers: 0,
+      viewers: 0,
+      newBuyers: 0,
+      returningBuyers: 0,
+      repeatBuyers: 0,
+      repeatRate: 0,
+      conversion: 0,
     });
   });
 });
@@ -292,8 +313,15 @@ describe('the period report as Excel and CSV', () => {
     const rows = (name: string) => (wb.getWorksheet(name)!.getSheetValues() as unknown[][]).slice(2).map((r) => r.slice(1));
     const summary = rows('Summary')[0];
     expect(summary.slice(3, 12)).toEqual([
-      report.totals.shows, Math.round((report.totals.liveSec / 60) * 100) / 100, report.totals.paidGmvFen / 100, report.totals.refundFen / 100,
-      report.totals.netGmvFen / 100, report.totals.orders, report.totals.units, report.totals.buyers, report.totals.viewers,
+      report.totals.shows,
+      Math.round((report.totals.liveSec / 60) * 100) / 100,
+      report.totals.paidGmvFen / 100,
+      report.totals.refundFen / 100,
+      report.totals.netGmvFen / 100,
+      report.totals.orders,
+      report.totals.units,
+      report.totals.buyers,
+      report.totals.viewers,
     ]);
     expect(summary.slice(13)).toEqual([report.totals.newBuyers, report.totals.returningBuyers, report.totals.repeatBuyers, report.totals.repeatRate]);
     expect(rows('Shows').map((r) => [r[0], r[1], r[4], r[7]])).toEqual(report.shows.map((s) => [s.sessionId, s.title, s.paidGmvFen / 100, s.orders]));

@@ -88,7 +88,9 @@ function eventsOf(show: Show, run: number, t0: number): { during: LiveEvent[]; l
   for (const it of [{ at: 0, sku: 'FACE' }, { at: show.secondFaceAt, sku: 'FACE' }, ...show.items]) {
     during.push({ type: 'item.live', platform: 'studio', id: id('i'), ts: t0 + it.at, sku: it.sku });
   }
-  show.deals.forEach((d, i) => during.push({ type: 'deal.started', platform: 'studio', id: id('d'), ts: t0 + d.at, dealId: `r${run}-D${i}`, sku: d.sku, stock: d.stock, priceFen: PRICE[d.sku] - d.priceOff }));
+  show.deals.forEach((d, i) =>
+    during.push({ type: 'deal.started', platform: 'studio', id: id('d'), ts: t0 + d.at, dealId: `r${run}-D${i}`, sku: d.sku, stock: d.stock, priceFen: PRICE[d.sku] - d.priceOff }),
+  );
   for (const s of show.snapshots) during.push({ type: 'viewer.snapshot', platform: s.platform, id: id('s'), ts: t0 + s.at, online: s.online });
   for (const m of show.moves) during.push({ type: m.enter ? 'viewer.enter' : 'viewer.leave', platform: m.platform, id: id('v'), ts: t0 + m.at, userId: `u${m.user}` });
   for (const c of show.clicks) during.push({ type: 'product.click', platform: c.platform, id: id('k'), ts: t0 + c.at, userId: `u${c.user}`, sku: c.sku });
@@ -150,13 +152,30 @@ const MONEY_AND_PEOPLE = ['paidGmvFen', 'refundFen', 'orders', 'buyers', 'units'
 const pick = (m: Pick<Kpis | RecapMetrics, (typeof MONEY_AND_PEOPLE)[number]>) => Object.fromEntries(MONEY_AND_PEOPLE.map((k) => [k, m[k]]));
 /** A coupon as the control room and the recap both tell it. */
 const couponFigures = (c: { couponId: string; title: string; discountFen: number; thresholdFen: number; quantity: number; claimed: number }) => [
-  c.couponId, c.title, c.discountFen, c.thresholdFen, c.quantity, c.claimed,
+  c.couponId,
+  c.title,
+  c.discountFen,
+  c.thresholdFen,
+  c.quantity,
+  c.claimed,
 ];
 const yuan = (fen: number) => fen / 100;
 /** A summary row of the workbook or CSV as the recap says it should read. */
 const summaryRow = (m: RecapMetrics) => [
-  yuan(m.paidGmvFen), yuan(m.refundFen), yuan(m.netGmvFen), m.orders, m.buyers, m.units, yuan(m.aovFen),
-  m.views, m.viewers, m.peakOnline, m.avgOnline, m.avgWatchSec, m.conversion, yuan(m.gpmFen),
+  yuan(m.paidGmvFen),
+  yuan(m.refundFen),
+  yuan(m.netGmvFen),
+  m.orders,
+  m.buyers,
+  m.units,
+  yuan(m.aovFen),
+  m.views,
+  m.viewers,
+  m.peakOnline,
+  m.avgOnline,
+  m.avgWatchSec,
+  m.conversion,
+  yuan(m.gpmFen),
 ];
 
 let h: TestHub;
@@ -176,10 +195,7 @@ beforeAll(async () => {
  * control room and the brand mall do live. Answers the grants as the mall was told of them.
  */
 async function dropAndClaim(show: Show, t0: number): Promise<{ couponId: string; qty: number; at: number }[]> {
-  const steps = show.coupons.flatMap((c, k) => [
-    { at: c.at, k, claim: null as null | { user: number } },
-    ...c.claims.map((claim) => ({ at: c.at + claim.dt, k, claim })),
-  ]);
+  const steps = show.coupons.flatMap((c, k) => [{ at: c.at, k, claim: null as null | { user: number } }, ...c.claims.map((claim) => ({ at: c.at + claim.dt, k, claim }))]);
   steps.sort((a, b) => a.at - b.at || (a.claim === null ? -1 : 0) - (b.claim === null ? -1 : 0));
   const ids: string[] = [];
   const grants: { couponId: string; qty: number; at: number }[] = [];
@@ -292,18 +308,37 @@ describe('every screen agrees', () => {
         reference.items.forEach((item, i) => {
           const row = values('商品 Items', 2 + i);
           expect([row[0], row[3], row[4], row[5], row[6], row[10], row[11]]).toEqual([
-            item.sku, item.liveSec, yuan(item.windowGmvFen), yuan(item.paidGmvFen), item.units, yuan(item.refundFen), yuan(item.paidGmvFen - item.refundFen),
+            item.sku,
+            item.liveSec,
+            yuan(item.windowGmvFen),
+            yuan(item.paidGmvFen),
+            item.units,
+            yuan(item.refundFen),
+            yuan(item.paidGmvFen - item.refundFen),
           ]);
         });
         reference.deals.forEach((deal, i) => {
           const row = values('秒杀 Deals', 2 + i);
-          expect([row[0], row[6], row[7], row[8], row[9], row[10]]).toEqual([deal.dealId, deal.sold, deal.sellOutSec ?? undefined /* an empty cell */, yuan(deal.paidGmvFen), yuan(deal.refundFen), yuan(deal.paidGmvFen - deal.refundFen)]);
+          expect([row[0], row[6], row[7], row[8], row[9], row[10]]).toEqual([
+            deal.dealId,
+            deal.sold,
+            deal.sellOutSec ?? undefined /* an empty cell */,
+            yuan(deal.paidGmvFen),
+            yuan(deal.refundFen),
+            yuan(deal.paidGmvFen - deal.refundFen),
+          ]);
         });
 
         reference.coupons.forEach((c, i) => {
           const row = values('优惠券 Coupons', 2 + i);
           expect([row[0], row[1], row[3], row[4], row[5], row[6], row[8]]).toEqual([
-            c.couponId, c.title, yuan(c.thresholdFen), yuan(c.discountFen), c.quantity, c.claimed, c.claimedOutSec ?? undefined /* an empty cell */,
+            c.couponId,
+            c.title,
+            yuan(c.thresholdFen),
+            yuan(c.discountFen),
+            c.quantity,
+            c.claimed,
+            c.claimedOutSec ?? undefined /* an empty cell */,
           ]);
         });
         expect(wb.getWorksheet('优惠券 Coupons')!.rowCount).toBe(1 + reference.coupons.length);
@@ -315,12 +350,35 @@ describe('every screen agrees', () => {
         const money = (fen: number) => (fen / 100).toFixed(2);
         const round2 = (v: number) => String(Math.round(v * 100) / 100);
         expect(cells).toEqual([
-          money(m.paidGmvFen), money(m.refundFen), money(m.netGmvFen), String(m.orders), String(m.buyers), String(m.units), money(m.aovFen),
-          String(m.views), String(m.viewers), String(m.peakOnline), round2(m.avgOnline), round2(m.avgWatchSec), `${(m.conversion * 100).toFixed(2)}%`, money(m.gpmFen),
+          money(m.paidGmvFen),
+          money(m.refundFen),
+          money(m.netGmvFen),
+          String(m.orders),
+          String(m.buyers),
+          String(m.units),
+          money(m.aovFen),
+          String(m.views),
+          String(m.viewers),
+          String(m.peakOnline),
+          round2(m.avgOnline),
+          round2(m.avgWatchSec),
+          `${(m.conversion * 100).toFixed(2)}%`,
+          money(m.gpmFen),
         ]);
-        const couponCsv = (await (await get(`/api/sessions/${id}/csv/8`)).text()).split('\r\n').slice(1, -1).map((line) => line.split(','));
+        const couponCsv = (await (await get(`/api/sessions/${id}/csv/8`)).text())
+          .split('\r\n')
+          .slice(1, -1)
+          .map((line) => line.split(','));
         expect(couponCsv.map((r) => [r[0], r[1], r[3], r[4], r[5], r[6], r[8]])).toEqual(
-          reference.coupons.map((c) => [c.couponId, c.title, money(c.thresholdFen), money(c.discountFen), String(c.quantity), String(c.claimed), c.claimedOutSec === null ? '' : round2(c.claimedOutSec)]),
+          reference.coupons.map((c) => [
+            c.couponId,
+            c.title,
+            money(c.thresholdFen),
+            money(c.discountFen),
+            String(c.quantity),
+            String(c.claimed),
+            c.claimedOutSec === null ? '' : round2(c.claimedOutSec),
+          ]),
         );
       }),
       { numRuns: Number(process.env.AGREE_RUNS ?? 12), endOnFailure: true },

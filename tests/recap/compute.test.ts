@@ -406,13 +406,13 @@ describe('fine points', () => {
     expect(r.deals.map((d) => d.dealId)).toEqual(['D1', 'D3', 'D2']);
   });
 
-  it('reads a minute\'s online at its end, not its start', () => {
+  it("reads a minute's online at its end, not its start", () => {
     const r = recap({}, [...show, snapshot(DY, at(9, 30), 260)]);
     expect(r.minutes[9].online).toBe(260 + 20);
     expect(r.avgOnline).toBe((100 * 1 + 150 * 1 + 350 * 3 + 220 * 4.5 + 280 * 0.5) / 10);
   });
 
-  it('lets the greatest id win among one platform\'s snapshots at the same ms, in whichever order they come', () => {
+  it("lets the greatest id win among one platform's snapshots at the same ms, in whichever order they come", () => {
     const twins = [snapshot(DY, at(9, 30), 260, 'z'), snapshot(DY, at(9, 30), 999, 'y')];
     expect(recap({}, [...show, ...twins]).minutes[9].online).toBe(260 + 20);
     expect(recap({}, [...show, ...twins.reverse()]).minutes[9].online).toBe(260 + 20);

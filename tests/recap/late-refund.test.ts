@@ -20,9 +20,7 @@ function figures(r: Recap): Map<string, unknown> {
   const out = new Map<string, unknown>();
   const walk = (value: unknown, at: string): void => {
     if (value !== null && typeof value === 'object') {
-      const entries = Array.isArray(value)
-        ? value.map((v, i) => [String((v as { dealId?: string }).dealId ?? (v as { sku?: string }).sku ?? i), v] as const)
-        : Object.entries(value);
+      const entries = Array.isArray(value) ? value.map((v, i) => [String((v as { dealId?: string }).dealId ?? (v as { sku?: string }).sku ?? i), v] as const) : Object.entries(value);
       for (const [k, v] of entries) walk(v, at ? `${at}.${k}` : k);
     } else out.set(at, value);
   };
@@ -50,7 +48,9 @@ describe('a refund three days after a replayed show', () => {
     const { sessionId } = await replayFile(repo, file);
     // A paid deal order, nothing of it refunded yet.
     const target = repo.db
-      .prepare("SELECT platform, order_id AS orderId, user_id AS userId, sku, qty, amount_fen AS amountFen, deal_id AS dealId FROM orders WHERE session_id = ? AND status = 'paid' AND refund_fen = 0 AND deal_id IS NOT NULL ORDER BY order_id LIMIT 1")
+      .prepare(
+        "SELECT platform, order_id AS orderId, user_id AS userId, sku, qty, amount_fen AS amountFen, deal_id AS dealId FROM orders WHERE session_id = ? AND status = 'paid' AND refund_fen = 0 AND deal_id IS NOT NULL ORDER BY order_id LIMIT 1",
+      )
       .get(sessionId) as { platform: string; orderId: string; userId: string; sku: string; qty: number; amountFen: number; dealId: string };
     expect(target).toBeDefined();
     const endedAt = repo.session(sessionId)!.endedAt!;
@@ -58,8 +58,7 @@ describe('a refund three days after a replayed show', () => {
 
     let h: TestHub | null = await startTestHub({ dbFile });
     try {
-      const get = async (): Promise<Recap> =>
-        (await fetch(`${h!.url}/api/sessions/${sessionId}/recap`, { headers: { authorization: `Bearer ${TEST_TOKENS.viewer}` } })).json() as Promise<Recap>;
+      const get = async (): Promise<Recap> => (await fetch(`${h!.url}/api/sessions/${sessionId}/recap`, { headers: { authorization: `Bearer ${TEST_TOKENS.viewer}` } })).json() as Promise<Recap>;
       const before = await get();
       const stamp = h.hub.ctx.repo.sessionStamp(sessionId);
       expect(h.hub.ctx.repo.cachedRecap(sessionId, 'recap:{}', stamp)).not.toBeNull();

@@ -10,7 +10,18 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../server/protocol/index.js';
 import { computeRecap, recapFromStore, type Recap } from '../../server/recap/index.js';
-import { createRepository, encodeRecapInput, mergeRecapInput, migrations, openDb, plannedMerge, recapInputEvents, storedEvent, type RecapInputChunk, type Repository } from '../../server/store/index.js';
+import {
+  createRepository,
+  encodeRecapInput,
+  mergeRecapInput,
+  migrations,
+  openDb,
+  plannedMerge,
+  recapInputEvents,
+  storedEvent,
+  type RecapInputChunk,
+  type Repository,
+} from '../../server/store/index.js';
 import { makeRecording, readRecording } from '../support/recording.js';
 import { referenceRecap } from '../support/reference-recap.js';
 
@@ -100,7 +111,12 @@ describe('the recap input', () => {
     expect(Array.from(recapInputEvents(capped), readFields)).toEqual(expected);
     // Nothing to merge: one chunk, or chunks each too big to join.
     expect(plannedMerge([{ seq: 1, chunk: chunks[0] }])).toBeNull();
-    expect(plannedMerge(chunks.map((chunk, i) => ({ seq: i + 1, chunk })), 500)).toBeNull();
+    expect(
+      plannedMerge(
+        chunks.map((chunk, i) => ({ seq: i + 1, chunk })),
+        500,
+      ),
+    ).toBeNull();
     expect(plannedMerge(chunks.map((chunk, i) => ({ seq: i + 1, chunk })))).toEqual({ seqs: [1, 2, 3, 4], bodies: [JSON.stringify(one[0])] });
   });
 
@@ -190,7 +206,9 @@ describe('the recap input', () => {
     expect(recapFromStore(repo, show, Date.now())).toStrictEqual(before[0]);
     expect(recapFromStore(repo, rehearsal, Date.now())).toStrictEqual(before[1]);
     // And as the independent reference computes it from the stored bodies.
-    const bodies = (repo.db.prepare('SELECT type, platform, id, ts, body FROM events WHERE session_id = ?').raw().all(show) as [string, string, string, number, string][]).map((r) => storedEvent(...r));
+    const bodies = (repo.db.prepare('SELECT type, platform, id, ts, body FROM events WHERE session_id = ?').raw().all(show) as [string, string, string, number, string][]).map((r) =>
+      storedEvent(...r),
+    );
     const session = { id: show, title: 'show', startedAt: span.startedAt, endAt: span.endedAt };
     expect(recapFromStore(repo, show, Date.now())).toStrictEqual(referenceRecap({ session, events: bodies }));
 
@@ -212,7 +230,13 @@ describe('the recap input', () => {
     // Written back as schema 6 wrote them: userId, sku, orderId and dealId as strings, no table.
     const inline = (c: RecapInputChunk) => {
       const { strings, ...rest } = c;
-      return { ...rest, userId: c.userId.map((i) => strings[i]), sku: c.sku.map((i) => strings[i]), orderId: c.orderId.map((i) => strings[i]), dealId: c.dealId.map((i) => (i < 0 ? null : strings[i])) };
+      return {
+        ...rest,
+        userId: c.userId.map((i) => strings[i]),
+        sku: c.sku.map((i) => strings[i]),
+        orderId: c.orderId.map((i) => strings[i]),
+        dealId: c.dealId.map((i) => (i < 0 ? null : strings[i])),
+      };
     };
     const rows = repo.recapInputRows(id);
     expect(rows.length).toBeGreaterThan(256);

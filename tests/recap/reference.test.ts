@@ -76,10 +76,14 @@ describe('a 150,000-line recording', () => {
     ['an hour that runs past the end', { from: session.endAt - 20 * MINUTE, to: session.endAt + 40 * MINUTE }],
     ['one platform, for an hour that runs past the end', { platform: 'douyin', from: session.endAt - 20 * MINUTE, to: session.endAt + 40 * MINUTE }],
   ];
-  it.each(windows)('recaps %s exactly as the reference does', (_, query) => {
-    const actual = computeRecap({ session, events: stored, ...query });
-    const expected = referenceRecap({ session, events: recorded, ...query });
-    expectSameRecap(actual, expected);
-    if (!query.platform) expect(actual.orders).toBeGreaterThan(100);
-  }, ORACLE_TIMEOUT_MS);
+  it.each(windows)(
+    'recaps %s exactly as the reference does',
+    (_, query) => {
+      const actual = computeRecap({ session, events: stored, ...query });
+      const expected = referenceRecap({ session, events: recorded, ...query });
+      expectSameRecap(actual, expected);
+      if (!query.platform) expect(actual.orders).toBeGreaterThan(100);
+    },
+    ORACLE_TIMEOUT_MS,
+  );
 });

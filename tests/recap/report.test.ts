@@ -148,7 +148,17 @@ describe('the recap workbook', () => {
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览 Summary', '商品 Items', '秒杀 Deals', '平台 Platforms', '导购 Promoters', '待跟进 Follow-up', '人群 Buyers', '分钟 Minutes', '优惠券 Coupons']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '概览 Summary',
+      '商品 Items',
+      '秒杀 Deals',
+      '平台 Platforms',
+      '导购 Promoters',
+      '待跟进 Follow-up',
+      '人群 Buyers',
+      '分钟 Minutes',
+      '优惠券 Coupons',
+    ]);
     const summary = wb.getWorksheet('概览 Summary')!;
     expect(summary.getCell('B2').value).toBe(99); // ¥99.00 paid GMV
     expect(summary.getCell('B2').numFmt).toBe(YUAN_FORMAT);
@@ -174,8 +184,16 @@ describe('the recap workbook', () => {
     // In the reader's language when asked (the UI asks in its own), both side by side otherwise.
     expect(recapTables(report, 'en').map((t) => t.name)).toEqual(['Summary', 'Items', 'Deals', 'Platforms', 'Promoters', 'Follow-up', 'Buyers', 'Minutes', 'Coupons']);
     expect(recapTables(report, 'en')[8].columns.map((c) => c.header)).toEqual(['Coupon', 'Title', 'Dropped', 'Threshold', 'Discount', 'Quantity', 'Claimed', 'Claim rate', 'Claimed out s']);
-    expect(recapTables(report, 'zh-CN')[0].columns.map((c) => c.header).slice(0, 3)).toEqual(['范围', '成交金额', '退款金额']);
-    expect(recapTables(report)[0].columns.map((c) => c.header).slice(-2)).toEqual(['转化率 Conversion', 'GPM 千次观看成交']);
+    expect(
+      recapTables(report, 'zh-CN')[0]
+        .columns.map((c) => c.header)
+        .slice(0, 3),
+    ).toEqual(['范围', '成交金额', '退款金额']);
+    expect(
+      recapTables(report)[0]
+        .columns.map((c) => c.header)
+        .slice(-2),
+    ).toEqual(['转化率 Conversion', 'GPM 千次观看成交']);
     // Platforms by the names of the UI's own table, in the file's language (the English file said 抖音).
     const platformCells = (lang?: 'en' | 'zh-CN') => recapTables(report, lang)[3].rows.map((r) => r[0]);
     expect(platformCells('en')).toEqual(['Douyin']);

@@ -30,7 +30,9 @@ describe('recaps off the hub thread', () => {
       return r.json();
     });
     await new Promise((r) => setTimeout(r, 50));
-    const ack: IngestAck = await ingest.timeout(10_000).emitWithAck('batch', [{ type: 'comment', platform: 'douyin', id: 'live-1', ts: Date.now(), userId: 'u', nick: 'n', text: '来了' } as LiveEvent]);
+    const ack: IngestAck = await ingest
+      .timeout(10_000)
+      .emitWithAck('batch', [{ type: 'comment', platform: 'douyin', id: 'live-1', ts: Date.now(), userId: 'u', nick: 'n', text: '来了' } as LiveEvent]);
     order.push('ack');
     expect(ack.accepted).toBe(1);
     const body = await recap;
@@ -48,8 +50,27 @@ describe('recaps off the hub thread', () => {
     const started = await operator.timeout(5000).emitWithAck('session.start', { title: '收尾即复盘' });
     expect(started.ok).toBe(true);
     const t = Date.now();
-    const questions = Array.from({ length: 260 }, (_, i): LiveEvent => ({ type: 'comment', platform: 'douyin', id: `q${i}`, ts: t + i, userId: `u${i}`, nick: `观众${i}`, text: `第${i}号链接多少钱？` }));
-    const orders = Array.from({ length: 30 }, (_, i): LiveEvent => ({ type: 'order', platform: 'douyin', id: `o${i}`, ts: t + 300 + i, orderId: `o${i}`, userId: `b${i}`, sku: 'SKU-1', qty: 1, amountFen: 1990, status: 'paid' }));
+    const questions = Array.from({ length: 260 }, (_, i): LiveEvent => ({
+      type: 'comment',
+      platform: 'douyin',
+      id: `q${i}`,
+      ts: t + i,
+      userId: `u${i}`,
+      nick: `观众${i}`,
+      text: `第${i}号链接多少钱？`,
+    }));
+    const orders = Array.from({ length: 30 }, (_, i): LiveEvent => ({
+      type: 'order',
+      platform: 'douyin',
+      id: `o${i}`,
+      ts: t + 300 + i,
+      orderId: `o${i}`,
+      userId: `b${i}`,
+      sku: 'SKU-1',
+      qty: 1,
+      amountFen: 1990,
+      status: 'paid',
+    }));
     const ack: IngestAck = await ingest.timeout(10_000).emitWithAck('batch', [...questions, ...orders]);
     expect(ack.accepted).toBe(290);
     // End the show after its last event's time, as a real show ends.
@@ -107,7 +128,10 @@ describe('recaps off the hub thread', () => {
       offset = Math.max(offset, chunk[chunk.length - 1].ts + 1000 - Date.now());
       const own = chunk.filter((e) => controlEventTypes.has(e.type));
       if (own.length) await h.hub.ctx.record(own);
-      const ack: IngestAck = await ingest.timeout(10_000).emitWithAck('batch', chunk.filter((e) => !controlEventTypes.has(e.type)));
+      const ack: IngestAck = await ingest.timeout(10_000).emitWithAck(
+        'batch',
+        chunk.filter((e) => !controlEventTypes.has(e.type)),
+      );
       expect(ack.rejected).toEqual([]);
     }
     const chunksLive = repo.recapInputRows(id).length;
@@ -130,7 +154,18 @@ describe('recaps off the hub thread', () => {
     for (const query of [{ platform: 'douyin' }, { from: t + 10_000, to: t + 30_000 }]) expect(recapFromStore(repo, id, Date.now(), query)).toStrictEqual(fromEvents(query));
 
     // A late order for the show, then the merge again: the recap kept before it must not be answered.
-    const late: LiveEvent = { type: 'order', platform: 'douyin', id: 'late-1', ts: session.endedAt! - 1000, orderId: 'late', userId: 'u-late', sku: 'MASK-10', qty: 1, amountFen: 12_300, status: 'paid' };
+    const late: LiveEvent = {
+      type: 'order',
+      platform: 'douyin',
+      id: 'late-1',
+      ts: session.endedAt! - 1000,
+      orderId: 'late',
+      userId: 'u-late',
+      sku: 'MASK-10',
+      qty: 1,
+      amountFen: 12_300,
+      status: 'paid',
+    };
     repo.insertEvent(id, late);
     expect(repo.recapInputRows(id)).toHaveLength(2);
     const { plannedMerge } = await import('../../server/store/index.js');

@@ -348,7 +348,7 @@ describe('the hub with --relay', () => {
     await eventually(async () => expect((await (await fetch(`${url}/health`)).json()).relay.state).toBe('waiting'));
   });
 
-  it('hands deliveries to the hub\'s own webhook door: a shop\'s stored, an unknown shop\'s let go, a switched-off shop\'s held at the relay', async () => {
+  it("hands deliveries to the hub's own webhook door: a shop's stored, an unknown shop's let go, a switched-off shop's held at the relay", async () => {
     const r = await relayUp();
     const hub = createHub({ db: tempDbFile('relay-hub'), tokens: TEST_TOKENS, relay: { url: r.url, token: RELAY_TOKEN } });
     cleanup.push(() => hub.close());
@@ -356,7 +356,11 @@ describe('the hub with --relay', () => {
     expect((await hub.sources.add({ kind: 'shopify', id: 'shop', secret })).ok).toBe(true);
     expect((await hub.sources.add({ kind: 'shopify', id: 'closed-shop', secret, enabled: false })).ok).toBe(true);
     await eventually(() => expect(hub.relay?.status().state).toBe('connected'));
-    const signed = (body: string, id: string) => ({ 'X-Shopify-Hmac-Sha256': crypto.createHmac('sha256', secret).update(body).digest('base64'), 'X-Shopify-Webhook-Id': id, 'X-Shopify-Topic': 'orders/paid' });
+    const signed = (body: string, id: string) => ({
+      'X-Shopify-Hmac-Sha256': crypto.createHmac('sha256', secret).update(body).digest('base64'),
+      'X-Shopify-Webhook-Id': id,
+      'X-Shopify-Topic': 'orders/paid',
+    });
     const body = JSON.stringify({ id: 820982911946154500, line_items: [] });
     // No such source at the hub: a 404 is final, acknowledged, gone from the relay.
     await postHook(r.url, 'ghost', '{}');

@@ -63,7 +63,18 @@ describe('crash safety', () => {
           const orderId = `o${Math.floor(n / 3)}`;
           const amountFen = 100 + (n % 97);
           const paid = n % 3 === 1;
-          e = { type: 'order', platform: 'taobao', id: `e${n}`, ts, orderId, userId: `b${n % 500}`, sku: 'SKU-1', qty: 1, amountFen: paid ? amountFen : amountFen - 1, status: paid ? 'paid' : Math.floor(n / 3) % 5 === 0 ? 'refunded' : 'created' };
+          e = {
+            type: 'order',
+            platform: 'taobao',
+            id: `e${n}`,
+            ts,
+            orderId,
+            userId: `b${n % 500}`,
+            sku: 'SKU-1',
+            qty: 1,
+            amountFen: paid ? amountFen : amountFen - 1,
+            status: paid ? 'paid' : Math.floor(n / 3) % 5 === 0 ? 'refunded' : 'created',
+          };
           if (paid) {
             truth.paidGmvFen += amountFen;
             truth.orders++;
@@ -120,7 +131,9 @@ describe('crash safety', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(db.prepare('SELECT count(*) FROM events WHERE platform IN (?, ?)').pluck().get('douyin', 'taobao')).toBe(truth.events);
     expect(db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1);
-    const orders = db.prepare('SELECT sum(amount_fen * reached_paid) AS paid, sum(CASE WHEN status = ? THEN amount_fen ELSE 0 END) AS refunded, sum(reached_paid) AS n FROM orders').get('refunded') as { paid: number; refunded: number; n: number };
+    const orders = db
+      .prepare('SELECT sum(amount_fen * reached_paid) AS paid, sum(CASE WHEN status = ? THEN amount_fen ELSE 0 END) AS refunded, sum(reached_paid) AS n FROM orders')
+      .get('refunded') as { paid: number; refunded: number; n: number };
     const grants = db.prepare('SELECT user_id AS userId, sum(qty) AS qty FROM deal_grants GROUP BY user_id').all() as { userId: string; qty: number }[];
     db.close();
     expect(orders).toEqual({ paid: truth.paidGmvFen, refunded: truth.refundFen, n: truth.orders });

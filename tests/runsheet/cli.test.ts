@@ -51,7 +51,20 @@ describe('livedeck runsheet', () => {
     );
     expect(items.map(({ itemId: _id, ...rest }) => rest)).toEqual([
       // 129.9 → 12990, 99 → 9900, 5分钟 → 300, 秒杀价 69 → 6900 with the preset's default 60-second length
-      { sku: 'MASK-01', title: '玻尿酸面膜', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 300, sellingPoints: '补水', script: '扣1上链接', deal: { priceFen: 6900, stock: 200, perUserLimit: 2, durationSec: 60 }, coupon: null, floorFen: null, note: '', linkNo: null },
+      {
+        sku: 'MASK-01',
+        title: '玻尿酸面膜',
+        listPriceFen: 12990,
+        livePriceFen: 9900,
+        plannedSec: 300,
+        sellingPoints: '补水',
+        script: '扣1上链接',
+        deal: { priceFen: 6900, stock: 200, perUserLimit: 2, durationSec: 60 },
+        coupon: null,
+        floorFen: null,
+        note: '',
+        linkNo: null,
+      },
       // ¥1,299.00 → 129900, 04:30 → 4 × 60 + 30 = 270
       { sku: 'LIP-02', title: '丝绒口红', listPriceFen: 129900, livePriceFen: null, plannedSec: 270, sellingPoints: '', script: '', deal: null, coupon: null, floorFen: null, note: '', linkNo: null },
       { sku: 'TEA-04', title: '大红袍', listPriceFen: 26800, livePriceFen: 15800, plannedSec: 300, sellingPoints: '', script: '', deal: null, coupon: null, floorFen: null, note: '', linkNo: null },

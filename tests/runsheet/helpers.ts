@@ -25,8 +25,7 @@ export interface SheetSpec {
   merges?: string[];
 }
 
-const isFormatted = (v: CellSpec): v is { value: ExcelJS.CellValue; numFmt: string } =>
-  typeof v === 'object' && v !== null && !(v instanceof Date) && 'numFmt' in v;
+const isFormatted = (v: CellSpec): v is { value: ExcelJS.CellValue; numFmt: string } => typeof v === 'object' && v !== null && !(v instanceof Date) && 'numFmt' in v;
 
 /** Writes an .xlsx with exceljs, the way a studio's Excel file reaches us, and returns its path. */
 export async function writeWorkbook(file: string, sheets: SheetSpec[]): Promise<string> {

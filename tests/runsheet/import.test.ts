@@ -42,11 +42,19 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
     // 序号 is the order of the shopping bag: the link number (链接号) viewers ask for.
     expect(result.unmapped).toEqual([]);
     expect(result.mapping).toEqual({
-      linkNo: 1, sku: 2, title: 3, listPrice: 4, livePrice: 5, plannedTime: 6, sellingPoints: 7, script: 8, dealPrice: 9, dealStock: 10, perUserLimit: 11,
+      linkNo: 1,
+      sku: 2,
+      title: 3,
+      listPrice: 4,
+      livePrice: 5,
+      plannedTime: 6,
+      sellingPoints: 7,
+      script: 8,
+      dealPrice: 9,
+      dealStock: 10,
+      perUserLimit: 11,
     });
-    expect(messages(result.errors)).toEqual([
-      { row: 10, message: '原价 “面议” is not a price; write yuan like 129.9 or ¥1,299.00' },
-    ]);
+    expect(messages(result.errors)).toEqual([{ row: 10, message: '原价 “面议” is not a price; write yuan like 129.9 or ¥1,299.00' }]);
     expect(result.rows.map((r) => [r.row, r.sku, r.listPriceFen, r.livePriceFen, r.plannedSec])).toEqual([
       [4, 'MASK-01', 129 * 100 + 90, 99 * 100, 5 * 60], // 129.9 → 12990; "¥99.00" → 9900; 5分钟 → 300
       [5, 'LIP-02', 1299 * 100, 999 * 100, 5 * 60], // "¥1,299.00" → 129900; bare 5 is minutes
@@ -60,8 +68,16 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
     expect(result.warnings).toEqual([{ row: 9, code: 'sku_generated', field: 'sku', params: { sku: generatedSku('浴巾三件套') }, message: expect.stringContaining('商品编码 (SKU) is empty') }]);
     const mask = result.rows[0];
     expect(mask).toEqual({
-      row: 4, sku: 'MASK-01', title: '玻尿酸面膜 20片', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 300,
-      sellingPoints: '补水', script: '家人们看这个面膜', deal: { priceFen: 6900, stock: 200, perUserLimit: 2 }, linkNo: 1,
+      row: 4,
+      sku: 'MASK-01',
+      title: '玻尿酸面膜 20片',
+      listPriceFen: 12990,
+      livePriceFen: 9900,
+      plannedSec: 300,
+      sellingPoints: '补水',
+      script: '家人们看这个面膜',
+      deal: { priceFen: 6900, stock: 200, perUserLimit: 2 },
+      linkNo: 1,
     });
     expect(result.rows[1].deal).toBeNull();
     // 49.9 → 4990; "300件" → 300; 不限 → the preset's largest limit, 1000
@@ -86,12 +102,31 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
 
     expect(result.headerRow).toBe(3);
     expect(result.mapping).toEqual({
-      sku: 1, title: 2, listPrice: 3, livePrice: 4, plannedTime: 5, dealPrice: 6, dealStock: 7, perUserLimit: 8, dealDuration: 9, sellingPoints: 10,
+      sku: 1,
+      title: 2,
+      listPrice: 3,
+      livePrice: 4,
+      plannedTime: 5,
+      dealPrice: 6,
+      dealStock: 7,
+      perUserLimit: 8,
+      dealDuration: 9,
+      sellingPoints: 10,
     });
     expect(result.errors).toEqual([]);
     expect(result.rows).toEqual([
       // 秒杀·时长 "90秒" is the deal's length; 讲解时长 6 is the slot's, 6 × 60 = 360 seconds
-      { row: 4, sku: 'TOWEL-1', title: '浴巾', listPriceFen: 15900, livePriceFen: 7990, plannedSec: 360, sellingPoints: '长绒棉，吸水', script: '', deal: { priceFen: 4990, stock: 300, perUserLimit: 2, durationSec: 90 } },
+      {
+        row: 4,
+        sku: 'TOWEL-1',
+        title: '浴巾',
+        listPriceFen: 15900,
+        livePriceFen: 7990,
+        plannedSec: 360,
+        sellingPoints: '长绒棉，吸水',
+        script: '',
+        deal: { priceFen: 4990, stock: 300, perUserLimit: 2, durationSec: 90 },
+      },
       // 卖点 merged down over both rows belongs to both
       { row: 5, sku: 'TOWEL-2', title: '毛巾', listPriceFen: 5900, livePriceFen: 2990, plannedSec: 180, sellingPoints: '长绒棉，吸水', script: '', deal: null },
     ]);
@@ -113,8 +148,14 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
     expect(result.errors).toEqual([]);
     expect(result.rows).toEqual([
       {
-        row: 2, sku: 'MASK-01', title: 'Hydrating mask', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 300,
-        sellingPoints: 'Hydrates, soothes', script: 'Hi all, welcome!\nSay "mask" in chat\nto get the link',
+        row: 2,
+        sku: 'MASK-01',
+        title: 'Hydrating mask',
+        listPriceFen: 12990,
+        livePriceFen: 9900,
+        plannedSec: 300,
+        sellingPoints: 'Hydrates, soothes',
+        script: 'Hi all, welcome!\nSay "mask" in chat\nto get the link',
         deal: { priceFen: 6900, stock: 200, perUserLimit: 2, durationSec: 90 },
       },
       // record 3 is blank; the quoted newline in record 2 does not shift the numbering
@@ -147,7 +188,11 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
     expect(first.missing).toEqual(['sku', 'title', 'listPrice', 'plannedTime']);
     expect(first.unmapped).toEqual(['Artikel', 'Bezeichnung', 'Preis EUR', 'Minuten', 'Notiz']);
     expect(first.headers).toEqual([
-      { column: 1, text: 'Artikel' }, { column: 2, text: 'Bezeichnung' }, { column: 3, text: 'Preis EUR' }, { column: 4, text: 'Minuten' }, { column: 5, text: 'Notiz' },
+      { column: 1, text: 'Artikel' },
+      { column: 2, text: 'Bezeichnung' },
+      { column: 3, text: 'Preis EUR' },
+      { column: 4, text: 'Minuten' },
+      { column: 5, text: 'Notiz' },
     ]);
     expect(messages(first.errors)).toEqual([
       { row: 1, message: 'No column for 商品编码 (SKU), 商品名称 (product name), 原价 (list price), 讲解时长 (slot length): rename those headers or map the columns.' },
@@ -177,23 +222,14 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
     fs.writeFileSync(file, '商品编码,讲解时长\nMASK-01,5\nNEW-1,3\n');
     const result = await readRunsheetFile(file, { catalog: [{ sku: 'MASK-01', title: '面膜', listPriceFen: 12990 }] });
     expect(result.rows).toEqual([{ row: 2, sku: 'MASK-01', title: '面膜', listPriceFen: 12990, plannedSec: 300, sellingPoints: '', script: '', deal: null }]);
-    expect(messages(result.errors)).toEqual([
-      { row: 3, message: '商品名称 (product name) is empty, and NEW-1 is not in the catalog; 原价 (list price) is empty, and NEW-1 is not in the catalog' },
-    ]);
+    expect(messages(result.errors)).toEqual([{ row: 3, message: '商品名称 (product name) is empty, and NEW-1 is not in the catalog; 原价 (list price) is empty, and NEW-1 is not in the catalog' }]);
   });
 
   it('says what is wrong with each bad row, all of it in one sentence', async () => {
     const file = path.join(tempDir(), 'bad.csv');
     fs.writeFileSync(
       file,
-      [
-        '商品编码,商品名称,原价,讲解时长,秒杀价,秒杀库存,限购,秒杀时长',
-        'A,面膜,12.345,五分钟,,,,',
-        'B,口红,99,0,,,,',
-        'C,精华,99,5,59,,,',
-        'D,茶叶,99,5,,,2,',
-        'E,锅,99,5,59,100,,3',
-      ].join('\n'),
+      ['商品编码,商品名称,原价,讲解时长,秒杀价,秒杀库存,限购,秒杀时长', 'A,面膜,12.345,五分钟,,,,', 'B,口红,99,0,,,,', 'C,精华,99,5,59,,,', 'D,茶叶,99,5,,,2,', 'E,锅,99,5,59,100,,3'].join('\n'),
     );
     const result = await readRunsheetFile(file);
     expect(result.rows).toEqual([]);
@@ -206,7 +242,10 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
     ]);
     // Limits carry their own codes and numbers, for the UI's words: a 0-minute slot, a 3-second deal.
     expect(result.errors.map((e) => e.issues.map((i) => [i.code, i.field, i.params?.min]))).toEqual([
-      [['fen_fraction', 'listPrice', undefined], ['not_duration', 'plannedTime', undefined]],
+      [
+        ['fen_fraction', 'listPrice', undefined],
+        ['not_duration', 'plannedTime', undefined],
+      ],
       [['too_small', 'plannedTime', 1]],
       [['deal_without_stock', 'dealStock', undefined]],
       [['orphan', 'dealPrice', undefined]],
@@ -247,7 +286,13 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
   it('picks the sheet that holds the run-sheet', async () => {
     const file = await writeWorkbook(path.join(tempDir(), 'sheets.xlsx'), [
       { name: '说明', rows: [['填表说明：价格单位为元']] },
-      { name: '排品', rows: [['货号', '品名', '日常价', '时长'], ['X', '杯子', 39, 2]] },
+      {
+        name: '排品',
+        rows: [
+          ['货号', '品名', '日常价', '时长'],
+          ['X', '杯子', 39, 2],
+        ],
+      },
     ]);
     const result = await readRunsheetFile(file);
     expect(result.sheet).toBe('排品');
@@ -263,7 +308,14 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
   });
 
   it('reads bytes as well as paths, telling xlsx from CSV by the bytes', async () => {
-    const file = await writeWorkbook(path.join(tempDir(), 'bytes.xlsx'), [{ rows: [['SKU', 'Title', 'Price', 'Minutes'], ['A', 'Cup', 9.9, 1]] }]);
+    const file = await writeWorkbook(path.join(tempDir(), 'bytes.xlsx'), [
+      {
+        rows: [
+          ['SKU', 'Title', 'Price', 'Minutes'],
+          ['A', 'Cup', 9.9, 1],
+        ],
+      },
+    ]);
     const result = await readRunsheetFile(fs.readFileSync(file));
     expect(result.rows.map((r) => [r.sku, r.listPriceFen, r.plannedSec])).toEqual([['A', 990, 60]]);
   });
@@ -271,9 +323,7 @@ describe('a studio’s Excel run-sheet (排品表)', () => {
 
 describe('a title is not a group header', () => {
   it('does not read a sheet titled 秒杀 as the deal columns’ group', async () => {
-    const file = await writeWorkbook(path.join(tempDir(), 'title.xlsx'), [
-      { rows: [['秒杀'], ['商品编码', '商品名称', '原价', '时长'], ['A', '杯子', 39, 2]], merges: ['A1:D1'] },
-    ]);
+    const file = await writeWorkbook(path.join(tempDir(), 'title.xlsx'), [{ rows: [['秒杀'], ['商品编码', '商品名称', '原价', '时长'], ['A', '杯子', 39, 2]], merges: ['A1:D1'] }]);
     const result = await readRunsheetFile(file);
     // 时长 under a whole-width "秒杀" title is still the slot length: 2 minutes, not a 2-second deal
     expect(result.mapping).toEqual({ sku: 1, title: 2, listPrice: 3, plannedTime: 4 });
@@ -312,8 +362,15 @@ describe('a sheet written with a studio’s habits', () => {
     const file = path.join(tempDir(), 'encore.csv');
     fs.writeFileSync(file, ['商品编码,商品名称,原价,讲解时长', 'A,面膜,99,5', 'B,口红,199,5', 'A,面膜,99,3'].join('\n'));
     const result = await readRunsheetFile(file);
-    expect(result.rows.map((r) => [r.row, r.sku, r.plannedSec])).toEqual([[2, 'A', 300], [3, 'B', 300], [4, 'A', 180]]);
-    expect(result.warnings.map((w) => [w.row, w.code, w.params?.rows])).toEqual([[2, 'repeated_sku', '4'], [4, 'repeated_sku', '2']]);
+    expect(result.rows.map((r) => [r.row, r.sku, r.plannedSec])).toEqual([
+      [2, 'A', 300],
+      [3, 'B', 300],
+      [4, 'A', 180],
+    ]);
+    expect(result.warnings.map((w) => [w.row, w.code, w.params?.rows])).toEqual([
+      [2, 'repeated_sku', '4'],
+      [4, 'repeated_sku', '2'],
+    ]);
   });
 
   it('flags one 链接号 on two rows for two products, on both rows, and not the same product in two slots', async () => {
@@ -321,7 +378,12 @@ describe('a sheet written with a studio’s habits', () => {
     fs.writeFileSync(file, ['链接号,商品编码,商品名称,原价,讲解时长', '7,A,面膜,99,5', '7,B,口红,199,5', '8,C,精华,299,5', '8,C,精华,299,3'].join('\n'));
     const result = await readRunsheetFile(file);
     expect(result.errors).toEqual([]);
-    expect(result.rows.map((r) => [r.row, r.sku, r.linkNo])).toEqual([[2, 'A', 7], [3, 'B', 7], [4, 'C', 8], [5, 'C', 8]]);
+    expect(result.rows.map((r) => [r.row, r.sku, r.linkNo])).toEqual([
+      [2, 'A', 7],
+      [3, 'B', 7],
+      [4, 'C', 8],
+      [5, 'C', 8],
+    ]);
     const linkWarnings = result.warnings.filter((w) => w.code === 'repeated_link_no').map((w) => [w.row, w.params]);
     expect(linkWarnings).toEqual([
       [2, { linkNo: '7', rows: '3', titles: '口红' }],
@@ -359,10 +421,20 @@ describe('the link number (链接号, 小黄车序号)', () => {
       ]);
       const result = await readRunsheetFile(file);
       expect(result.mapping.linkNo, header).toBe(1);
-      expect(result.rows.map((r) => [r.sku, r.linkNo])).toEqual([['MASK-01', 7], ['LIP-02', 8], ['TEA-03', 9], ['SOAP-04', 10], ['NUT-05', undefined]]);
+      expect(result.rows.map((r) => [r.sku, r.linkNo])).toEqual([
+        ['MASK-01', 7],
+        ['LIP-02', 8],
+        ['TEA-03', 9],
+        ['SOAP-04', 10],
+        ['NUT-05', undefined],
+      ]);
       // The bag numbers at most 999 links.
       expect(result.errors).toEqual([
-        { row: 7, message: expect.stringContaining('a link number is at most 999'), issues: [expect.objectContaining({ code: 'too_big', field: 'linkNo', params: expect.objectContaining({ max: 999 }) })] },
+        {
+          row: 7,
+          message: expect.stringContaining('a link number is at most 999'),
+          issues: [expect.objectContaining({ code: 'too_big', field: 'linkNo', params: expect.objectContaining({ max: 999 }) })],
+        },
       ]);
     }
   });

@@ -18,18 +18,40 @@ afterEach(() => {
 });
 
 const row = (over: Partial<ImportedRow> & Pick<ImportedRow, 'sku'>): ImportedRow => ({
-  row: 2, title: over.sku, listPriceFen: 10000, plannedSec: 300, sellingPoints: '', script: '', deal: null, ...over,
+  row: 2,
+  title: over.sku,
+  listPriceFen: 10000,
+  plannedSec: 300,
+  sellingPoints: '',
+  script: '',
+  deal: null,
+  ...over,
 });
 
 /** Rows chosen to be hard to round-trip: odd seconds, a fen, a million yuan, script text Excel would run as a formula. */
 const hardRows: ImportedRow[] = [
   row({
-    sku: 'MASK-01', title: '玻尿酸面膜 20片', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 290, sellingPoints: '补水, 保湿', script: '家人们，"扣1"\n上链接！\n三、二、一',
+    sku: 'MASK-01',
+    title: '玻尿酸面膜 20片',
+    listPriceFen: 12990,
+    livePriceFen: 9900,
+    plannedSec: 290,
+    sellingPoints: '补水, 保湿',
+    script: '家人们，"扣1"\n上链接！\n三、二、一',
     deal: { priceFen: 6900, stock: 200, perUserLimit: 2, durationSec: 90, autoFireAtSec: 120 },
     coupon: { title: '粉丝专享', thresholdFen: 12900, discountFen: 2001, quantity: 300, perUserLimit: 2, durationSec: 150 },
   }),
   row({ sku: '00123', title: '口红', listPriceFen: 1, plannedSec: 1, script: '=SUM(A1) 不是公式', sellingPoints: '- 显白\n- 不拔干' }),
-  row({ sku: 'PAN-06', title: '炒锅', listPriceFen: 129_999_999, livePriceFen: 100_000_001, plannedSec: 3600, script: '+1 买一送一', deal: { priceFen: 1, stock: 1_000_000 }, coupon: { discountFen: 1, quantity: 1 } }),
+  row({
+    sku: 'PAN-06',
+    title: '炒锅',
+    listPriceFen: 129_999_999,
+    livePriceFen: 100_000_001,
+    plannedSec: 3600,
+    script: '+1 买一送一',
+    deal: { priceFen: 1, stock: 1_000_000 },
+    coupon: { discountFen: 1, quantity: 1 },
+  }),
   row({ sku: 'MASK-01', title: '玻尿酸面膜 20片', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 125, script: '返场' }),
 ];
 const withoutIds = (items: ListedItem[]) => items.map(({ itemId: _id, ...rest }) => rest);
@@ -44,10 +66,20 @@ describe('applyRunsheet', () => {
 
     // MASK-01 twice and 00123 are new; PAN-06 was known
     expect(result).toEqual({ items: 4, removed: 1, productsCreated: 2, productsUpdated: 1, productsArchived: 0 });
-    expect(listRunsheet(repo).map((i) => [i.sku, i.plannedSec])).toEqual([['MASK-01', 290], ['00123', 1], ['PAN-06', 3600], ['MASK-01', 125]]);
+    expect(listRunsheet(repo).map((i) => [i.sku, i.plannedSec])).toEqual([
+      ['MASK-01', 290],
+      ['00123', 1],
+      ['PAN-06', 3600],
+      ['MASK-01', 125],
+    ]);
     // the product keeps what a run-sheet does not carry
     expect(repo.catalog().find((p) => p.sku === 'PAN-06')).toEqual({
-      sku: 'PAN-06', title: '炒锅', listPriceFen: 129_999_999, livePriceFen: 100_000_001, floorRatio: 0.5, imageUrl: 'https://img.example/pan.jpg',
+      sku: 'PAN-06',
+      title: '炒锅',
+      listPriceFen: 129_999_999,
+      livePriceFen: 100_000_001,
+      floorRatio: 0.5,
+      imageUrl: 'https://img.example/pan.jpg',
     });
     // a deal without limit or duration takes the preset's defaults: 1 per user, 60 seconds
     expect(repo.runsheet()[2].dealPreset).toEqual({ priceFen: 1, stock: 1_000_000, perUserLimit: 1, durationSec: 60 });
@@ -55,7 +87,10 @@ describe('applyRunsheet', () => {
     expect(repo.runsheet()[2].couponPreset).toEqual({ discountFen: 1, quantity: 1, perUserLimit: 1, durationSec: 300 });
     expect(repo.runsheet()[0].couponPreset).toEqual({ title: '粉丝专享', thresholdFen: 12900, discountFen: 2001, quantity: 300, perUserLimit: 2, durationSec: 150 });
     expect(repo.auditTail(1)[0]).toMatchObject({
-      at: AT, actor: 'test', action: 'runsheet.import', detail: { mode: 'replace', source: 'show.xlsx', items: 4, removed: 1, productsCreated: 2, productsUpdated: 1, productsArchived: 0 },
+      at: AT,
+      actor: 'test',
+      action: 'runsheet.import',
+      detail: { mode: 'replace', source: 'show.xlsx', items: 4, removed: 1, productsCreated: 2, productsUpdated: 1, productsArchived: 0 },
     });
   });
 
@@ -87,7 +122,11 @@ describe('listRunsheet', () => {
     const [mask, lip] = listRunsheet(repo);
     expect(Object.keys(mask)).toEqual(['sku', 'title', 'listPriceFen', 'livePriceFen', 'plannedSec', 'sellingPoints', 'script', 'deal', 'coupon', 'floorFen', 'note', 'linkNo', 'itemId']);
     expect(mask).toMatchObject({
-      sku: 'MASK-01', title: '玻尿酸面膜 20片', listPriceFen: 12990, livePriceFen: 9900, plannedSec: 290,
+      sku: 'MASK-01',
+      title: '玻尿酸面膜 20片',
+      listPriceFen: 12990,
+      livePriceFen: 9900,
+      plannedSec: 290,
       deal: { priceFen: 6900, stock: 200, perUserLimit: 2, durationSec: 90, autoFireAtSec: 120 },
     });
     expect(mask.coupon).toEqual({ title: '粉丝专享', thresholdFen: 12900, discountFen: 2001, quantity: 300, perUserLimit: 2, durationSec: 150 });
@@ -139,8 +178,27 @@ describe('export → import round-trips', () => {
     await writeRunsheetFile(repo.runsheet(), repo.catalog(), file);
     const ws = await readCells(file);
     expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual([
-      '商品编码', '商品名称', '原价(元)', '直播价(元)', '讲解时长(分钟)', '卖点', '话术', '秒杀价(元)', '秒杀库存', '限购', '秒杀时长(秒)', '开秒时间(秒)',
-      '优惠券名称', '券门槛(元)', '券面额(元)', '发券张数', '每人限领', '发券时长(秒)', '品牌底价(元)', '备注', '链接号',
+      '商品编码',
+      '商品名称',
+      '原价(元)',
+      '直播价(元)',
+      '讲解时长(分钟)',
+      '卖点',
+      '话术',
+      '秒杀价(元)',
+      '秒杀库存',
+      '限购',
+      '秒杀时长(秒)',
+      '开秒时间(秒)',
+      '优惠券名称',
+      '券门槛(元)',
+      '券面额(元)',
+      '发券张数',
+      '每人限领',
+      '发券时长(秒)',
+      '品牌底价(元)',
+      '备注',
+      '链接号',
     ]);
     expect(ws.getCell('N2').value).toBe(129); // 券门槛 12900 fen
     expect(ws.getCell('O2').value).toBe(20.01);

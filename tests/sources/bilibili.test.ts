@@ -114,7 +114,9 @@ describe('the danmaku framing', () => {
     // img_key 7cd08494…, sub_key 4932caff… give the mixin key ea1db124af3c7062474693fa704f4ff8 (bilibili-API-collect, docs/misc/sign/wbi.md).
     const mixin = 'ea1db124af3c7062474693fa704f4ff8';
     const query = signWbi({ foo: '114', bar: '514', zab: '1919810' }, mixin, 1702204169);
-    const expected = createHash('md5').update('bar=514&foo=114&wts=1702204169&zab=1919810' + mixin).digest('hex');
+    const expected = createHash('md5')
+      .update('bar=514&foo=114&wts=1702204169&zab=1919810' + mixin)
+      .digest('hex');
     expect(query).toBe(`bar=514&foo=114&wts=1702204169&zab=1919810&w_rid=${expected}`);
     expect(expected).toBe('8f6f2b5b3d485fe1886cec6a0be8c5d4');
   });
@@ -156,7 +158,9 @@ describe('a Bilibili room into the hub', () => {
     await eventually(() => expect(sink.states.at(-1)?.state).toBe('connected'));
 
     // 12 comments from 4 viewers, half with Bilibili's id_str, over both compressions and the plain form.
-    const comments = Array.from({ length: 12 }, (_, i) => danmu(i, 1000 + (i % 4), i % 3 === 0 ? '这个杯子多少钱？' : `第${i}条`, { idStr: i % 2 === 0, template: i % 2 ? 'DANMU_MSG.emoticon_normal' : 'DANMU_MSG-4-0-2-2-2-0.normal_no_badge' }));
+    const comments = Array.from({ length: 12 }, (_, i) =>
+      danmu(i, 1000 + (i % 4), i % 3 === 0 ? '这个杯子多少钱？' : `第${i}条`, { idStr: i % 2 === 0, template: i % 2 ? 'DANMU_MSG.emoticon_normal' : 'DANMU_MSG-4-0-2-2-2-0.normal_no_badge' }),
+    );
     feed.sendCommands(comments.slice(0, 4), 'zlib');
     feed.sendCommands(comments.slice(4, 8), 'brotli');
     feed.sendCommands(comments.slice(8), 'none');
@@ -248,7 +252,10 @@ describe('a Bilibili room into the hub', () => {
     // The restarted feed replays its last frames before going on: those must not count again.
     feed.auths.length = 0;
     again.sendCommands([...first.slice(5), enters[1]], 'brotli');
-    again.sendCommands(Array.from({ length: 5 }, (_, i) => danmu(100 + i, 4000 + i, `after ${i}`)), 'zlib');
+    again.sendCommands(
+      Array.from({ length: 5 }, (_, i) => danmu(100 + i, 4000 + i, `after ${i}`)),
+      'zlib',
+    );
 
     await eventually(() => expect(storedOf(hub, 'comment')).toHaveLength(15));
     await eventually(() => expect(storedOf(hub, 'stream.gap')).toHaveLength(1));
@@ -318,7 +325,21 @@ describe('a Bilibili room into the hub', () => {
     for (let f = 0; f < total / perFrame; f++) {
       const cmds = Array.from({ length: perFrame }, (_, i) => {
         const n = f * perFrame + i;
-        return { cmd: 'DANMU_MSG', info: [[0, 1, 25, 16777215, t, 0, 0, '', 0, 0, 0, '', 0, '{}', '{}', { extra: JSON.stringify({ id_str: `flood${n}` }) }], `弹幕${n}`, [10_000 + (n % 997), 'u'], [], [], [], 0, 0, null, { ts: 0, ct: '' }] };
+        return {
+          cmd: 'DANMU_MSG',
+          info: [
+            [0, 1, 25, 16777215, t, 0, 0, '', 0, 0, 0, '', 0, '{}', '{}', { extra: JSON.stringify({ id_str: `flood${n}` }) }],
+            `弹幕${n}`,
+            [10_000 + (n % 997), 'u'],
+            [],
+            [],
+            [],
+            0,
+            0,
+            null,
+            { ts: 0, ct: '' },
+          ],
+        };
       });
       feed.sendCommands(cmds, f % 2 ? 'brotli' : 'zlib');
     }
@@ -343,7 +364,12 @@ describe('a Bilibili room into the hub', () => {
       res.setHeader('content-type', 'application/json');
       if (url.pathname === '/room/v1/Room/room_init') return res.end(JSON.stringify({ code: 0, data: { room_id: url.searchParams.get('id') === '123' ? 7734200 : 0 } }));
       if (url.pathname === '/x/web-interface/nav') {
-        return res.end(JSON.stringify({ code: -101, data: { wbi_img: { img_url: 'https://i0.hdslb.com/bfs/wbi/7cd084941338484aae1ad9425b84077c.png', sub_url: 'https://i0.hdslb.com/bfs/wbi/4932caff0ff746eab6f01bf08b70ac45.png' } } }));
+        return res.end(
+          JSON.stringify({
+            code: -101,
+            data: { wbi_img: { img_url: 'https://i0.hdslb.com/bfs/wbi/7cd084941338484aae1ad9425b84077c.png', sub_url: 'https://i0.hdslb.com/bfs/wbi/4932caff0ff746eab6f01bf08b70ac45.png' } },
+          }),
+        );
       }
       if (url.pathname === '/xlive/web-room/v1/index/getDanmuInfo') {
         return res.end(JSON.stringify({ code: 0, data: { token: 'KEY-FROM-BILIBILI', host_list: [{ host: '127.0.0.1', port: 2243, wss_port: 1, ws_port: feed.port }] } }));

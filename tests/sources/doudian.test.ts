@@ -41,8 +41,7 @@ beforeEach(() => {
 const ctx = (): MapContext => ({
   now: () => Date.now(),
   fetch: globalThis.fetch,
-  skuFor: ({ sku, productId, variantId }) =>
-    sku === 'LIP-01' ? 'LIP-01' : productId === '3556357046087622999' && variantId === '1737645868037777' ? 'REMOVER-200' : undefined,
+  skuFor: ({ sku, productId, variantId }) => (sku === 'LIP-01' ? 'LIP-01' : productId === '3556357046087622999' && variantId === '1737645868037777' ? 'REMOVER-200' : undefined),
 });
 
 function push(body: string, options: { method?: 'md5' | 'hmac-sha256'; appKey?: string; secret?: string; sign?: string } = {}): HookRequest {
@@ -90,7 +89,13 @@ describe('抖店 push verification', () => {
     const body = fixture('push-101-paid.json');
     for (const method of ['md5', 'hmac-sha256'] as const) {
       const v = doudian.verify(push(body, { method }), source);
-      expect(v).toEqual({ kind: 'delivery', deliveryId: '7049893247918313759', topic: '101', payload: body, answer: { status: 200, body: '{"code":0,"msg":"success"}', contentType: 'application/json' } });
+      expect(v).toEqual({
+        kind: 'delivery',
+        deliveryId: '7049893247918313759',
+        topic: '101',
+        payload: body,
+        answer: { status: 200, body: '{"code":0,"msg":"success"}', contentType: 'application/json' },
+      });
     }
   });
 
@@ -138,8 +143,33 @@ describe('抖店 order mapping through the order-detail API', () => {
     expect(result).toEqual({
       ok: true,
       records: [
-        { type: 'order', platform: 'doudian', id: '4781320682406083641:paid', ts: paySec * 1000, orderId: '4781320682406083641', userId: '1@#Ve4pMk2FdJ9r3sWq0tZ7yA==', sku: 'LIP-01', qty: 2, amountFen: 17800, status: 'paid', dealId: 'D-FLASH-1' },
-        { type: 'order', platform: 'doudian', id: '4781320682406083642:paid', ts: paySec * 1000, orderId: '4781320682406083642', userId: '1@#Ve4pMk2FdJ9r3sWq0tZ7yA==', sku: 'REMOVER-200', qty: 1, amountFen: 7800, status: 'paid', dealId: 'D-FLASH-1', promoter: 'douyin:68213901' },
+        {
+          type: 'order',
+          platform: 'doudian',
+          id: '4781320682406083641:paid',
+          ts: paySec * 1000,
+          orderId: '4781320682406083641',
+          userId: '1@#Ve4pMk2FdJ9r3sWq0tZ7yA==',
+          sku: 'LIP-01',
+          qty: 2,
+          amountFen: 17800,
+          status: 'paid',
+          dealId: 'D-FLASH-1',
+        },
+        {
+          type: 'order',
+          platform: 'doudian',
+          id: '4781320682406083642:paid',
+          ts: paySec * 1000,
+          orderId: '4781320682406083642',
+          userId: '1@#Ve4pMk2FdJ9r3sWq0tZ7yA==',
+          sku: 'REMOVER-200',
+          qty: 1,
+          amountFen: 7800,
+          status: 'paid',
+          dealId: 'D-FLASH-1',
+          promoter: 'douyin:68213901',
+        },
       ],
     });
     if (!result.ok) return;

@@ -25,7 +25,10 @@ const fakeShop: HookAdapter = {
     mapCalls++;
     if (!apiUp) return { ok: false, code: 'api_unavailable', message: 'the order API did not answer', retry: true };
     const { orderId } = JSON.parse(delivery.payload) as { orderId: string };
-    return { ok: true, records: [{ type: 'order', platform: source.platform, id: `${orderId}:paid`, ts: delivery.receivedAt, orderId, userId: 'b1', sku: 'S1', qty: 1, amountFen: 5000, status: 'paid' }] };
+    return {
+      ok: true,
+      records: [{ type: 'order', platform: source.platform, id: `${orderId}:paid`, ts: delivery.receivedAt, orderId, userId: 'b1', sku: 'S1', qty: 1, amountFen: 5000, status: 'paid' }],
+    };
   },
 };
 

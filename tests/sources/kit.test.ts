@@ -6,7 +6,8 @@ import { parseJsonLossless } from '../../server/sources/hooks/lossless-json.js';
 
 describe('parseJsonLossless', () => {
   it('keeps integers past 2^53 as their digits and leaves everything else as JSON.parse would', () => {
-    const text = '{"id":820982911946154508,"neg":-9007199254740993,"small":42,"f":1.5e3,"big_f":12345678901234567.5,"s":"820982911946154508 \\"quoted\\" 1234567890123456789","a":[866550311766439020,1]}';
+    const text =
+      '{"id":820982911946154508,"neg":-9007199254740993,"small":42,"f":1.5e3,"big_f":12345678901234567.5,"s":"820982911946154508 \\"quoted\\" 1234567890123456789","a":[866550311766439020,1]}';
     expect(parseJsonLossless(text)).toEqual({
       ok: true,
       value: {
@@ -23,7 +24,10 @@ describe('parseJsonLossless', () => {
 
   it('quotes only the unsafe integers: 2^53 − 1 and 2^53 + 1 either side, exponents and decimals left alone', () => {
     const text = '{"a":3705115058471208928,"b":"3705115058471208928","c":[-9223372036854775808,12,1.5,1e21],"d":"x\\"9007199254740993\\"","e":9007199254740991,"f":9007199254740993}';
-    expect(parseJsonLossless(text)).toEqual({ ok: true, value: { a: '3705115058471208928', b: '3705115058471208928', c: ['-9223372036854775808', 12, 1.5, 1e21], d: 'x"9007199254740993"', e: 9007199254740991, f: '9007199254740993' } });
+    expect(parseJsonLossless(text)).toEqual({
+      ok: true,
+      value: { a: '3705115058471208928', b: '3705115058471208928', c: ['-9223372036854775808', 12, 1.5, 1e21], d: 'x"9007199254740993"', e: 9007199254740991, f: '9007199254740993' },
+    });
   });
 
   it('answers text that is not JSON with a coded failure instead of throwing', () => {

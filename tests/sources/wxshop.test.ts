@@ -130,7 +130,10 @@ describe('微信小店 URL checks and push verification', () => {
     const echostr = wxEncrypt(AES_KEY, 'echo-8842071', APP_ID);
     const q = { timestamp: '1700000000', nonce: '42', echostr };
     const req = (sig: string): HookRequest => ({ method: 'GET', headers: {}, query: { ...q, msg_signature: sig }, body: Buffer.alloc(0) });
-    expect(wxshop.verify(req(wxSignature(TOKEN, q.timestamp, q.nonce, echostr)), source)).toEqual({ kind: 'answer', answer: { status: 200, body: 'echo-8842071', contentType: 'text/plain; charset=utf-8' } });
+    expect(wxshop.verify(req(wxSignature(TOKEN, q.timestamp, q.nonce, echostr)), source)).toEqual({
+      kind: 'answer',
+      answer: { status: 200, body: 'echo-8842071', contentType: 'text/plain; charset=utf-8' },
+    });
     expect(wxshop.verify(req(wxSignature(TOKEN, q.timestamp, q.nonce, 'x')), source).kind).toBe('forged');
   });
 
@@ -182,8 +185,32 @@ describe('微信小店 order mapping through /channels/ec/order/get', () => {
     expect(result).toEqual({
       ok: true,
       records: [
-        { type: 'order', platform: 'wxshop', id: `${ORDER_ID}-2147483650123:paid`, ts: paySec * 1000, orderId: `${ORDER_ID}-2147483650123`, userId: 'oTVP50O53a7jgmawAmxKukNlq3XI', sku: 'RING-01', qty: 3, amountFen: 5400, status: 'paid', promoter: 'Lily' },
-        { type: 'order', platform: 'wxshop', id: `${ORDER_ID}-2147483650456:paid`, ts: paySec * 1000, orderId: `${ORDER_ID}-2147483650456`, userId: 'oTVP50O53a7jgmawAmxKukNlq3XI', sku: 'MAT-BLUE', qty: 1, amountFen: 8900, status: 'paid', promoter: 'Lily' },
+        {
+          type: 'order',
+          platform: 'wxshop',
+          id: `${ORDER_ID}-2147483650123:paid`,
+          ts: paySec * 1000,
+          orderId: `${ORDER_ID}-2147483650123`,
+          userId: 'oTVP50O53a7jgmawAmxKukNlq3XI',
+          sku: 'RING-01',
+          qty: 3,
+          amountFen: 5400,
+          status: 'paid',
+          promoter: 'Lily',
+        },
+        {
+          type: 'order',
+          platform: 'wxshop',
+          id: `${ORDER_ID}-2147483650456:paid`,
+          ts: paySec * 1000,
+          orderId: `${ORDER_ID}-2147483650456`,
+          userId: 'oTVP50O53a7jgmawAmxKukNlq3XI',
+          sku: 'MAT-BLUE',
+          qty: 1,
+          amountFen: 8900,
+          status: 'paid',
+          promoter: 'Lily',
+        },
       ],
     });
     if (!result.ok) return;

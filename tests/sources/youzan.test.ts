@@ -26,7 +26,11 @@ function trade(type: string, status: string): string {
   return JSON.stringify({ ...env, type, status, msg: encodeURIComponent(JSON.stringify(msg)), msg_id: crypto.randomUUID() });
 }
 
-const sign = (body: string, secret = CLIENT_SECRET) => crypto.createHash('md5').update(CLIENT_ID + body + secret).digest('hex');
+const sign = (body: string, secret = CLIENT_SECRET) =>
+  crypto
+    .createHash('md5')
+    .update(CLIENT_ID + body + secret)
+    .digest('hex');
 const push = (body: string, secret = CLIENT_SECRET) => postHook(t.url, 'mini-mall', body, { 'event-sign': sign(body, secret), 'event-type': JSON.parse(body).type, 'client-id': CLIENT_ID });
 
 describe('有赞 消息推送', () => {
@@ -46,7 +50,18 @@ describe('有赞 消息推送', () => {
     // The same push again (有赞 retries with the same msg_id): counted once.
     expect((await push(paid)).status).toBe(200);
     const refundMsg = { tid: 'E20210401112806094800009', oids: '2797062761566175276', refund_id: '201904161546460000', refunded_fee: '79.00', update_time: beijingAgo(10_000) };
-    const refund = JSON.stringify({ client_id: CLIENT_ID, id: 'E20210401112806094800009', kdt_id: 13027865, type: 'trade_refund_RefundSuccess', status: 'SUCCESS', msg: encodeURIComponent(JSON.stringify(refundMsg)), msg_id: 'refund-1', test: false, sendCount: 0, version: 2 });
+    const refund = JSON.stringify({
+      client_id: CLIENT_ID,
+      id: 'E20210401112806094800009',
+      kdt_id: 13027865,
+      type: 'trade_refund_RefundSuccess',
+      status: 'SUCCESS',
+      msg: encodeURIComponent(JSON.stringify(refundMsg)),
+      msg_id: 'refund-1',
+      test: false,
+      sendCount: 0,
+      version: 2,
+    });
     expect((await push(refund)).status).toBe(200);
     await eventually(async () => expect(await recapOf(t.url)).toMatchObject({ paidGmvFen: 15800, orders: 1, refundFen: 7900 }));
     expect(t.hub.db.prepare("SELECT order_id, sku, user_id, promoter, status FROM orders WHERE platform = 'youzan'").get()).toEqual({

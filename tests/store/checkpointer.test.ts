@@ -21,7 +21,10 @@ describe('the checkpointer', () => {
       db.exec('CREATE TABLE t (x TEXT)');
       const insert = db.prepare('INSERT INTO t VALUES (?)');
       // Some 3,000 pages of WAL, more than SQLite's own 1,000-page threshold would let grow.
-      for (let i = 0; i < 60; i++) db.transaction(() => { for (let j = 0; j < 200; j++) insert.run('x'.repeat(1000)); })();
+      for (let i = 0; i < 60; i++)
+        db.transaction(() => {
+          for (let j = 0; j < 200; j++) insert.run('x'.repeat(1000));
+        })();
       await eventually(() => {
         const last = checkpointer.last!;
         expect(last.log).toBeGreaterThan(1000);

@@ -105,7 +105,16 @@ export async function startDoudianApi(appKey: string, secret: string): Promise<D
       if (p.grant_type !== 'authorization_self') return error(40004, '参数错误', 'isv.parameter-invalid', 'grant_type 无效');
       const token = crypto.randomUUID();
       tokens.add(token);
-      return { json: JSON.stringify({ code: 10000, msg: 'success', sub_code: '', sub_msg: '', log_id: 'x', data: { access_token: token, expires_in: 604800, refresh_token: crypto.randomUUID(), scope: 'SCOPE', shop_id: 4463798, shop_name: '测试店铺' } }) };
+      return {
+        json: JSON.stringify({
+          code: 10000,
+          msg: 'success',
+          sub_code: '',
+          sub_msg: '',
+          log_id: 'x',
+          data: { access_token: token, expires_in: 604800, refresh_token: crypto.randomUUID(), scope: 'SCOPE', shop_id: 4463798, shop_name: '测试店铺' },
+        }),
+      };
     }
     if (url.pathname === '/order/orderDetail') {
       if (!tokens.has(q.get('access_token') ?? '')) {

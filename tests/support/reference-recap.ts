@@ -232,9 +232,7 @@ export function referenceRecap(input: ReferenceInput): Recap {
   const deals: RecapDeal[] = firstStarts
     .filter((s) => watchedAt(s.ts))
     .map((s) => {
-      const dealOrders = sold
-        .filter((o) => o.dealId === s.dealId)
-        .sort((a, b) => a.paidAt - b.paidAt || byString(a.platform, b.platform) || byString(a.orderId, b.orderId));
+      const dealOrders = sold.filter((o) => o.dealId === s.dealId).sort((a, b) => a.paidAt - b.paidAt || byString(a.platform, b.platform) || byString(a.orderId, b.orderId));
       const running = dealOrders.map((_, i) => sum(dealOrders.slice(0, i + 1).map((o) => o.qty)));
       const sellOut = running.findIndex((units) => units >= s.stock);
       return {

@@ -36,8 +36,7 @@ export interface TestStudio {
 export async function startTestStudio(options: StudioOptions = {}): Promise<TestStudio> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedeck-e2e-'));
   const dbFile = path.join(dir, 'studio.db');
-  const launch = (port: number) =>
-    startStudio({ dbFile, port, host: '127.0.0.1', simulate: options.simulate ?? false, seed: options.seed ?? 7, simRate: options.simRate, log: () => undefined });
+  const launch = (port: number) => startStudio({ dbFile, port, host: '127.0.0.1', simulate: options.simulate ?? false, seed: options.seed ?? 7, simRate: options.simRate, log: () => undefined });
   let running: RunningStudio = await launch(0);
   const port = Number(new URL(running.url).port);
   let stopped = false;

@@ -5,21 +5,7 @@
 import type { RecapMetrics } from '../../../server/recap/types';
 import type { useFormat } from '../../composables/useFormat';
 
-export type KpiId =
-  | 'paidGmv'
-  | 'refund'
-  | 'netGmv'
-  | 'orders'
-  | 'buyers'
-  | 'units'
-  | 'aov'
-  | 'views'
-  | 'viewers'
-  | 'peakOnline'
-  | 'avgOnline'
-  | 'avgWatch'
-  | 'conversion'
-  | 'gpm';
+export type KpiId = 'paidGmv' | 'refund' | 'netGmv' | 'orders' | 'buyers' | 'units' | 'aov' | 'views' | 'viewers' | 'peakOnline' | 'avgOnline' | 'avgWatch' | 'conversion' | 'gpm';
 
 export interface KpiSpec {
   id: KpiId;

@@ -30,7 +30,10 @@ export function noteAttributes(...notes: unknown[]): { dealId?: string; promoter
   const out: { dealId?: string; promoter?: string } = {};
   for (const note of notes) {
     if (typeof note !== 'string' || note === '') continue;
-    for (const [key, field] of [['livedeck_deal', 'dealId'], ['livedeck_promoter', 'promoter']] as const) {
+    for (const [key, field] of [
+      ['livedeck_deal', 'dealId'],
+      ['livedeck_promoter', 'promoter'],
+    ] as const) {
       if (out[field] !== undefined) continue;
       const m = new RegExp(`${key}\\s*[=:：]\\s*([^\\s,，;；]{1,128})`, 'i').exec(note);
       if (m) out[field] = m[1];

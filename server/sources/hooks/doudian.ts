@@ -48,7 +48,7 @@ function verify(req: HookRequest, source: SourceConfig): HookVerdict {
   if (req.method !== 'POST') return { kind: 'answer', answer: { status: 405, body: '{"code":405,"msg":"抖店 pushes are POST"}', contentType: 'application/json' } };
   if (!source.appKey || !source.secret) return { kind: 'forged', reason: 'source has no app key or app secret' };
   const appId = req.headers['app-id'];
-  if (appId !== undefined && appId.trim() !== source.appKey) return { kind: 'forged', reason: 'app-id is not this source\'s app key' };
+  if (appId !== undefined && appId.trim() !== source.appKey) return { kind: 'forged', reason: "app-id is not this source's app key" };
   const method = (req.headers['sign-method'] ?? 'md5').trim().toLowerCase();
   if (method !== 'md5' && method !== 'hmac-sha256') return { kind: 'forged', reason: 'unknown sign-method' };
   if (!sameSignature(eventSign(source.appKey, req.body, source.secret, method), req.headers['event-sign'])) {
@@ -173,7 +173,13 @@ async function orderDetail(pid: string, source: SourceConfig, ctx: MapContext): 
  * [&access_token]` with the sorted `param_json` as the body. Success is `code: 10000` (or the older
  * `err_no: 0`); anything else is retried later.
  */
-async function callOpenApi(path: string, params: Record<string, unknown>, accessToken: string | undefined, source: SourceConfig, ctx: MapContext): Promise<{ ok: true; data: unknown } | { ok: false; result: Extract<MapResult, { ok: false }> }> {
+async function callOpenApi(
+  path: string,
+  params: Record<string, unknown>,
+  accessToken: string | undefined,
+  source: SourceConfig,
+  ctx: MapContext,
+): Promise<{ ok: true; data: unknown } | { ok: false; result: Extract<MapResult, { ok: false }> }> {
   const method = path.replace(/^\//, '').replace(/\//g, '.');
   const paramJson = sortedJson(params);
   const timestamp = String(Math.floor(ctx.now() / 1000));
@@ -262,13 +268,18 @@ function linesOf(order: Record<string, unknown>, pid: string, news: OrderNews, s
  * partly refunded (`refundFen`) when a 206 push refunded less than was paid; a line cancelled after
  * payment is refunded too (its money went back); else created / paid / cancelled by `order_status`.
  */
-function statusOf(s: Record<string, unknown>, pushedRefund: { fen: number; atMs?: number } | undefined, paidFen: number): { status: 'created' | 'paid' | 'cancelled' | 'refunded'; refundFen?: number; atMs?: number } {
+function statusOf(
+  s: Record<string, unknown>,
+  pushedRefund: { fen: number; atMs?: number } | undefined,
+  paidFen: number,
+): { status: 'created' | 'paid' | 'cancelled' | 'refunded'; refundFen?: number; atMs?: number } {
   const main = wholeNumber(s.main_status);
   const orderStatus = wholeNumber(s.order_status);
   const payMs = secondsToMs(wholeNumber(s.pay_time));
   const updateMs = secondsToMs(wholeNumber(s.update_time));
   const afterSale = record(s.after_sale_info);
-  const refundDone = (main !== undefined && REFUNDED_MAIN.has(main)) || (afterSale !== undefined && wholeNumber(afterSale.refund_status) === 3 && [0, 1, 2].includes(wholeNumber(afterSale.after_sale_type) ?? -1));
+  const refundDone =
+    (main !== undefined && REFUNDED_MAIN.has(main)) || (afterSale !== undefined && wholeNumber(afterSale.refund_status) === 3 && [0, 1, 2].includes(wholeNumber(afterSale.after_sale_type) ?? -1));
   if (pushedRefund && pushedRefund.fen < paidFen && !(main !== undefined && REFUNDED_MAIN.has(main))) {
     return { status: 'paid', refundFen: pushedRefund.fen, atMs: pushedRefund.atMs ?? updateMs };
   }

@@ -88,7 +88,9 @@ function mapOrder(order: Obj, topic: string, delivery: StoredDelivery, source: S
       else refundFen = Math.min(refunded.fen, amount.fen);
     }
     const lineOrderId = `${orderId}-${lineId}`;
-    records.push(orderLine({ platform: source.platform, id: statusId(lineOrderId, status, refundFen), ts, orderId: lineOrderId, userId, sku, qty, amountFen: amount.fen, status, refundFen, dealId, promoter }));
+    records.push(
+      orderLine({ platform: source.platform, id: statusId(lineOrderId, status, refundFen), ts, orderId: lineOrderId, userId, sku, qty, amountFen: amount.fen, status, refundFen, dealId, promoter }),
+    );
   }
   return ok(records);
 }

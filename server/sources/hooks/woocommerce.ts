@@ -80,7 +80,9 @@ function mapOrder(order: Obj, delivery: StoredDelivery, source: SourceConfig, ct
       else if (here > 0) refundFen = here;
     }
     const lineOrderId = `${orderId}-${lineId}`;
-    records.push(orderLine({ platform: source.platform, id: statusId(lineOrderId, status, refundFen), ts, orderId: lineOrderId, userId, sku, qty, amountFen: amount.fen, status, refundFen, dealId, promoter }));
+    records.push(
+      orderLine({ platform: source.platform, id: statusId(lineOrderId, status, refundFen), ts, orderId: lineOrderId, userId, sku, qty, amountFen: amount.fen, status, refundFen, dealId, promoter }),
+    );
   }
   return ok(records);
 }

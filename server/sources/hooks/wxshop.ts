@@ -40,7 +40,10 @@ const MAX_ENCRYPT_CHARS = 1_400_000;
 
 /** sha1 hex of the sorted, concatenated parts: WeChat's `signature` and `msg_signature`. */
 export function wxSignature(...parts: string[]): string {
-  return crypto.createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return crypto
+    .createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 }
 
 /** The 32-byte AES key of a 43-character EncodingAESKey, or null when it is not one. */
@@ -55,7 +58,7 @@ export type Decrypted = { ok: true; message: string; appId: string } | { ok: fal
 /** Decrypts an `Encrypt` (or a safe-mode `echostr`) with the shop's EncodingAESKey. */
 export function wxDecrypt(encodingAesKey: string, encrypted: string): Decrypted {
   const key = aesKeyBytes(encodingAesKey);
-  if (!key) return { ok: false, reason: 'the source\'s EncodingAESKey is not 43 base64 characters' };
+  if (!key) return { ok: false, reason: "the source's EncodingAESKey is not 43 base64 characters" };
   const data = Buffer.from(encrypted.replace(/ /g, '+'), 'base64');
   if (data.length === 0 || data.length % 16 !== 0) return { ok: false, reason: 'Encrypt is not whole AES blocks' };
   let plain: Buffer;
@@ -67,11 +70,11 @@ export function wxDecrypt(encodingAesKey: string, encrypted: string): Decrypted 
     return { ok: false, reason: 'Encrypt does not decrypt' };
   }
   const pad = plain[plain.length - 1];
-  if (pad < 1 || pad > 32 || pad > plain.length) return { ok: false, reason: 'Encrypt does not decrypt with this source\'s EncodingAESKey' };
+  if (pad < 1 || pad > 32 || pad > plain.length) return { ok: false, reason: "Encrypt does not decrypt with this source's EncodingAESKey" };
   const body = plain.subarray(0, plain.length - pad);
-  if (body.length < 20) return { ok: false, reason: 'Encrypt does not decrypt with this source\'s EncodingAESKey' };
+  if (body.length < 20) return { ok: false, reason: "Encrypt does not decrypt with this source's EncodingAESKey" };
   const length = body.readUInt32BE(16);
-  if (20 + length > body.length) return { ok: false, reason: 'Encrypt does not decrypt with this source\'s EncodingAESKey' };
+  if (20 + length > body.length) return { ok: false, reason: "Encrypt does not decrypt with this source's EncodingAESKey" };
   return { ok: true, message: body.subarray(20, 20 + length).toString('utf8'), appId: body.subarray(20 + length).toString('utf8') };
 }
 

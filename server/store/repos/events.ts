@@ -49,9 +49,7 @@ export function createEventsRepo(db: Db, deps: { dropKeptRecaps: (sessionId: num
     paidOrders: db.prepare(`
       SELECT o.platform, o.user_id AS userId, o.session_id AS sessionId, s.started_at AS sessionStartedAt, o.first_ts AS ts, o.amount_fen AS amountFen
       FROM orders o JOIN sessions s ON s.id = o.session_id WHERE o.reached_paid = 1`),
-    paidOrdersOfSession: db.prepare(
-      'SELECT platform, user_id AS userId, sku, qty, amount_fen AS amountFen FROM orders WHERE session_id = ? AND reached_paid = 1 ORDER BY platform, order_id',
-    ),
+    paidOrdersOfSession: db.prepare('SELECT platform, user_id AS userId, sku, qty, amount_fen AS amountFen FROM orders WHERE session_id = ? AND reached_paid = 1 ORDER BY platform, order_id'),
     // Each buyer is one seek on orders_by_buyer (named: without ANALYZE the planner takes the primary key
     // on platform alone, a scan per buyer); the JSON list keeps it one statement, not one call a buyer.
     boughtBefore: db
@@ -182,7 +180,10 @@ export function createEventsRepo(db: Db, deps: { dropKeptRecaps: (sessionId: num
           where.push('ts BETWEEN ? AND ?');
           args.push(from, to);
         }
-        rows = db.prepare(`${EVENTS_IN_RANGE} AND ${where.join(' AND ')}`).raw().all(...args) as typeof rows;
+        rows = db
+          .prepare(`${EVENTS_IN_RANGE} AND ${where.join(' AND ')}`)
+          .raw()
+          .all(...args) as typeof rows;
       }
       // Sorting is stable, so events of the same ms keep the order they were stored in.
       rows.sort((a, b) => a[0] - b[0]);

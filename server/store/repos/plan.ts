@@ -5,9 +5,7 @@ import type { Product, RunsheetItem, RunsheetItemInput } from '../../protocol/in
 export function createPlanRepo(db: Db) {
   const s = {
     catalog: db.prepare('SELECT body FROM catalog ORDER BY sku').pluck(),
-    upsertProduct: db.prepare(
-      'INSERT INTO catalog (sku, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (sku) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
-    ),
+    upsertProduct: db.prepare('INSERT INTO catalog (sku, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (sku) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at'),
     runsheet: db.prepare('SELECT item_id, position, body FROM runsheet ORDER BY position, item_id'),
     insertItem: db.prepare('INSERT INTO runsheet (position, body) VALUES (?, ?)'),
     updateItem: db.prepare('UPDATE runsheet SET body = ? WHERE item_id = ?'),

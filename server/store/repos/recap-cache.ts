@@ -27,11 +27,15 @@ export function createRecapCacheRepo(db: Db, options: { recapCache?: RecapCacheL
     dropSessionCache: db.prepare('DELETE FROM recap_cache WHERE session_id = ?'),
     // Events are stamped through their recap input, written in the same commit: a few hundred rows
     // for a long show, where counting its events walked a million index entries on every request.
-    sessionStamp: db.prepare(`
+    sessionStamp: db
+      .prepare(
+        `
       SELECT (SELECT count(*) || ':' || coalesce(max(seq), 0) FROM recap_input WHERE session_id = @id)
         || ':' || (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM comment_state WHERE session_id = @id)
         || ':' || (SELECT count(*) || ':' || coalesce(group_concat(rule), '') FROM promoters)
-        || ':' || (SELECT coalesce(ended_at, 'live') FROM sessions WHERE id = @id)`).pluck(),
+        || ':' || (SELECT coalesce(ended_at, 'live') FROM sessions WHERE id = @id)`,
+      )
+      .pluck(),
     cached: db.prepare('SELECT body FROM recap_cache WHERE session_id = ? AND key = ? AND stamp = ?').pluck(),
     putCache: db.prepare('INSERT OR REPLACE INTO recap_cache (session_id, key, stamp, body) VALUES (?, ?, ?, ?)'),
     putCacheUse: db.prepare('INSERT OR REPLACE INTO recap_cache_use (session_id, key, bytes, used_at, windowed) VALUES (?, ?, ?, ?, ?)'),

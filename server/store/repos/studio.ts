@@ -46,9 +46,12 @@ export function createStudioRepo(db: Db) {
       s.setPromoterRule.run(promoter, JSON.stringify(rule));
     },
     commentStates(sessionId: number): CommentStateRow[] {
-      return (s.commentStates.all(sessionId) as { key: string; status: CommentStateRow['status']; claimed_by: string | null; prompted: number }[]).map(
-        (r) => ({ key: r.key, status: r.status, claimedBy: r.claimed_by, prompted: r.prompted === 1 }),
-      );
+      return (s.commentStates.all(sessionId) as { key: string; status: CommentStateRow['status']; claimed_by: string | null; prompted: number }[]).map((r) => ({
+        key: r.key,
+        status: r.status,
+        claimedBy: r.claimed_by,
+        prompted: r.prompted === 1,
+      }));
     },
     setCommentState(sessionId: number, row: CommentStateRow, at: number): void {
       s.setCommentState.run(row.key, sessionId, row.status, row.claimedBy, row.prompted ? 1 : 0, at);
