@@ -8,10 +8,13 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import buildWeb from '../support/global-setup.js';
+import { MAX_LINE_FEN } from '../../server/protocol/index.js';
 import { BENCH_TOKENS, batchMaker, percentile, report, startBenchHub } from './lib.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
-const MARK_FEN = 10_000_000_000; // ¥100,000,000: stands out from the background's few ¥ thousand a second
+// The largest line the hub takes (¥10,000,000; a larger one is refused at the door): stands out from the
+// background's few ¥ thousand a second.
+const MARK_FEN = MAX_LINE_FEN;
 
 await buildWeb();
 process.env.LIVEDECK_WEB = path.resolve(import.meta.dirname, '..', '..', 'out', 'renderer');
