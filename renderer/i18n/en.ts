@@ -287,7 +287,7 @@ export default {
     soldOut: 'Sold out',
     soldOutIn: '{stock} units gone in {d}',
     last: 'Last round {gone}/{stock} · {reason}',
-    reason: { time: 'time up', stopped: 'stopped', sold_out: 'sold out' },
+    reason: { time: 'time up', stopped: 'stopped', sold_out: 'sold out', claimed_out: 'all claimed', session_end: 'ended with the show' },
     lastGmv: 'GMV {gmv}',
     stopTitle: 'Stop the flash deal?',
     stopBody: 'The {price} deal on “{title}” is still running.',

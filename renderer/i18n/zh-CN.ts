@@ -289,7 +289,7 @@ export default {
     soldOut: '已抢光',
     soldOutIn: '{stock} 件 · {d} 抢光',
     last: '上一轮 {gone}/{stock} · {reason}',
-    reason: { time: '时间到', stopped: '已停止', sold_out: '已抢光' },
+    reason: { time: '时间到', stopped: '已停止', sold_out: '已抢光', claimed_out: '已领完', session_end: '随下播结束' },
     lastGmv: '成交 {gmv}',
     stopTitle: '停止秒杀？',
     stopBody: '“{title}” {price} 秒杀还在进行。',
