@@ -6,29 +6,20 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, type OpenedPage } from '../support/browser.js';
-import { connectIngest, eid, startTestStudio, type TestStudio } from '../support/studio.js';
-import { until, waitLive } from './helpers.js';
+import { openPage, type OpenedPage } from '../support/browser.js';
+import { eid, type TestStudio } from '../support/studio.js';
+import { closeControlDesk, type ControlDesk, openControlDesk, until, waitLive } from './helpers.js';
 
 let studio: TestStudio;
 let browser: Browser;
 let desk: OpenedPage;
-let ingest: Awaited<ReturnType<typeof connectIngest>>;
+let ingest: ControlDesk['ingest'];
 
 beforeAll(async () => {
-  [studio, browser] = await Promise.all([startTestStudio({ simulate: false }), launchBrowser()]);
-  ingest = await connectIngest(studio);
-  desk = await openPage(browser, { viewport: { width: 1366, height: 768 } });
-  await desk.page.goto(studio.pageUrl('/control'));
-  await waitLive(desk.page);
+  ({ studio, browser, ingest, desk } = await openControlDesk({ viewport: { width: 1366, height: 768 } }));
 });
 
-afterAll(async () => {
-  ingest?.close();
-  await desk?.context.close();
-  await browser?.close();
-  await studio?.stop();
-});
+afterAll(() => closeControlDesk({ studio, browser, ingest, desk }));
 
 const paid = (sku: string, amountFen: number) => ({
   type: 'order' as const,

@@ -1,8 +1,41 @@
 /// <reference path="../../renderer/env.d.ts" />
 /** Small shared steps for the browser tests: wait for the page to be live, read test ids, fake history. */
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { LiveEvent } from '../../server/protocol/index.js';
-import { eid, eventually } from '../support/studio.js';
+import { launchBrowser, openPage, type OpenedPage, type PageOptions } from '../support/browser.js';
+import { connectIngest, eid, eventually, startTestStudio, type TestStudio } from '../support/studio.js';
+
+/** A studio without the demo audience, Chromium, the test's own ingest connection and a live `#/control` page. */
+export interface ControlDesk {
+  studio: TestStudio;
+  browser: Browser;
+  ingest: Awaited<ReturnType<typeof connectIngest>>;
+  desk: OpenedPage;
+}
+
+/** Opens a {@link ControlDesk}; when a step fails, what was opened is closed before the error goes on. */
+export async function openControlDesk(page: PageOptions = {}): Promise<ControlDesk> {
+  const opened: Partial<ControlDesk> = {};
+  try {
+    [opened.studio, opened.browser] = await Promise.all([startTestStudio({ simulate: false }), launchBrowser()]);
+    opened.ingest = await connectIngest(opened.studio);
+    opened.desk = await openPage(opened.browser, page);
+    await opened.desk.page.goto(opened.studio.pageUrl('/control'));
+    await waitLive(opened.desk.page);
+    return opened as ControlDesk;
+  } catch (err) {
+    await closeControlDesk(opened);
+    throw err;
+  }
+}
+
+/** Closes what {@link openControlDesk} opened (any part of it). */
+export async function closeControlDesk(d: Partial<ControlDesk>): Promise<void> {
+  d.ingest?.close();
+  await d.desk?.context.close();
+  await d.browser?.close();
+  await d.studio?.stop();
+}
 
 /** Waits until the connection badge says live (snapshot received, ticks flowing). */
 export async function waitLive(page: Page, timeoutMs = 10_000): Promise<void> {

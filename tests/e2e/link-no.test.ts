@@ -10,31 +10,22 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runsheetCommand } from '../../server/cli/runsheet.js';
-import { launchBrowser, openPage, type OpenedPage } from '../support/browser.js';
-import { connectIngest, eid, startTestStudio, type TestStudio } from '../support/studio.js';
-import { until, waitLive } from './helpers.js';
+import { openPage, type OpenedPage } from '../support/browser.js';
+import { eid, type TestStudio } from '../support/studio.js';
+import { closeControlDesk, type ControlDesk, openControlDesk, until } from './helpers.js';
 
 const SAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources', 'samples', '排品表-示例.xlsx');
 
 let studio: TestStudio;
 let browser: Browser;
 let desk: OpenedPage;
-let ingest: Awaited<ReturnType<typeof connectIngest>>;
+let ingest: ControlDesk['ingest'];
 
 beforeAll(async () => {
-  [studio, browser] = await Promise.all([startTestStudio({ simulate: false }), launchBrowser()]);
-  ingest = await connectIngest(studio);
-  desk = await openPage(browser, { viewport: { width: 1600, height: 900 } });
-  await desk.page.goto(studio.pageUrl('/control'));
-  await waitLive(desk.page);
+  ({ studio, browser, ingest, desk } = await openControlDesk({ viewport: { width: 1600, height: 900 } }));
 });
 
-afterAll(async () => {
-  ingest?.close();
-  await desk?.context.close();
-  await browser?.close();
-  await studio?.stop();
-});
+afterAll(() => closeControlDesk({ studio, browser, ingest, desk }));
 
 const question = (text: string) => ({ type: 'comment', platform: 'douyin', id: eid('q'), ts: Date.now(), userId: eid('fan'), nick: '小鹿', text }) as const;
 

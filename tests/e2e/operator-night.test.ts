@@ -6,33 +6,24 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, type OpenedPage } from '../support/browser.js';
-import { connectIngest, eid, startTestStudio, type TestStudio } from '../support/studio.js';
-import { until, waitLive, yuan } from './helpers.js';
+import { openPage, type OpenedPage } from '../support/browser.js';
+import { eid, type TestStudio } from '../support/studio.js';
+import { closeControlDesk, type ControlDesk, openControlDesk, until, waitLive, yuan } from './helpers.js';
 
 let studio: TestStudio;
 let browser: Browser;
 let desk: OpenedPage;
-let ingest: Awaited<ReturnType<typeof connectIngest>>;
+let ingest: ControlDesk['ingest'];
 
 beforeAll(async () => {
-  [studio, browser] = await Promise.all([startTestStudio({ simulate: false }), launchBrowser()]);
-  ingest = await connectIngest(studio);
-  desk = await openPage(browser, { deskName: '中控阿杰' });
-  await desk.page.goto(studio.pageUrl('/control'));
-  await waitLive(desk.page);
+  ({ studio, browser, ingest, desk } = await openControlDesk({ deskName: '中控阿杰' }));
 });
 
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail') await desk?.page.screenshot({ path: `/tmp/nightscreens-fail-${ctx.task.name.slice(0, 20)}.png` }).catch(() => undefined);
 });
 
-afterAll(async () => {
-  ingest?.close();
-  await desk?.context.close();
-  await browser?.close();
-  await studio?.stop();
-});
+afterAll(() => closeControlDesk({ studio, browser, ingest, desk }));
 
 const question = (text: string, tsMs: number, userId = eid('fan')) => ({ type: 'comment', platform: 'douyin', id: eid('q'), ts: tsMs, userId, nick: userId, text }) as const;
 
